@@ -1,0 +1,4 @@
+/**
+ * provlrp/analysis: the report's applications (masks, pruning, perturbation), on the public API.
+ */
+export {};

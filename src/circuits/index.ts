@@ -1,0 +1,5 @@
+/**
+ * provlrp/circuits: provenance circuits compiled from models, traces and their evaluation in any
+ * semiring.
+ */
+export {};

@@ -1,0 +1,81 @@
+/**
+ * The `provlrp` command. Every subcommand has its own `--help`. A `ProvlrpError` (bad input) is
+ * caught here, once, and printed as one line with a non-zero exit code; any other exception is a
+ * bug and keeps its stack.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { ProvlrpError } from '../core/errors.js';
+import { SEMIRING_NAMES, SEMIRINGS } from '../semirings/index.js';
+import { runDemo } from './demo/index.js';
+import { formatTable } from './table.js';
+
+/** The package's version, read from its package.json. */
+function packageVersion(): string {
+  const json = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(json) as { version: string }).version;
+}
+
+/** Output streams, replaceable for tests. */
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const PROCESS_IO: Io = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+function program(io: Io): Command {
+  const print = (line: string): void => io.out(`${line}\n`);
+  const root = new Command('provlrp')
+    .description('Semiring-generalised Layer-wise Relevance Propagation: explain a network in any semiring.')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride();
+
+  root
+    .command('demo')
+    .description('run the demonstration: K-LRP of a small annotated DAG in every numeric semiring')
+    .action(() => runDemo(print));
+
+  root
+    .command('semirings')
+    .description('list the registered semirings and their flags')
+    .action(() => {
+      const flag = (b: boolean): string => (b ? 'yes' : 'no');
+      const rows = SEMIRING_NAMES.map((name) => {
+        const K = SEMIRINGS[name];
+        return [
+          name,
+          K.show(K.zero as never),
+          K.show(K.one as never),
+          flag(K.idempotent),
+          flag(K.absorptive),
+        ];
+      });
+      for (const line of formatTable(['name', 'zero', 'one', 'idempotent', 'absorptive'], rows)) print(line);
+    });
+
+  for (const command of root.commands)
+    command.configureOutput({ writeOut: io.out, writeErr: io.err }).exitOverride();
+  return root;
+}
+
+/** Runs the CLI on `argv` (without node and the script) and returns the exit code. */
+export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promise<number> {
+  try {
+    await program(io).parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof ProvlrpError) {
+      io.err(`provlrp: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

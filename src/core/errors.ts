@@ -1,0 +1,93 @@
+/**
+ * Errors: the one error module of provlrp.
+ *
+ * Every error provlrp throws is a `ProvlrpError`, subclassed by *kind* so that callers (and tests)
+ * can dispatch on the class rather than on message text. A message has the form
+ * "where: what was wrong; what to do". The CLI catches `ProvlrpError` in one place and prints its
+ * message; anything else escaping is a bug and keeps its stack.
+ */
+
+/** Base class of every error provlrp throws on purpose. */
+export class ProvlrpError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    // NOTE: `new.target.name` names the concrete subclass without each one restating it.
+    this.name = new.target.name;
+  }
+}
+
+/** An argument is malformed or out of range (a negative ε, a threshold that is NaN, …). */
+export class InvalidArgumentError extends ProvlrpError {
+  constructor(
+    /** Where the argument was given: a function or CLI option. */
+    readonly where: string,
+    /** What was wrong and what to do. */
+    readonly problem: string,
+  ) {
+    super(`${where}: ${problem}`);
+  }
+}
+
+/** A name was looked up and not found (a semiring, a layer, a composite, a file). */
+export class NotFoundError extends ProvlrpError {
+  constructor(
+    /** What kind of thing was looked up ("semiring", "layer", …). */
+    readonly kind: string,
+    /** The name that was asked for. */
+    readonly key: string,
+    /** The names that do exist, offered to the user. */
+    readonly known: readonly string[] = [],
+  ) {
+    const hint = known.length > 0 ? `; known ${kind}s: ${known.join(', ')}` : '';
+    super(`${kind} "${key}" not found${hint}`);
+  }
+}
+
+/** Tensor shapes do not fit together. */
+export class ShapeError extends ProvlrpError {
+  constructor(
+    readonly where: string,
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(`${where}: expected shape ${expected}, got ${actual}`);
+  }
+}
+
+/** A feature, operator, opset or semiring capability that provlrp does not offer. */
+export class UnsupportedError extends ProvlrpError {}
+
+/** A file or byte buffer is not in the format it claims (corrupt ONNX, `.npy`, IDX, msgpack). */
+export class FormatError extends ProvlrpError {
+  constructor(
+    /** The format that was expected ("npy", "onnx", …). */
+    readonly format: string,
+    readonly problem: string,
+  ) {
+    super(`${format}: ${problem}`);
+  }
+}
+
+/** A computation would exceed a configured size limit (an expansion, a polynomial). */
+export class LimitError extends ProvlrpError {
+  constructor(
+    readonly where: string,
+    /** The size the result would have (or an upper bound on it). */
+    readonly size: number | bigint,
+    /** The limit in force. */
+    readonly limit: number | bigint,
+    hint = '',
+  ) {
+    super(
+      `${where}: result would have up to ${size} elements, over the limit of ${limit}${hint ? `; ${hint}` : ''}`,
+    );
+  }
+}
+
+/**
+ * Throws an `InvalidArgumentError` unless `condition` holds. The message is built lazily so that
+ * the check costs nothing on the good path.
+ */
+export function assertArgument(condition: unknown, where: string, problem: () => string): asserts condition {
+  if (!condition) throw new InvalidArgumentError(where, problem());
+}

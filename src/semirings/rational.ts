@@ -1,0 +1,25 @@
+/**
+ * Rational (ℚ, +, ×, 0, 1): real LRP computed exactly, on fractions of big integers
+ * (fraction.js, the `Fraction` type that mathjs uses). Slow but free of rounding: the reference
+ * against which floating-point relevance can be judged on small nets.
+ *
+ * idempotent: no. absorptive: no. commutative: yes. Exact: laws are checked with `equals`.
+ */
+import Fraction from 'fraction.js';
+import type { Semiring } from './semiring.js';
+
+export { Fraction };
+
+export const rational: Semiring<Fraction> = {
+  name: 'rational',
+  zero: new Fraction(0),
+  one: new Fraction(1),
+  plus: (a, b) => a.add(b),
+  times: (a, b) => a.mul(b),
+  equals: (a, b) => a.equals(b),
+  show: (a) => a.toFraction(),
+  idempotent: false,
+  absorptive: false,
+  commutative: true,
+  toNumber: (a) => a.valueOf(),
+};

@@ -1,0 +1,77 @@
+/**
+ * Semiring: the algebra relevance is computed in.
+ *
+ * A (commutative) semiring (K, ⊕, ⊗, 0, 1) has ⊕ associative and commutative with identity 0,
+ * ⊗ associative with identity 1, ⊗ distributing over ⊕ on both sides, and 0 absorbing for ⊗.
+ * K-LRP computes R_j = ⊕_k Θ(d_jk) ⊗ R_k (DESIGN.md §1); only these operations are ever used, so
+ * any value that satisfies the laws works, including a user's own.
+ *
+ * Flags are capabilities and fail closed: an optimisation that needs one asks the flag and takes
+ * the generic path otherwise. Code asks flags, never names; names are looked up only at the
+ * boundary, in the registry.
+ */
+
+/** A semiring over the carrier `T`. Build a user's own with `defineSemiring`. */
+export interface Semiring<T> {
+  /** A snake_case name, as in the registry and on the command line. */
+  readonly name: string;
+  /** The identity of ⊕, absorbing for ⊗: "no relevance". */
+  readonly zero: T;
+  /** The identity of ⊗: the relevance a target starts with. */
+  readonly one: T;
+  /** ⊕: combines the relevance of alternative paths. */
+  plus(a: T, b: T): T;
+  /** ⊗: chains relevance along a path. */
+  times(a: T, b: T): T;
+  /** Equality of carrier values (exact; floating carriers add `approxEquals`). */
+  equals(a: T, b: T): boolean;
+  /** A short human-readable form of a value. */
+  show(a: T): string;
+  /** a ⊕ a = a. */
+  readonly idempotent: boolean;
+  /** 1 ⊕ a = 1 (so a ⊕ a ⊗ b = a): longer paths never add to shorter ones. */
+  readonly absorptive: boolean;
+  /** a ⊗ b = b ⊗ a. Only commutative semirings have a provenance-polynomial view. */
+  readonly commutative: boolean;
+  /** A number to display or plot a value by, where one makes sense. */
+  toNumber?(a: T): number;
+  /**
+   * Equality up to floating-point rounding: `a` and `b` may differ by `rtol` times the largest
+   * magnitude among `context` (the operands and intermediate results that produced them), so
+   * that cancellation (1e12 + 1 − 1e12) is not mistaken for a broken law. Absent for exact
+   * carriers, which are compared with `equals`.
+   */
+  approxEquals?(a: T, b: T, context: readonly T[], rtol: number): boolean;
+}
+
+/** What a user writes to define a semiring: flags default to `false` (they fail closed). */
+export type SemiringSpec<T> = Omit<Semiring<T>, 'idempotent' | 'absorptive' | 'commutative' | 'show'> &
+  Partial<Pick<Semiring<T>, 'idempotent' | 'absorptive' | 'commutative' | 'show'>>;
+
+/**
+ * Completes a user's semiring: undeclared flags become `false`, a missing `show` uses `String`.
+ * Check it with `checkSemiringLaws` before relying on it.
+ */
+export function defineSemiring<T>(spec: SemiringSpec<T>): Semiring<T> {
+  return {
+    idempotent: false,
+    absorptive: false,
+    commutative: false,
+    show: (a: T) => String(a),
+    ...spec,
+  };
+}
+
+/** ⊕ over any number of values (0 for none). */
+export function sum<T>(K: Semiring<T>, values: Iterable<T>): T {
+  let acc = K.zero;
+  for (const v of values) acc = K.plus(acc, v);
+  return acc;
+}
+
+/** ⊗ over any number of values (1 for none), left to right. */
+export function prod<T>(K: Semiring<T>, values: Iterable<T>): T {
+  let acc = K.one;
+  for (const v of values) acc = K.times(acc, v);
+  return acc;
+}

@@ -1,0 +1,4 @@
+/**
+ * provlrp/viz: heatmaps, colour maps, figure grids and plots.
+ */
+export {};
