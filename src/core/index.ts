@@ -1,4 +1,5 @@
 /**
- * provlrp/core: the ground floor (errors now; tensors, RNG and file formats join it).
+ * provlrp/core: the ground floor: errors, tensors and file formats.
  */
 export * from './errors.js';
+export * from './tensor.js';
