@@ -2,4 +2,7 @@
  * provlrp/core: the ground floor: errors, tensors and file formats.
  */
 export * from './errors.js';
+export * from './idx.js';
+export * from './npy.js';
+export * from './rng.js';
 export * from './tensor.js';

@@ -1,0 +1,4 @@
+/**
+ * Data sets: MNIST, read from its IDX files.
+ */
+export * from './mnist.js';
