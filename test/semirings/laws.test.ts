@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   bigCounts,
   boolean,
+  boolPolynomial,
+  boolPolynomials,
   checkSemiringLaws,
   counting,
   countingExact,
@@ -14,9 +16,15 @@ import {
   finiteReals,
   fractions,
   fuzzy,
+  lineage,
+  lineages,
   lukasiewicz,
   maxPlus,
   maxPlusValues,
+  polynomial,
+  polynomials,
+  posbool,
+  posboolValues,
   product,
   rational,
   real,
@@ -24,10 +32,13 @@ import {
   type Semiring,
   security,
   securityLevels,
+  topKLists,
   tropical,
   tropicalValues,
   unitInterval,
   viterbi,
+  why,
+  whyValues,
 } from '../../src/semirings/index.js';
 
 const SEED = 0x5eed;
@@ -46,6 +57,12 @@ const BUILT_INS: [string, Semiring<never>, fc.Arbitrary<never>][] = [
   ['lukasiewicz', lukasiewicz, unitInterval()],
   ['security', SEMIRINGS.security, securityLevels()],
   ['dual', dual, duals()],
+  ['polynomial', polynomial, polynomials()],
+  ['bool_polynomial', boolPolynomial, boolPolynomials()],
+  ['why', why, whyValues()],
+  ['posbool', posbool, posboolValues()],
+  ['lineage', lineage, lineages()],
+  ['top_k', SEMIRINGS.top_k, topKLists()],
 ] as never;
 
 describe('the built-in semirings', () => {

@@ -2,7 +2,7 @@
  * `provlrp demo`: what provlrp does, on data that ships with it. It evaluates the hand-written
  * annotated DAG of `tiny-dag.ts` in every numeric semiring and prints one row per semiring.
  */
-import { SEMIRING_NAMES } from '../../semirings/index.js';
+import { NUMERIC_SEMIRING_NAMES } from '../../semirings/index.js';
 import { formatTable } from '../table.js';
 import { dagEquations, EDGES, evaluateDag, INPUTS, tokenOf } from './tiny-dag.js';
 import { VALUATIONS } from './valuations.js';
@@ -14,9 +14,9 @@ export interface DemoRow {
   readonly relevance: readonly string[];
 }
 
-/** Evaluates the tiny DAG in every registered semiring. */
+/** Evaluates the tiny DAG in every registered numeric semiring. */
 export function tinyDagRows(): DemoRow[] {
-  return SEMIRING_NAMES.map((name) => {
+  return NUMERIC_SEMIRING_NAMES.map((name) => {
     const { semiring, theta, rule } = VALUATIONS[name] as (typeof VALUATIONS)['real'];
     const relevance = evaluateDag(semiring, theta);
     return {

@@ -14,11 +14,11 @@ import {
   fuzzy,
   lukasiewicz,
   maxPlus,
+  type NumericSemiringName,
   rational,
   real,
   SEMIRINGS,
   type Semiring,
-  type SemiringName,
   type SemiringValue,
   tropical,
   viterbi,
@@ -59,7 +59,7 @@ const valuation = <T>(semiring: Semiring<T>, rule: string, theta: (e: DagEdge) =
   rule,
 });
 
-/** One valuation per registered numeric semiring, keyed by registry name. */
+/** One valuation per registered numeric semiring, keyed by registry name (provenance semirings have none). */
 export const VALUATIONS = {
   real: valuation(real, 'd', (e) => e.d),
   rational: valuation(rational, 'd, exactly', (e) => new Fraction(e.d)),
@@ -73,4 +73,4 @@ export const VALUATIONS = {
   lukasiewicz: valuation(lukasiewicz, 'viterbi', normalised),
   security: valuation(SEMIRINGS.security, 'a level per edge', level),
   dual: valuation(dual, `(d, ∂/∂d of ${'x[0,0,0]'})`, (e) => dualNumber(e.d, e === DIFFERENTIATED ? 1 : 0)),
-} satisfies { [N in SemiringName]: Valuation<SemiringValue<N>> };
+} satisfies { [N in NumericSemiringName]: Valuation<SemiringValue<N>> };
