@@ -1,4 +1,11 @@
 /**
- * provlrp/nn: the networks provlrp explains (model graph, forward kernels, ONNX import, LRP rules).
+ * provlrp/nn: the networks provlrp explains: model graph, operators, forward pass, builder and
+ * canonizers.
  */
-export {};
+export * from './builder/index.js';
+export * from './canonize/index.js';
+export * from './forward.js';
+export * from './graph.js';
+export * from './layers.js';
+export * from './model.js';
+export * from './ops/index.js';

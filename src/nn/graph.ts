@@ -1,0 +1,137 @@
+/**
+ * The model graph: what provlrp knows of a network. A model is a DAG of nodes in topological
+ * order; each node applies one operator (`op`) with its attributes and parameters to named input
+ * tensors and produces one named output tensor.
+ *
+ * Conventions (DESIGN.md §1b, §5):
+ * - Every tensor has a leading batch axis at run time; the model records **per-sample** shapes
+ *   (without the batch axis), and attribute axes count from the first per-sample axis.
+ * - Parameters use ONNX/PyTorch layouts: dense weight `[out, in]`, conv weight
+ *   `[out, in/group, kh, kw]`, all float32.
+ * - `layer` is the node's layer name: the PyTorch module path for an ONNX export from PyTorch,
+ *   shared by the nodes of one module scope (`/5/Pad` and `/5/AveragePool` are both layer `5`).
+ *   "Relevance at a layer" means at the output of that layer's last node.
+ */
+import type { Tensor } from '../core/tensor.js';
+
+/** The operators a model can hold. */
+export type OpName =
+  | 'dense'
+  | 'conv'
+  | 'max_pool'
+  | 'avg_pool'
+  | 'global_avg_pool'
+  | 'adaptive_avg_pool'
+  | 'relu'
+  | 'flatten'
+  | 'reshape'
+  | 'batch_norm'
+  | 'add'
+  | 'concat'
+  | 'pad'
+  | 'identity'
+  | 'dropout';
+
+/** Two spatial values, (height, width). */
+export type Pair = readonly [number, number];
+
+/** Spatial padding in ONNX order: (top, left, bottom, right). */
+export type Pads2d = readonly [number, number, number, number];
+
+/** Each operator's attributes, with ONNX's meanings (names in camelCase). */
+export interface OpAttributes {
+  /** z = x·Wᵀ + b over the last axis (Gemm, MatMul + Add, Linear). */
+  dense: Record<string, never>;
+  /** 2-D convolution (ONNX Conv, PyTorch Conv2d). */
+  conv: { strides: Pair; pads: Pads2d; dilations: Pair; group: number };
+  /** Max pooling (ONNX MaxPool); padded positions never win. */
+  max_pool: { kernel: Pair; strides: Pair; pads: Pads2d; dilations: Pair; ceilMode: boolean };
+  /** Average pooling (ONNX AveragePool); `countIncludePad` counts padded taps in the divisor. */
+  avg_pool: {
+    kernel: Pair;
+    strides: Pair;
+    pads: Pads2d;
+    dilations: Pair;
+    ceilMode: boolean;
+    countIncludePad: boolean;
+  };
+  /** Mean over all spatial positions per channel, keeping [C, 1, 1]. */
+  global_avg_pool: Record<string, never>;
+  /** PyTorch's AdaptiveAvgPool2d: window i covers [⌊i·H/oh⌋, ⌈(i+1)·H/oh⌉). */
+  adaptive_avg_pool: { outputSize: Pair };
+  relu: Record<string, never>;
+  /** All per-sample axes into one: [N, …] → [N, Π…]. */
+  flatten: Record<string, never>;
+  /** A new per-sample shape with the same number of elements (fully resolved: no -1 or 0). */
+  reshape: { shape: readonly number[] };
+  /** Inference-mode batch normalisation over axis 0 (channels): y = (x − μ)/√(σ² + ε)·γ + β. */
+  batch_norm: { epsilon: number };
+  /** Element-wise sum of two tensors of the same shape (a residual connection). */
+  add: Record<string, never>;
+  /** Concatenation along a per-sample axis. */
+  concat: { axis: number };
+  /** Constant padding: `pads` has per-sample begins then ends (ONNX order), `value` fills. */
+  pad: { pads: readonly number[]; value: number };
+  identity: Record<string, never>;
+  /** Identity at inference. */
+  dropout: Record<string, never>;
+}
+
+/** Each operator's parameters (float32 tensors, ONNX/PyTorch layouts). */
+export interface OpParams {
+  dense: { weight: Tensor<Float32Array>; bias: Tensor<Float32Array> };
+  conv: { weight: Tensor<Float32Array>; bias: Tensor<Float32Array> };
+  max_pool: Record<string, never>;
+  avg_pool: Record<string, never>;
+  global_avg_pool: Record<string, never>;
+  adaptive_avg_pool: Record<string, never>;
+  relu: Record<string, never>;
+  flatten: Record<string, never>;
+  reshape: Record<string, never>;
+  batch_norm: {
+    scale: Tensor<Float32Array>;
+    bias: Tensor<Float32Array>;
+    mean: Tensor<Float32Array>;
+    variance: Tensor<Float32Array>;
+  };
+  add: Record<string, never>;
+  concat: Record<string, never>;
+  pad: Record<string, never>;
+  identity: Record<string, never>;
+  dropout: Record<string, never>;
+}
+
+/** One operator application. */
+export interface Node<O extends OpName = OpName> {
+  readonly op: O;
+  /** A unique node name (the ONNX node's name, or one given by the builder). */
+  readonly name: string;
+  /** The layer name (see the file header); several nodes may share one. */
+  readonly layer: string;
+  /** Names of the input tensors, in the operator's order. */
+  readonly inputs: readonly string[];
+  /** Name of the output tensor. */
+  readonly output: string;
+  readonly attributes: OpAttributes[O];
+  readonly params: OpParams[O];
+}
+
+/** Any node, as a union discriminated by `op` (so a `switch (node.op)` narrows). */
+export type AnyNode = { [O in OpName]: Node<O> }[OpName];
+
+/** A trailing probability layer that was recognised and stripped: the model outputs logits. */
+export type StrippedOutput = 'softmax' | 'log_softmax';
+
+/** A network: one input, one output, nodes in topological order, per-sample shapes. */
+export interface Model {
+  /** Name of the input tensor. */
+  readonly input: string;
+  /** Name of the output tensor (the logits). */
+  readonly output: string;
+  /** The nodes in topological order. */
+  readonly nodes: readonly AnyNode[];
+  /** Per-sample shape of every tensor, the input's included. */
+  readonly shapes: ReadonlyMap<string, readonly number[]>;
+  /** The probability layer that followed the logits in the source model, if any. */
+  readonly strippedOutput?: StrippedOutput;
+}

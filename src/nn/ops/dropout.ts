@@ -1,0 +1,19 @@
+/**
+ * Dropout (ONNX Dropout, PyTorch `nn.Dropout`) at inference: z = a (no scaling; PyTorch scales
+ * during training only).
+ * Connectivity `identity`.
+ */
+import { expectInputCount } from './checks.js';
+import type { OpDefinition } from './op-definition.js';
+
+export const dropout: OpDefinition<'dropout'> = {
+  op: 'dropout',
+  connectivity: 'identity',
+  inferShape(node, inputs) {
+    expectInputCount(node, inputs, 1);
+    return [...inputs[0]!];
+  },
+  forward(_node, inputs, out) {
+    out.data.set(inputs[0]!.data);
+  },
+};

@@ -1,0 +1,18 @@
+/**
+ * Identity (ONNX Identity, PyTorch `nn.Identity`): z = a.
+ * Connectivity `identity`.
+ */
+import { expectInputCount } from './checks.js';
+import type { OpDefinition } from './op-definition.js';
+
+export const identity: OpDefinition<'identity'> = {
+  op: 'identity',
+  connectivity: 'identity',
+  inferShape(node, inputs) {
+    expectInputCount(node, inputs, 1);
+    return [...inputs[0]!];
+  },
+  forward(_node, inputs, out) {
+    out.data.set(inputs[0]!.data);
+  },
+};
