@@ -57,6 +57,27 @@ export class ShapeError extends ProvlrpError {
 /** A feature, operator, opset or semiring capability that provlrp does not offer. */
 export class UnsupportedError extends ProvlrpError {}
 
+/** An ONNX operator (or an operator used in a form) that the ONNX importer cannot translate. */
+export class UnsupportedOpError extends UnsupportedError {
+  constructor(
+    /** The ONNX op type (with its domain when that is not the default one). */
+    readonly op: string,
+    /** The name of the ONNX node (or `<op>_<index>` when it has none). */
+    readonly node: string,
+    /** The model's opset of the default domain. */
+    readonly opset: number,
+    /** The ops the importer supports, offered to the user. */
+    readonly supported: readonly string[],
+    /** Why this use of a supported op cannot be translated, when that is the problem. */
+    readonly reason = '',
+  ) {
+    super(
+      `onnx import: op ${op} (node "${node}", opset ${opset}) is not supported` +
+        `${reason ? ` ${reason}` : ''}; supported ops: ${supported.join(', ')}`,
+    );
+  }
+}
+
 /** A file or byte buffer is not in the format it claims (corrupt ONNX, `.npy`, IDX, msgpack). */
 export class FormatError extends ProvlrpError {
   constructor(

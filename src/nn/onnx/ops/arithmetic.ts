@@ -1,0 +1,114 @@
+/**
+ * ONNX Add, Sub, Mul, Div, by what their inputs are:
+ * - Add of two activations → `add` (a residual connection);
+ * - Add of an activation and a constant [out] (or [1, out]) right after a MatMul → that MatMul's
+ *   bias (context.ts `mergeBias`), so MatMul + Add become one dense node;
+ * - any of the four on two constants (shape arithmetic such as `size(1) * size(2)`) → folded,
+ *   with equal shapes or a one-element operand broadcast. The symbolic batch survives only
+ *   identities (batch + 0, batch·1, batch / 1); integer division truncates toward zero.
+ * Everything else (scaling an activation, adding a constant elsewhere) is not supported.
+ *
+ * Reference: ONNX operator docs for Add, Sub, Mul, Div (multidirectional broadcasting).
+ */
+import { FormatError, UnsupportedError } from '../../../core/errors.js';
+import { tensor } from '../../../core/tensor.js';
+import { type ImportContext, nodeLabel, type OnnxNode, where } from '../context.js';
+import {
+  type Activation,
+  BATCH,
+  type Constant,
+  floatConstant,
+  type IntElement,
+  intConstant,
+} from '../values.js';
+import { paramOf } from './params.js';
+
+type Arithmetic = 'Add' | 'Sub' | 'Mul' | 'Div';
+
+const APPLY: Record<Arithmetic, (a: number, b: number) => number> = {
+  Add: (a, b) => a + b,
+  Sub: (a, b) => a - b,
+  Mul: (a, b) => a * b,
+  Div: (a, b) => a / b,
+};
+
+/** The operand that leaves the other unchanged (batch + 0, batch·1, …). */
+const NEUTRAL: Record<Arithmetic, number> = { Add: 0, Sub: 0, Mul: 1, Div: 1 };
+
+/** Add. */
+export function add(node: OnnxNode, ctx: ImportContext): void {
+  const a = ctx.input(node, 0);
+  const b = ctx.input(node, 1);
+  if (a.kind === 'activation' && b.kind === 'activation') {
+    ctx.emit(node, 'add', {}, {}, [a, b]);
+    return;
+  }
+  if (a.kind !== 'activation' && b.kind !== 'activation') {
+    ctx.fold(node, fold(node, 'Add', a, b));
+    return;
+  }
+  const x = a.kind === 'activation' ? a : (b as Activation);
+  const c = a.kind === 'activation' ? (b as Constant) : a;
+  const size = x.shape[x.shape.length - 1] ?? 0;
+  const isBias = c.kind === 'float' && c.data.length === size && c.dims.slice(0, -1).every((d) => d === 1);
+  if (isBias && ctx.mergeBias(node, x, tensor([size], paramOf(node, c, 'bias').data))) return;
+  throw ctx.unsupported(
+    node,
+    'of an activation and a constant, except as the bias [out] of a MatMul whose product nothing else reads',
+  );
+}
+
+/** Sub of constants. */
+export const sub = (node: OnnxNode, ctx: ImportContext): void => constantsOnly(node, ctx, 'Sub');
+/** Mul of constants. */
+export const mul = (node: OnnxNode, ctx: ImportContext): void => constantsOnly(node, ctx, 'Mul');
+/** Div of constants. */
+export const div = (node: OnnxNode, ctx: ImportContext): void => constantsOnly(node, ctx, 'Div');
+
+function constantsOnly(node: OnnxNode, ctx: ImportContext, op: Arithmetic): void {
+  const a = ctx.input(node, 0);
+  const b = ctx.input(node, 1);
+  if (a.kind === 'activation' || b.kind === 'activation')
+    throw ctx.unsupported(node, 'on activations (only between constants, in shape computations)');
+  ctx.fold(node, fold(node, op, a, b));
+}
+
+/** `a op b` element by element, a one-element operand broadcast. */
+function fold(node: OnnxNode, op: Arithmetic, a: Constant, b: Constant): Constant {
+  if (a.kind !== b.kind)
+    throw new FormatError(
+      'onnx',
+      `${nodeLabel(node)}: operands of different types (${a.kind} and ${b.kind})`,
+    );
+  const n = Math.max(a.data.length, b.data.length);
+  const sameDims = a.dims.length === b.dims.length && a.dims.every((d, i) => d === b.dims[i]);
+  if (!sameDims && a.data.length !== 1 && b.data.length !== 1)
+    throw new UnsupportedError(
+      `${where(node)}: folding [${a.dims.join(', ')}] ${op} [${b.dims.join(', ')}] needs equal shapes or a ` +
+        'one-element operand',
+    );
+  const longer =
+    a.data.length > b.data.length || (a.data.length === b.data.length && a.dims.length >= b.dims.length);
+  const dims = longer ? a.dims : b.dims;
+  const at = (c: Constant, i: number) => c.data[c.data.length === 1 ? 0 : i]!;
+  if (a.kind === 'float' || b.kind === 'float') {
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = APPLY[op](at(a, i) as number, at(b, i) as number);
+    return floatConstant(dims, out);
+  }
+  const out: IntElement[] = [];
+  for (let i = 0; i < n; i++) out.push(intOp(node, op, at(a, i), at(b, i)));
+  return intConstant(dims, out);
+}
+
+function intOp(node: OnnxNode, op: Arithmetic, x: IntElement, y: IntElement): IntElement {
+  if (y === BATCH && x !== BATCH && op !== 'Sub' && op !== 'Div' && x === NEUTRAL[op]) return BATCH;
+  if (x === BATCH && y !== BATCH && y === NEUTRAL[op]) return BATCH;
+  if (x === BATCH || y === BATCH)
+    throw new UnsupportedError(
+      `${where(node)}: the shape computation ${x} ${op} ${y} depends on the batch size; provlrp keeps the batch ` +
+        'symbolic, so only identities (batch + 0, batch · 1) fold',
+    );
+  if (op === 'Div' && y === 0) throw new FormatError('onnx', `${nodeLabel(node)}: integer division by zero`);
+  return op === 'Div' ? Math.trunc(x / y) : APPLY[op](x, y);
+}

@@ -1,0 +1,36 @@
+/**
+ * ONNX ops that pass each element through, one model node each: Relu → `relu`,
+ * Identity → `identity` (an Identity of a constant is the constant itself), and
+ * Dropout(data, ratio, training_mode) → `dropout`, the identity at inference. From opset 12 on
+ * `ratio` and `training_mode` are inputs; `training_mode` must be absent or false, and the `mask`
+ * output must be unused.
+ *
+ * Reference: ONNX operator docs for Relu, Identity, Dropout.
+ */
+import type { ImportContext, OnnxNode } from '../context.js';
+
+/** Relu: max(0, x). */
+export function relu(node: OnnxNode, ctx: ImportContext): void {
+  ctx.emit(node, 'relu', {}, {}, [ctx.activation(node, 0)]);
+}
+
+/** Identity. */
+export function identity(node: OnnxNode, ctx: ImportContext): void {
+  const x = ctx.input(node, 0);
+  if (x.kind === 'activation') ctx.emit(node, 'identity', {}, {}, [x]);
+  else ctx.fold(node, x);
+}
+
+/** Dropout at inference. */
+export function dropout(node: OnnxNode, ctx: ImportContext): void {
+  const x = ctx.activation(node, 0);
+  const mask = node.outputs[1];
+  if (mask !== undefined && mask !== '' && ctx.consumers(mask) > 0)
+    throw ctx.unsupported(node, 'with its mask output in use');
+  if (node.opset >= 12) {
+    const training = ctx.intConstant(node, 2);
+    if (training?.data.some((v) => v !== 0))
+      throw ctx.unsupported(node, 'in training mode (training_mode = true); export the model in eval() mode');
+  }
+  ctx.emit(node, 'dropout', {}, {}, [x]);
+}

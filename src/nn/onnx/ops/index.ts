@@ -1,0 +1,56 @@
+/**
+ * The ONNX op table: one import function per ONNX op type of the default domain, keyed by ONNX's
+ * name (tinygrad's onnx.py). An op missing here is reported by `UnsupportedOpError`, which lists
+ * these keys.
+ */
+import type { OpImporter } from '../context.js';
+import { add, div, mul, sub } from './arithmetic.js';
+import { batchNormalization } from './batch-norm.js';
+import { concat } from './concat.js';
+import { cast, constant, constantOfShape } from './constant.js';
+import { conv } from './conv.js';
+import { dropout, identity, relu } from './elementwise.js';
+import { gemm, matMul } from './linear.js';
+import { pad } from './pad.js';
+import { averagePool, globalAveragePool, maxPool, reduceMean } from './pool.js';
+import { flatten, reshape, squeeze, unsqueeze } from './reshape.js';
+import { gather, shape } from './shape.js';
+import { slice, transpose } from './slice.js';
+import { logSoftmax, softmax } from './softmax.js';
+
+/** Every supported ONNX op. */
+export const ONNX_OPS: Readonly<Record<string, OpImporter>> = {
+  Add: add,
+  AveragePool: averagePool,
+  BatchNormalization: batchNormalization,
+  Cast: cast,
+  Concat: concat,
+  Constant: constant,
+  ConstantOfShape: constantOfShape,
+  Conv: conv,
+  Div: div,
+  Dropout: dropout,
+  Flatten: flatten,
+  Gather: gather,
+  Gemm: gemm,
+  GlobalAveragePool: globalAveragePool,
+  Identity: identity,
+  LogSoftmax: logSoftmax,
+  MatMul: matMul,
+  MaxPool: maxPool,
+  Mul: mul,
+  Pad: pad,
+  ReduceMean: reduceMean,
+  Relu: relu,
+  Reshape: reshape,
+  Shape: shape,
+  Slice: slice,
+  Softmax: softmax,
+  Squeeze: squeeze,
+  Sub: sub,
+  Transpose: transpose,
+  Unsqueeze: unsqueeze,
+};
+
+/** The names of the supported ONNX ops, sorted. */
+export const SUPPORTED_ONNX_OPS: readonly string[] = Object.keys(ONNX_OPS).sort();

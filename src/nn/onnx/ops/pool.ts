@@ -1,0 +1,105 @@
+/**
+ * ONNX pooling → `max_pool`, `avg_pool`, `global_avg_pool`:
+ * - MaxPool(X; auto_pad, ceil_mode, dilations, kernel_shape, pads, storage_order, strides), its
+ *   optional second output `Indices` unused (`storage_order` only orders those indices);
+ * - AveragePool(X; auto_pad, ceil_mode, count_include_pad, dilations (opset 19+), kernel_shape,
+ *   pads, strides);
+ * - GlobalAveragePool(X), and ReduceMean(X; axes, keepdims) over spatial axes of [N, C, H, W]:
+ *   over both it is the global mean, over one an average pool whose window spans that axis
+ *   (keepdims = 0 adds a reshape dropping the reduced axes). `axes` is an attribute before opset
+ *   18 and an input from opset 18 on.
+ *
+ * Reference: ONNX operator docs for MaxPool, AveragePool, GlobalAveragePool, ReduceMean.
+ */
+import { FormatError, UnsupportedError } from '../../../core/errors.js';
+import { type ImportContext, nodeLabel, type OnnxNode, where } from '../context.js';
+import { windowOf } from './window.js';
+
+/** MaxPool. */
+export function maxPool(node: OnnxNode, ctx: ImportContext): void {
+  const x = ctx.activation(node, 0);
+  const indices = node.outputs[1];
+  if (indices !== undefined && indices !== '' && ctx.consumers(indices) > 0)
+    throw ctx.unsupported(node, 'with its Indices output in use');
+  const { kernel, strides, pads, dilations } = windowOf(node, x.shape, kernelShapeOf(node));
+  checkPoolPads(node, kernel, pads, dilations);
+  const ceilMode = node.attrs.int('ceil_mode', 0) !== 0;
+  ctx.emit(node, 'max_pool', { kernel, strides, pads, dilations, ceilMode }, {}, [x]);
+}
+
+/** AveragePool. */
+export function averagePool(node: OnnxNode, ctx: ImportContext): void {
+  const x = ctx.activation(node, 0);
+  const { kernel, strides, pads, dilations } = windowOf(node, x.shape, kernelShapeOf(node));
+  checkPoolPads(node, kernel, pads, dilations);
+  const ceilMode = node.attrs.int('ceil_mode', 0) !== 0;
+  const countIncludePad = node.attrs.int('count_include_pad', 0) !== 0;
+  ctx.emit(node, 'avg_pool', { kernel, strides, pads, dilations, ceilMode, countIncludePad }, {}, [x]);
+}
+
+/** GlobalAveragePool. */
+export function globalAveragePool(node: OnnxNode, ctx: ImportContext): void {
+  ctx.emit(node, 'global_avg_pool', {}, {}, [ctx.activation(node, 0)]);
+}
+
+/** ReduceMean over spatial axes of [N, C, H, W]. */
+export function reduceMean(node: OnnxNode, ctx: ImportContext): void {
+  const x = ctx.activation(node, 0);
+  const rank = x.shape.length + 1;
+  const axes = node.opset >= 18 ? ctx.intConstant(node, 1)?.data : node.attrs.intsOrUndefined('axes');
+  const reduced = new Set((axes ?? []).map((a) => (typeof a === 'number' && a < 0 ? a + rank : a)));
+  const spatial =
+    rank === 4 && reduced.size === (axes ?? []).length && [...reduced].every((a) => a === 2 || a === 3);
+  if (!spatial || reduced.size === 0)
+    throw ctx.unsupported(
+      node,
+      `over axes [${(axes ?? []).join(', ')}] of a rank-${rank} input (only over spatial axes 2, 3 of [N, C, H, W])`,
+    );
+  const keepdims = node.attrs.int('keepdims', 1) !== 0;
+  const suffix = keepdims ? '' : 'mean';
+  const [, height, width] = x.shape as [number, number, number];
+  const pooled =
+    reduced.size === 2
+      ? ctx.emit(node, 'global_avg_pool', {}, {}, [x], suffix)
+      : ctx.emit(
+          node,
+          'avg_pool',
+          {
+            kernel: reduced.has(2) ? [height, 1] : [1, width],
+            strides: [1, 1],
+            pads: [0, 0, 0, 0],
+            dilations: [1, 1],
+            ceilMode: false,
+            countIncludePad: false,
+          },
+          {},
+          [x],
+          suffix,
+        );
+  if (!keepdims)
+    ctx.emit(node, 'reshape', { shape: x.shape.filter((_, a) => !reduced.has(a + 1)) }, {}, [pooled]);
+}
+
+function kernelShapeOf(node: OnnxNode): number[] {
+  const kernel = node.attrs.intsOrUndefined('kernel_shape');
+  if (kernel === undefined)
+    throw new FormatError('onnx', `${nodeLabel(node)} lacks its required attribute kernel_shape`);
+  return kernel;
+}
+
+/** Pooling pads beyond the dilated kernel would make windows of padding only. */
+function checkPoolPads(
+  node: OnnxNode,
+  kernel: readonly number[],
+  pads: readonly number[],
+  dilations: readonly number[],
+) {
+  pads.forEach((p, i) => {
+    const extent = (kernel[i % 2]! - 1) * dilations[i % 2]!;
+    if (p > extent)
+      throw new UnsupportedError(
+        `${where(node)}: pad ${p} exceeds the dilated kernel extent ${extent}; ` +
+          'pooling pads must be smaller than the kernel',
+      );
+  });
+}
