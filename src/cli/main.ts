@@ -6,8 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ProvlrpError } from '../core/errors.js';
+import { COMPOSITE_NAMES } from '../nn/lrp/index.js';
 import { SEMIRING_NAMES, SEMIRINGS } from '../semirings/index.js';
 import { runDemo } from './demo/index.js';
+import { EXPLAIN_DEFAULTS, type ExplainFlags, explain } from './explain.js';
 import { formatTable } from './table.js';
 
 /** The package's version, read from its package.json. */
@@ -41,6 +43,30 @@ function program(io: Io): Command {
     .command('demo')
     .description('run the demonstration: K-LRP of a small annotated DAG in every numeric semiring')
     .action(() => runDemo(print));
+
+  root
+    .command('explain')
+    .description('real-valued LRP of a batch: writes the relevance of every input element as .npy')
+    .argument('<model>', 'an ONNX file (.onnx) or a provlrp model file')
+    .requiredOption('--input <file>', 'the input batch as .npy, batch axis first')
+    .requiredOption('--out <file>', "where to write the relevance (.npy, the input's shape)")
+    .option('--target <class>', 'the class to explain for every sample, or argmax (the default)')
+    .option('--targets <file>', 'one class per sample, as .npy')
+    .option(
+      '--composite <name>',
+      `the LRP composite: ${COMPOSITE_NAMES.join(', ')}`,
+      EXPLAIN_DEFAULTS.composite,
+    )
+    .option('--low <value>', 'lower bound of the inputs, for zᴮ', EXPLAIN_DEFAULTS.low)
+    .option('--high <value>', 'upper bound of the inputs, for zᴮ', EXPLAIN_DEFAULTS.high)
+    .option(
+      '--output-relevance <kind>',
+      'onehot, or logit (one-hot times the logit)',
+      EXPLAIN_DEFAULTS.outputRelevance,
+    )
+    .option('--layer <name>', "write the relevance at this layer's output instead of at the input")
+    .option('--dtype <dtype>', 'compute precision: float32 or float64', EXPLAIN_DEFAULTS.dtype)
+    .action((model: string, flags: ExplainFlags) => print(explain(model, flags)));
 
   root
     .command('semirings')

@@ -1,0 +1,126 @@
+/**
+ * `provlrp explain`: real-valued LRP of a batch from the command line.
+ *
+ *   provlrp explain MODEL --input X.npy --out R.npy [--target K|argmax] [--targets T.npy]
+ *     [--composite NAME] [--low L --high H] [--output-relevance onehot|logit] [--layer NAME]
+ *     [--dtype float32|float64]
+ *
+ * X carries the batch axis; R has X's exact shape (or the layer output's with --layer) and the
+ * compute dtype.
+ */
+import { InvalidArgumentError } from '../core/errors.js';
+import { type NpyArray, readNpyFile, writeNpyFile } from '../core/npy.js';
+import { type DType, showShape, type Tensor } from '../core/tensor.js';
+import type { Model } from '../nn/graph.js';
+import { COMPOSITE_NAMES, DEFAULT_COMPOSITE, lrp } from '../nn/lrp/index.js';
+import { readModelFile } from '../nn/model-file.js';
+
+/** The options as commander parses them (strings). */
+export interface ExplainFlags {
+  readonly input: string;
+  readonly out: string;
+  readonly target?: string;
+  readonly targets?: string;
+  readonly composite: string;
+  readonly low: string;
+  readonly high: string;
+  readonly outputRelevance: string;
+  readonly layer?: string;
+  readonly dtype: string;
+}
+
+/** Runs `explain`; returns a one-line summary. */
+export function explain(modelPath: string, flags: ExplainFlags): string {
+  const dtype = choice('--dtype', flags.dtype, ['float32', 'float64']) as DType;
+  const outputRelevance = choice('--output-relevance', flags.outputRelevance, ['onehot', 'logit']) as
+    | 'onehot'
+    | 'logit';
+  const composite = choice('--composite', flags.composite, COMPOSITE_NAMES);
+  const model = readModelFile(modelPath);
+  const x = inputBatch(model, readNpyFile(flags.input), flags.input);
+  if (flags.target !== undefined && flags.targets !== undefined)
+    throw new InvalidArgumentError('explain', 'give --target or --targets, not both');
+  const targets = flags.targets === undefined ? undefined : readTargets(flags.targets);
+  const target =
+    flags.target === undefined || flags.target === 'argmax' ? undefined : integer('--target', flags.target);
+  const R = lrp(model, x, {
+    composite,
+    dtype,
+    outputRelevance,
+    low: number('--low', flags.low),
+    high: number('--high', flags.high),
+    ...(target !== undefined ? { target } : {}),
+    ...(targets !== undefined ? { targets } : {}),
+    ...(flags.layer !== undefined ? { layer: flags.layer } : {}),
+  });
+  writeNpyFile(flags.out, toNpy(R));
+  return `wrote ${flags.out}: relevance ${showShape(R.shape)} (${dtype}, composite ${composite})`;
+}
+
+/** The defaults shown in `--help`. */
+export const EXPLAIN_DEFAULTS = {
+  composite: DEFAULT_COMPOSITE,
+  low: '0',
+  high: '1',
+  outputRelevance: 'onehot',
+  dtype: 'float32',
+} as const;
+
+function inputBatch(model: Model, npy: NpyArray, path: string): Tensor {
+  if (npy.dtype !== 'float32' && npy.dtype !== 'float64')
+    throw new InvalidArgumentError(
+      'explain --input',
+      `${path} holds ${npy.dtype}; save the input as float32 or float64`,
+    );
+  const perSample = model.shapes.get(model.input)!;
+  const expected = `[N, ${perSample.join(', ')}]`;
+  if (npy.shape.length !== perSample.length + 1 || npy.shape.slice(1).some((d, i) => d !== perSample[i]))
+    throw new InvalidArgumentError(
+      'explain --input',
+      `${path} has shape ${showShape(npy.shape)}; the model takes ${expected} (a batch axis first${
+        npy.shape.length === perSample.length ? ': add one, e.g. x[None]' : ''
+      })`,
+    );
+  if (npy.shape[0] === 0) throw new InvalidArgumentError('explain --input', `${path} holds an empty batch`);
+  return { shape: npy.shape, data: npy.data };
+}
+
+function readTargets(path: string): number[] {
+  const npy = readNpyFile(path);
+  const values = Array.from(npy.data as ArrayLike<number>);
+  if (npy.shape.length !== 1 || !values.every(Number.isInteger))
+    throw new InvalidArgumentError(
+      'explain --targets',
+      `${path} must hold one integer class per sample, shape [N]`,
+    );
+  return values;
+}
+
+function toNpy(t: Tensor): NpyArray {
+  return t.data instanceof Float64Array
+    ? { dtype: 'float64', shape: [...t.shape], data: t.data }
+    : { dtype: 'float32', shape: [...t.shape], data: t.data };
+}
+
+function choice(flag: string, value: string, allowed: readonly string[]): string {
+  if (!allowed.includes(value))
+    throw new InvalidArgumentError(`explain ${flag}`, `"${value}" is not one of ${allowed.join(', ')}`);
+  return value;
+}
+
+function number(flag: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n))
+    throw new InvalidArgumentError(`explain ${flag}`, `"${value}" is not a finite number`);
+  return n;
+}
+
+function integer(flag: string, value: string): number {
+  const n = number(flag, value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new InvalidArgumentError(
+      `explain ${flag}`,
+      `"${value}" is not a class index (a non-negative integer)`,
+    );
+  return n;
+}

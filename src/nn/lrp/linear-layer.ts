@@ -1,0 +1,144 @@
+/**
+ * Layers that are linear in their input plus a bias — dense, conv and the average poolings — seen
+ * the way a linear LRP rule needs them: the forward map with modified parameters,
+ * z_t = f(in_t; w_t(W), b_t(b)), and its adjoint c = f_tᵀ(s) with the same modified weights.
+ *
+ * Modified parameters are computed once per modifier and cached. Pooling layers have no parameters
+ * (their weights are the positive constants 1/divisor), so only modifiers that leave positive
+ * weights unchanged (`identity`, `positive`) or remove them (`negative`, `zero`) apply to them.
+ */
+import { InvalidArgumentError } from '../../core/errors.js';
+import { allocate, type DType, dtypeOf as dtypeOfArray, type FloatArray, sizeOf } from '../../core/tensor.js';
+import { convAdjoint } from '../adjoints/conv.js';
+import { denseAdjoint } from '../adjoints/dense.js';
+import { adaptiveAvgPoolAdjoint, avgPoolAdjoint, globalAvgPoolAdjoint } from '../adjoints/pool.js';
+import type { AnyNode, Node } from '../graph.js';
+import { opOf } from '../ops/index.js';
+import type { ParamModifier } from './modifiers.js';
+
+/** The operators a linear rule applies to. */
+export type LinearOp = 'dense' | 'conv' | 'avg_pool' | 'global_avg_pool' | 'adaptive_avg_pool';
+
+/** A node of a linear operator, discriminated by `op`. */
+export type LinearNode = Extract<AnyNode, { op: LinearOp }>;
+
+const LINEAR_OPS: ReadonlySet<string> = new Set<LinearOp>([
+  'dense',
+  'conv',
+  'avg_pool',
+  'global_avg_pool',
+  'adaptive_avg_pool',
+]);
+
+/** Whether a node is linear in its input (so linear rules apply to it). */
+export const isLinearNode = (node: AnyNode): node is LinearNode => LINEAR_OPS.has(node.op);
+
+/** A linear layer with cached modified parameters. */
+export class LinearLayer {
+  private readonly params = new Map<string, FloatArray>();
+
+  constructor(
+    readonly node: LinearNode,
+    /** Per-sample shapes of the layer's input and output. */
+    readonly inputShape: readonly number[],
+    readonly outputShape: readonly number[],
+  ) {}
+
+  /** Whether the layer has parameters that modifiers act on. */
+  get hasParams(): boolean {
+    return this.node.op === 'dense' || this.node.op === 'conv';
+  }
+
+  /** z = f(input; weight(W), bias(b)) for a batch of `batch` samples, in `dtype`. */
+  forward(
+    input: FloatArray,
+    batch: number,
+    weight: ParamModifier,
+    bias: ParamModifier,
+    dtype: DType,
+  ): FloatArray {
+    const out = allocate(dtype, batch * sizeOf(this.outputShape));
+    if (!this.hasParams && this.poolFactor(weight) === 0) return out;
+    const node: AnyNode = this.hasParams ? this.modifiedNode(weight, bias, dtype) : this.node;
+    opOf(node).forward(node, [{ shape: [batch, ...this.inputShape], data: input }], {
+      shape: [batch, ...this.outputShape],
+      data: out,
+    });
+    return out;
+  }
+
+  /** Adds f_weightᵀ(s) into `c`. */
+  adjoint(s: FloatArray, weight: ParamModifier, c: FloatArray): void {
+    const node = this.node;
+    switch (node.op) {
+      case 'dense':
+        denseAdjoint(node, s, c, this.param('weight', weight, dtypeOfArray(s)));
+        return;
+      case 'conv':
+        convAdjoint(
+          node,
+          this.inputShape,
+          this.outputShape,
+          s,
+          c,
+          this.param('weight', weight, dtypeOfArray(s)),
+        );
+        return;
+      case 'avg_pool':
+        if (this.poolFactor(weight) === 1) avgPoolAdjoint(node, this.inputShape, this.outputShape, s, c);
+        return;
+      case 'global_avg_pool':
+        if (this.poolFactor(weight) === 1) globalAvgPoolAdjoint(this.inputShape, s, c);
+        return;
+      case 'adaptive_avg_pool':
+        if (this.poolFactor(weight) === 1) adaptiveAvgPoolAdjoint(node, this.inputShape, s, c);
+        return;
+      default: {
+        const unreachable: never = node;
+        throw new InvalidArgumentError('LinearLayer', `not a linear node: ${String(unreachable)}`);
+      }
+    }
+  }
+
+  /**
+   * A parameter under a modifier, computed once per dtype. NOTE: modified parameters take the
+   * compute dtype, so that float64 relevance is not rounded through float32 weights (γ-modified
+   * or squared), while float32 relevance keeps float32's memory (VGG-16's weights are 0.5 GB).
+   */
+  param(key: 'weight' | 'bias', modifier: ParamModifier, dtype: DType): FloatArray {
+    const node = this.node as Node<'dense' | 'conv'>;
+    const original = node.params[key].data;
+    if (modifier.name === 'identity') return original;
+    const cacheKey = `${key}:${modifier.name}:${dtype}`;
+    let data = this.params.get(cacheKey);
+    if (data === undefined) {
+      data = allocate(dtype, original.length);
+      for (let i = 0; i < original.length; i++) data[i] = modifier.apply(original[i]!);
+      this.params.set(cacheKey, data);
+    }
+    return data;
+  }
+
+  private modifiedNode(weight: ParamModifier, bias: ParamModifier, dtype: DType): AnyNode {
+    const node = this.node as Node<'dense' | 'conv'>;
+    // The forward kernels read parameters as plain numbers, so a float64 array serves as well.
+    return {
+      ...node,
+      params: {
+        weight: { shape: node.params.weight.shape, data: this.param('weight', weight, dtype) },
+        bias: { shape: node.params.bias.shape, data: this.param('bias', bias, dtype) },
+      },
+    } as unknown as AnyNode;
+  }
+
+  /** A pooling layer's weights are positive: 1 if the modifier keeps them, 0 if it removes them. */
+  private poolFactor(weight: ParamModifier): 0 | 1 {
+    if (weight.name === 'identity' || weight.name === 'positive') return 1;
+    if (weight.name === 'negative' || weight.name === 'zero') return 0;
+    throw new InvalidArgumentError(
+      `layer "${this.node.layer}" (${this.node.op})`,
+      `a rule with weight modifier "${weight.name}" needs parameters, which pooling has not; ` +
+        'use the norm or epsilon rule for pooling layers',
+    );
+  }
+}

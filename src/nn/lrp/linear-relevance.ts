@@ -1,0 +1,158 @@
+/**
+ * Relevance through a linear layer under a linear rule, in the factored form (DESIGN.md §4):
+ * per group g, s = scale_g · [select_g] · R / stab(Σ_t sign_t z_t), then for each term
+ * R_in += sign_t · in_t(a) ⊙ f_tᵀ(s).
+ *
+ * The per-layer *statistics* — each group's factor scale_g·[select_g]/stab(z_g) per output and
+ * each term's modified input — depend on the input but not on the relevance, so they are computed
+ * once (`linearStatistics`) and serve any number of relevance vectors (`propagateLinear`).
+ */
+import { ShapeError } from '../../core/errors.js';
+import { allocate, type DType, type FloatArray, sizeOf, type Tensor } from '../../core/tensor.js';
+import type { LinearLayer } from './linear-layer.js';
+import { modifyInput, type ParamModifier } from './modifiers.js';
+import type { Bound, LinearRule } from './rule.js';
+import { invertStabilized } from './stabilizer.js';
+
+/** One term's part of the statistics. */
+export interface TermStatistics {
+  /** in_t(a), the modified input (batch, input-shaped). */
+  readonly input: FloatArray;
+  readonly weight: ParamModifier;
+  readonly sign: 1 | -1;
+  /** Whether in_t is all ones (then R_in += f_tᵀ(s) needs no product). */
+  readonly ones: boolean;
+}
+
+/** One group's part of the statistics. */
+export interface GroupStatistics {
+  /** scale_g · [select_g(z_k)] / stab(z_g,k) per output element (batch, output-shaped). */
+  readonly factor: FloatArray;
+  readonly terms: readonly TermStatistics[];
+}
+
+/** A linear layer's rule statistics for one batch. */
+export interface LinearStatistics {
+  readonly layer: LinearLayer;
+  readonly rule: LinearRule;
+  readonly batch: number;
+  readonly dtype: DType;
+  readonly groups: readonly GroupStatistics[];
+}
+
+/**
+ * The statistics of `rule` on `layer` for the batch input `a` whose layer output (bias included)
+ * is `z`.
+ */
+export function linearStatistics(
+  layer: LinearLayer,
+  rule: LinearRule,
+  a: Tensor,
+  z: Tensor,
+): LinearStatistics {
+  const batch = a.shape[0]!;
+  const dtype: DType = a.data instanceof Float64Array ? 'float64' : 'float32';
+  const perOut = sizeOf(layer.outputShape);
+  const inputs = new Map<string, FloatArray>();
+  const modified = (modifier: RuleTermInput): FloatArray => {
+    let data = inputs.get(modifier);
+    if (data === undefined) {
+      data = modifiedInput(modifier, a, layer, rule, dtype);
+      inputs.set(modifier, data);
+    }
+    return data;
+  };
+  const groups = rule.groups.map((group) => {
+    const denominator = allocate(dtype, batch * perOut);
+    const terms = group.terms.map((t) => {
+      const input = modified(t.input);
+      const zt = layer.forward(input, batch, t.weight, t.bias, dtype);
+      for (let i = 0; i < zt.length; i++) denominator[i] = denominator[i]! + t.sign * zt[i]!;
+      return { input, weight: t.weight, sign: t.sign, ones: t.input === 'ones' };
+    });
+    invertStabilized(denominator, perOut, rule.stabilizer);
+    const original = z.data;
+    for (let i = 0; i < denominator.length; i++) {
+      const keep =
+        group.select === 'all' || (group.select === 'positive' ? original[i]! > 0 : original[i]! < 0);
+      denominator[i] = keep ? group.scale * denominator[i]! : 0;
+    }
+    return { factor: denominator, terms };
+  });
+  return { layer, rule, batch, dtype, groups };
+}
+
+/** R_in for the output relevance `R` (batch, output-shaped), from precomputed statistics. */
+export function propagateLinear(stats: LinearStatistics, R: FloatArray): FloatArray {
+  const { layer, batch, dtype } = stats;
+  const rIn = allocate(dtype, batch * sizeOf(layer.inputShape));
+  const c = allocate(dtype, rIn.length);
+  const s = allocate(dtype, R.length);
+  for (const group of stats.groups) {
+    for (let i = 0; i < s.length; i++) s[i] = group.factor[i]! * R[i]!;
+    for (const t of group.terms) {
+      c.fill(0);
+      layer.adjoint(s, t.weight, c);
+      const x = t.input;
+      if (t.ones) for (let i = 0; i < rIn.length; i++) rIn[i] = rIn[i]! + t.sign * c[i]!;
+      else for (let i = 0; i < rIn.length; i++) rIn[i] = rIn[i]! + t.sign * x[i]! * c[i]!;
+    }
+  }
+  return rIn;
+}
+
+type RuleTermInput = LinearRule['groups'][number]['terms'][number]['input'];
+
+/** in_t(a) for the whole batch. */
+function modifiedInput(
+  modifier: RuleTermInput,
+  a: Tensor,
+  layer: LinearLayer,
+  rule: LinearRule,
+  dtype: DType,
+): FloatArray {
+  const out = allocate(dtype, a.data.length);
+  switch (modifier) {
+    case 'identity':
+      out.set(a.data);
+      return out;
+    case 'positive':
+    case 'negative':
+      for (let i = 0; i < out.length; i++) out[i] = modifyInput(modifier, a.data[i]!);
+      return out;
+    case 'ones':
+      return out.fill(1);
+    case 'low':
+    case 'high':
+      return fillBound(out, modifier === 'low' ? rule.low! : rule.high!, layer, rule.name);
+    default: {
+      const unreachable: never = modifier;
+      return unreachable;
+    }
+  }
+}
+
+/**
+ * A bound spread over the batch: a scalar everywhere, a tensor of the layer input's per-sample
+ * shape repeated per sample, or one value per channel (axis 0 of the per-sample shape).
+ */
+function fillBound(out: FloatArray, bound: Bound, layer: LinearLayer, rule: string): FloatArray {
+  if (typeof bound === 'number') return out.fill(bound);
+  const perSample = sizeOf(layer.inputShape);
+  const channels = layer.inputShape[0] ?? 1;
+  const values = bound.data;
+  if (values.length === perSample) {
+    for (let i = 0; i < out.length; i++) out[i] = values[i % perSample]!;
+    return out;
+  }
+  if (values.length === channels) {
+    const plane = perSample / channels;
+    for (let i = 0; i < out.length; i++) out[i] = values[Math.floor((i % perSample) / plane)]!;
+    return out;
+  }
+  throw new ShapeError(
+    `${rule} bounds for layer "${layer.node.layer}"`,
+    `a scalar, [${layer.inputShape.join(', ')}] or [${channels}] (per channel)`,
+    `[${bound.shape.join(', ')}]`,
+  );
+}

@@ -1,0 +1,173 @@
+/**
+ * One node's relevance step: given R at a node's output, the relevance of each of its inputs
+ * under the node's rule. Linear layers go through their rule's statistics; residual sums split
+ * in proportion to their inputs (the norm rule, a_i·R/stab(Σ a)); max-pooling by its variant;
+ * structural layers route relevance as their adjoint routes gradients (reshapes and element-wise
+ * layers keep the layout, padding crops, concatenation splits).
+ */
+import { InvalidArgumentError } from '../../core/errors.js';
+import { allocate, type DType, type FloatArray, sizeOf, type Tensor } from '../../core/tensor.js';
+import { concatAdjoint, padAdjoint } from '../adjoints/structural.js';
+import type { AnyNode, Model, Node } from '../graph.js';
+import { avgPoolDivisors } from '../ops/avg-pool.js';
+import { maxPoolWinners } from '../ops/max-pool.js';
+import { axes2d } from '../ops/window.js';
+import { isLinearNode, LinearLayer } from './linear-layer.js';
+import { linearStatistics, propagateLinear } from './linear-relevance.js';
+import { identityParam as identity } from './modifiers.js';
+import type { LinearRule, MaxPoolRule, Rule } from './rule.js';
+import { norm } from './rules/epsilon.js';
+import { invertStabilized } from './stabilizer.js';
+
+/** The relevance of each input of `node` (null for inputs that receive none). */
+export function nodeRelevance(
+  model: Model,
+  node: AnyNode,
+  rule: Rule,
+  inputs: readonly Tensor[],
+  output: Tensor,
+  R: FloatArray,
+): FloatArray[] {
+  const dtype: DType = output.data instanceof Float64Array ? 'float64' : 'float32';
+  const shapeOf = (name: string): readonly number[] => model.shapes.get(name)!;
+  if (isLinearNode(node)) {
+    const layer = new LinearLayer(node, shapeOf(node.inputs[0]!), shapeOf(node.output));
+    return [propagateLinear(linearStatistics(layer, expectLinear(node, rule), inputs[0]!, output), R)];
+  }
+  switch (node.op) {
+    case 'add':
+      return addRelevance(expectLinear(node, rule), inputs, R, shapeOf(node.output), dtype);
+    case 'max_pool':
+      return [
+        maxPoolRelevance(model, node, expectKind(node, rule, 'max_pool'), inputs[0]!, output, R, dtype),
+      ];
+    case 'pad': {
+      const rIn = allocate(dtype, inputs[0]!.data.length);
+      padAdjoint(node, shapeOf(node.inputs[0]!), shapeOf(node.output), R, rIn);
+      return [rIn];
+    }
+    case 'concat':
+      return node.inputs.map((_, i) => {
+        const rIn = allocate(dtype, inputs[i]!.data.length);
+        concatAdjoint(node, node.inputs.map(shapeOf), i, R, rIn);
+        return rIn;
+      });
+    case 'relu':
+    case 'flatten':
+    case 'reshape':
+    case 'batch_norm':
+    case 'identity':
+    case 'dropout':
+      expectKind(node, rule, 'pass');
+      return [R];
+    default: {
+      const unreachable: never = node;
+      throw new InvalidArgumentError('lrp', `no relevance step for ${String(unreachable)}`);
+    }
+  }
+}
+
+/** Residual sum: R_i = a_i · R / stab(Σ_i a_i), with the rule's stabiliser. */
+function addRelevance(
+  rule: LinearRule,
+  inputs: readonly Tensor[],
+  R: FloatArray,
+  shape: readonly number[],
+  dtype: DType,
+): FloatArray[] {
+  const factor = allocate(dtype, R.length);
+  for (const a of inputs) for (let i = 0; i < factor.length; i++) factor[i] = factor[i]! + a.data[i]!;
+  invertStabilized(factor, sizeOf(shape), rule.stabilizer);
+  return inputs.map((a) => {
+    const rIn = allocate(dtype, R.length);
+    for (let i = 0; i < rIn.length; i++) rIn[i] = a.data[i]! * factor[i]! * R[i]!;
+    return rIn;
+  });
+}
+
+function maxPoolRelevance(
+  model: Model,
+  node: Node<'max_pool'>,
+  rule: MaxPoolRule,
+  a: Tensor,
+  z: Tensor,
+  R: FloatArray,
+  dtype: DType,
+): FloatArray {
+  const inShape = model.shapes.get(node.inputs[0]!)!;
+  const outShape = model.shapes.get(node.output)!;
+  const rIn = allocate(dtype, a.data.length);
+  if (rule.variant === 'winner') {
+    const winners = maxPoolWinners(node, a, z.shape);
+    for (let i = 0; i < winners.length; i++) rIn[winners[i]!] = rIn[winners[i]!]! + R[i]!;
+    return rIn;
+  }
+  // Both other variants are the norm rule on a pooling over the same windows: `average` on
+  // average pooling (PyTorch's default count_include_pad), `proportional` on sum pooling, whose
+  // z is the window's sum (average pooling without padding counts, times the divisor).
+  const pool: Node<'avg_pool'> = {
+    ...node,
+    op: 'avg_pool',
+    attributes: { ...node.attributes, countIncludePad: rule.variant === 'average' },
+    params: {},
+  } as Node<'avg_pool'>;
+  const layer = new LinearLayer(pool, inShape, outShape);
+  const normRule: LinearRule = { ...norm(), stabilizer: rule.stabilizer };
+  const zPool = layer.forward(a.data, a.shape[0]!, identity, identity, dtype);
+  if (rule.variant === 'proportional') return proportional(layer, a, zPool, R, normRule, dtype);
+  const stats = linearStatistics(layer, normRule, a, { shape: z.shape, data: zPool });
+  return propagateLinear(stats, R);
+}
+
+/** a_j · Σ_{k ∋ j} R_k / stab(z_k), z_k = Σ of window k's in-bounds taps = its average × its count. */
+function proportional(
+  layer: LinearLayer,
+  a: Tensor,
+  zAverage: FloatArray,
+  R: FloatArray,
+  rule: LinearRule,
+  dtype: DType,
+): FloatArray {
+  const counts = windowCounts(layer);
+  const perOut = counts.length;
+  const s = allocate(dtype, R.length);
+  for (let i = 0; i < s.length; i++) s[i] = zAverage[i]! * counts[i % perOut]!;
+  invertStabilized(s, perOut, rule.stabilizer);
+  // The adjoint of the average pool spreads s/count over a window, so scale by the count first.
+  for (let i = 0; i < s.length; i++) s[i] = s[i]! * R[i]! * counts[i % perOut]!;
+  const c = allocate(dtype, a.data.length);
+  layer.adjoint(s, identity, c);
+  for (let i = 0; i < c.length; i++) c[i] = c[i]! * a.data[i]!;
+  return c;
+}
+
+/** The number of in-bounds taps of every output window of one sample. */
+function windowCounts(layer: LinearLayer): Int32Array {
+  const node = layer.node as Node<'avg_pool'>;
+  const [, height = 0, width = 0] = layer.inputShape;
+  const [channels = 0, oh = 0, ow = 0] = layer.outputShape;
+  const { kernel, strides, pads, dilations } = node.attributes;
+  const [ay, ax] = axes2d(kernel, strides, pads, dilations);
+  const inBounds: Node<'avg_pool'> = { ...node, attributes: { ...node.attributes, countIncludePad: false } };
+  const rows = avgPoolDivisors(inBounds, height, oh, ay);
+  const cols = avgPoolDivisors(inBounds, width, ow, ax);
+  const counts = new Int32Array(channels * oh * ow);
+  for (let i = 0; i < counts.length; i++) {
+    const p = i % (oh * ow);
+    counts[i] = rows[Math.floor(p / ow)]! * cols[p % ow]!;
+  }
+  return counts;
+}
+
+function expectLinear(node: AnyNode, rule: Rule): LinearRule {
+  return expectKind(node, rule, 'linear');
+}
+
+function expectKind<K extends Rule['kind']>(node: AnyNode, rule: Rule, kind: K): Extract<Rule, { kind: K }> {
+  if (rule.kind !== kind)
+    throw new InvalidArgumentError(
+      `layer "${node.layer}" (${node.op})`,
+      `rule ${rule.name} does not apply; this layer takes a ${kind === 'linear' ? 'linear (ε, z⁺, γ, …)' : kind} rule`,
+    );
+  return rule as Extract<Rule, { kind: K }>;
+}

@@ -1,0 +1,21 @@
+/**
+ * Reading a model file of either kind provlrp understands: ONNX (`.onnx`, from PyTorch, Keras,
+ * …) or provlrp's native format (anything else, conventionally `.provlrp`). The extension
+ * decides, so that a corrupt file is reported in the terms of the format it claims to be.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { NotFoundError } from '../core/errors.js';
+import type { Model } from './graph.js';
+import { decodeModel } from './native-format.js';
+import { importOnnx } from './onnx/index.js';
+
+/** The conventional extension of the native format. */
+export const NATIVE_EXTENSION = '.provlrp';
+
+/** A model from a file: ONNX when the name ends in `.onnx`, the native format otherwise. */
+export function readModelFile(path: string): Model {
+  if (!existsSync(path)) throw new NotFoundError('model file', path);
+  const bytes = readFileSync(path);
+  return extname(path).toLowerCase() === '.onnx' ? importOnnx(bytes) : decodeModel(bytes);
+}
