@@ -1,7 +1,7 @@
 /**
  * provlrp/nn: the networks provlrp explains: model graph, operators and their adjoints, forward
- * pass, builder, canonizers, ONNX import, the native format, datasets, and real-valued LRP
- * (rules, composites, `lrp()`).
+ * pass, builder, canonizers, ONNX import, the native format, datasets, training, the model zoo,
+ * and real-valued LRP (rules, composites, `lrp()`).
  */
 export * from './adjoints/index.js';
 export * from './builder/index.js';
@@ -16,3 +16,5 @@ export * from './model-file.js';
 export * from './native-format.js';
 export * from './onnx/index.js';
 export * from './ops/index.js';
+export * from './train/index.js';
+export * from './zoo/index.js';

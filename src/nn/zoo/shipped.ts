@@ -1,0 +1,48 @@
+/**
+ * The models that ship with provlrp, trained on MNIST by `npm run train:mnist` and stored in
+ * `models/` in the native format: each with its architecture and its training recipe.
+ */
+import { fileURLToPath } from 'node:url';
+import { NotFoundError } from '../../core/errors.js';
+import type { Model } from '../graph.js';
+import { loadModel } from '../native-format.js';
+import { adam } from '../train/optimizers.js';
+import type { TrainOptions } from '../train/trainer.js';
+import { mlp } from './mlp.js';
+
+/** A shipped model: where it is stored, how it is built and how it is trained. */
+export interface ShippedModel {
+  readonly file: string;
+  readonly description: string;
+  readonly architecture: () => Model;
+  readonly training: () => Omit<TrainOptions, 'validation' | 'onEpoch'>;
+}
+
+/** The shipped models by name. */
+export const SHIPPED_MODELS = {
+  mlp: {
+    file: 'mnist-mlp.provlrp',
+    description: "the report's MLP 784-300-100-10 (ReLU) on MNIST",
+    architecture: () => mlp({ seed: 1 }),
+    training: () => ({
+      epochs: 6,
+      batchSize: 64,
+      seed: 0,
+      optimizer: adam({ learningRate: 1e-3 }),
+      schedule: (epoch: number) => (epoch <= 3 ? 1e-3 : epoch <= 5 ? 5e-4 : 2.5e-4),
+    }),
+  },
+} satisfies Record<string, ShippedModel>;
+
+/** A shipped model's name. */
+export type ShippedModelName = keyof typeof SHIPPED_MODELS;
+
+/** The folder of the shipped model files. */
+export const SHIPPED_MODELS_DIR = fileURLToPath(new URL('../../../models/', import.meta.url));
+
+/** Loads a shipped model. */
+export function loadShippedModel(name: ShippedModelName): Model {
+  if (!Object.hasOwn(SHIPPED_MODELS, name))
+    throw new NotFoundError('shipped model', name, Object.keys(SHIPPED_MODELS));
+  return loadModel(`${SHIPPED_MODELS_DIR}${SHIPPED_MODELS[name].file}`);
+}
