@@ -1,5 +1,12 @@
 /**
- * provlrp/circuits: provenance circuits compiled from models, traces and their evaluation in any
- * semiring.
+ * provlrp/circuits: provenance circuits compiled from models, traces, annotations and the
+ * evaluation of K-LRP in any semiring.
  */
-export {};
+export * from './annotations/index.js';
+export * from './circuit.js';
+export * from './coefficients.js';
+export * from './connectivity/connectivity.js';
+export * from './generic-evaluator.js';
+export * from './relevance-result.js';
+export * from './token-index.js';
+export * from './trace.js';

@@ -1,19 +1,30 @@
 /**
  * `provlrp explain`: real-valued LRP of a batch from the command line.
  *
- *   provlrp explain MODEL --input X.npy --out R.npy [--target K|argmax] [--targets T.npy]
+ *   provlrp explain MODEL --input X.npy --out R.npy|R.json [--target K|argmax] [--targets T.npy]
  *     [--composite NAME] [--low L --high H] [--output-relevance onehot|logit] [--layer NAME]
- *     [--dtype float32|float64]
+ *     [--dtype float32|float64] [--semiring NAME] [--annotate SPEC|FILE.json]
  *
- * X carries the batch axis; R has X's exact shape (or the layer output's with --layer) and the
- * compute dtype.
+ * X carries the batch axis; R has X's exact shape (or the layer output's with --layer). Without
+ * --semiring this is real LRP (`lrp()`), written in the compute dtype. With --semiring it is K-LRP
+ * through the provenance circuit: ℝ in the compute dtype, Boolean as uint8, counting, tropical and
+ * the other number-valued semirings as float64, symbolic semirings (ℕ[X], Why(X), …) as JSON only.
  */
-import { InvalidArgumentError } from '../core/errors.js';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  compile,
+  type PerLayerSpec,
+  type Relevance,
+  relevanceToArray,
+  relevanceToJson,
+} from '../circuits/index.js';
+import { FormatError, InvalidArgumentError, NotFoundError } from '../core/errors.js';
 import { type NpyArray, readNpyFile, writeNpyFile } from '../core/npy.js';
 import { type DType, showShape, type Tensor } from '../core/tensor.js';
 import type { Model } from '../nn/graph.js';
 import { COMPOSITE_NAMES, DEFAULT_COMPOSITE, lrp } from '../nn/lrp/index.js';
 import { readModelFile } from '../nn/model-file.js';
+import { real, SEMIRING_NAMES } from '../semirings/index.js';
 
 /** The options as commander parses them (strings). */
 export interface ExplainFlags {
@@ -21,7 +32,9 @@ export interface ExplainFlags {
   readonly out: string;
   readonly target?: string;
   readonly targets?: string;
-  readonly composite: string;
+  readonly composite?: string;
+  readonly semiring?: string;
+  readonly annotate?: string;
   readonly low: string;
   readonly high: string;
   readonly outputRelevance: string;
@@ -35,7 +48,15 @@ export function explain(modelPath: string, flags: ExplainFlags): string {
   const outputRelevance = choice('--output-relevance', flags.outputRelevance, ['onehot', 'logit']) as
     | 'onehot'
     | 'logit';
-  const composite = choice('--composite', flags.composite, COMPOSITE_NAMES);
+  const composite =
+    flags.composite === undefined ? undefined : choice('--composite', flags.composite, COMPOSITE_NAMES);
+  const semiring =
+    flags.semiring === undefined ? undefined : choice('--semiring', flags.semiring, SEMIRING_NAMES);
+  if (flags.annotate !== undefined && semiring === undefined)
+    throw new InvalidArgumentError(
+      'explain --annotate',
+      'an annotation needs a semiring; add --semiring NAME',
+    );
   const model = readModelFile(modelPath);
   const x = inputBatch(model, readNpyFile(flags.input), flags.input);
   if (flags.target !== undefined && flags.targets !== undefined)
@@ -43,23 +64,68 @@ export function explain(modelPath: string, flags: ExplainFlags): string {
   const targets = flags.targets === undefined ? undefined : readTargets(flags.targets);
   const target =
     flags.target === undefined || flags.target === 'argmax' ? undefined : integer('--target', flags.target);
-  const R = lrp(model, x, {
-    composite,
+  const options = {
     dtype,
     outputRelevance,
     low: number('--low', flags.low),
     high: number('--high', flags.high),
+    ...(composite !== undefined ? { composite } : {}),
     ...(target !== undefined ? { target } : {}),
     ...(targets !== undefined ? { targets } : {}),
     ...(flags.layer !== undefined ? { layer: flags.layer } : {}),
-  });
-  writeNpyFile(flags.out, toNpy(R));
-  return `wrote ${flags.out}: relevance ${showShape(R.shape)} (${dtype}, composite ${composite})`;
+  };
+  if (semiring === undefined) {
+    const R = lrp(model, x, options);
+    if (isJson(flags.out))
+      writeJson(flags.out, { semiring: 'real', shape: R.shape, values: Array.from(R.data) });
+    else writeNpyFile(flags.out, toNpy(R));
+    return `wrote ${flags.out}: relevance ${showShape(R.shape)} (${dtype}, composite ${composite ?? DEFAULT_COMPOSITE})`;
+  }
+  const annotate = flags.annotate === undefined ? undefined : annotationSpec(flags.annotate);
+  const R = compile(model)
+    .trace(x, dtype)
+    .relevance({ ...options, semiring, ...(annotate !== undefined ? { annotate } : {}) });
+  writeRelevance(flags.out, R, dtype);
+  return `wrote ${flags.out}: ${semiring} relevance ${showShape(R.shape)}`;
+}
+
+/** Writes K-LRP relevance as .npy (number-valued and Boolean semirings) or .json (any). */
+function writeRelevance(path: string, R: Relevance<unknown>, dtype: DType): void {
+  if (isJson(path)) return writeJson(path, relevanceToJson(R));
+  if (R.semiring === real) {
+    const data =
+      dtype === 'float64' ? Float64Array.from(R.values as number[]) : Float32Array.from(R.values as number[]);
+    return writeNpyFile(path, toNpy({ shape: R.shape, data }));
+  }
+  const array = relevanceToArray(R);
+  writeNpyFile(
+    path,
+    array.dtype === 'uint8' ? { dtype: 'uint8', shape: array.shape, data: array.data } : array,
+  );
+}
+
+/** An annotation spec, or the per-layer thresholds of a JSON file. */
+function annotationSpec(spec: string): string | PerLayerSpec {
+  if (!spec.toLowerCase().endsWith('.json')) return spec;
+  if (!existsSync(spec)) throw new NotFoundError('annotation file', spec);
+  try {
+    return JSON.parse(readFileSync(spec, 'utf8')) as PerLayerSpec;
+  } catch (error) {
+    throw new FormatError(
+      'annotation JSON',
+      `${spec}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+const isJson = (path: string): boolean => path.toLowerCase().endsWith('.json');
+
+function writeJson(path: string, value: unknown): void {
+  writeFileSync(path, `${JSON.stringify(value)}\n`);
 }
 
 /** The defaults shown in `--help`. */
 export const EXPLAIN_DEFAULTS = {
-  composite: DEFAULT_COMPOSITE,
   low: '0',
   high: '1',
   outputRelevance: 'onehot',

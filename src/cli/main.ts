@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { ANNOTATION_NAMES } from '../circuits/index.js';
 import { ProvlrpError } from '../core/errors.js';
 import { COMPOSITE_NAMES } from '../nn/lrp/index.js';
 import { SEMIRING_NAMES, SEMIRINGS } from '../semirings/index.js';
@@ -46,16 +47,15 @@ function program(io: Io): Command {
 
   root
     .command('explain')
-    .description('real-valued LRP of a batch: writes the relevance of every input element as .npy')
+    .description('LRP of a batch, real-valued or in any semiring: writes the relevance as .npy or .json')
     .argument('<model>', 'an ONNX file (.onnx) or a provlrp model file')
     .requiredOption('--input <file>', 'the input batch as .npy, batch axis first')
-    .requiredOption('--out <file>', "where to write the relevance (.npy, the input's shape)")
+    .requiredOption('--out <file>', "where to write the relevance: .npy (the input's shape) or .json")
     .option('--target <class>', 'the class to explain for every sample, or argmax (the default)')
     .option('--targets <file>', 'one class per sample, as .npy')
     .option(
       '--composite <name>',
-      `the LRP composite: ${COMPOSITE_NAMES.join(', ')}`,
-      EXPLAIN_DEFAULTS.composite,
+      `the LRP composite: ${COMPOSITE_NAMES.join(', ')} (default: epsilon_plus_flat, or epsilon with --semiring)`,
     )
     .option('--low <value>', 'lower bound of the inputs, for zᴮ', EXPLAIN_DEFAULTS.low)
     .option('--high <value>', 'upper bound of the inputs, for zᴮ', EXPLAIN_DEFAULTS.high)
@@ -66,6 +66,11 @@ function program(io: Io): Command {
     )
     .option('--layer <name>', "write the relevance at this layer's output instead of at the input")
     .option('--dtype <dtype>', 'compute precision: float32 or float64', EXPLAIN_DEFAULTS.dtype)
+    .option('--semiring <name>', `K-LRP in a semiring: ${SEMIRING_NAMES.join(', ')}`)
+    .option(
+      '--annotate <spec>',
+      `the annotation Θ: ${ANNOTATION_NAMES.join(', ')}, or a JSON file of per-layer thresholds`,
+    )
     .action((model: string, flags: ExplainFlags) => print(explain(model, flags)));
 
   root

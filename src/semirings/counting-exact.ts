@@ -3,6 +3,7 @@
  *
  * idempotent: no. absorptive: no. commutative: yes. Exact: laws are checked with `equals`.
  */
+import { InvalidArgumentError } from '../core/errors.js';
 import type { Semiring } from './semiring.js';
 
 export const countingExact: Semiring<bigint> = {
@@ -17,4 +18,12 @@ export const countingExact: Semiring<bigint> = {
   absorptive: false,
   commutative: true,
   toNumber: (a) => Number(a),
+  fromNumber: (v) => {
+    if (!(Number.isSafeInteger(v) && v >= 0))
+      throw new InvalidArgumentError(
+        'semiring counting_exact',
+        `${v} is not a count (a non-negative whole number)`,
+      );
+    return BigInt(v);
+  },
 };

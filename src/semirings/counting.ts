@@ -6,6 +6,7 @@
  * idempotent: no (1 + 1 = 2). absorptive: no. commutative: yes.
  * Carrier: non-negative integers, held as float64 (exact below 2^53, rounded above).
  */
+import { InvalidArgumentError } from '../core/errors.js';
 import type { Semiring } from './semiring.js';
 import { approxNumber } from './tolerance.js';
 
@@ -21,5 +22,13 @@ export const counting: Semiring<number> = {
   absorptive: false,
   commutative: true,
   toNumber: (a) => a,
+  fromNumber: (v) => {
+    if (!(Number.isInteger(v) && v >= 0))
+      throw new InvalidArgumentError(
+        'semiring counting',
+        `${v} is not a count (a non-negative whole number)`,
+      );
+    return v;
+  },
   approxEquals: approxNumber,
 };

@@ -7,7 +7,7 @@
  * idempotent: no. absorptive: no. commutative: yes (a commutative ring). Floating point: the laws
  * hold up to a tolerance, component by component.
  */
-import type { Semiring } from './semiring.js';
+import { numberIn, type Semiring } from './semiring.js';
 import { closeInContext } from './tolerance.js';
 
 /** A dual number: a value and its derivative. */
@@ -31,6 +31,7 @@ export const dual: Semiring<Dual> = {
   absorptive: false,
   commutative: true,
   toNumber: (a) => a.value,
+  fromNumber: (v) => dualNumber(numberIn('dual', v, -Number.MAX_VALUE, Number.MAX_VALUE), 0),
   approxEquals: (a, b, context, rtol) =>
     // The derivative mixes values and derivatives (ab' + a'b), so both components share one scale.
     closeInContext(a.value, b.value, magnitudes(context), rtol) &&

@@ -5,7 +5,7 @@
  * idempotent: max(a, a) = a. absorptive: max(1, a) = 1 on [0, 1]. commutative: yes.
  * Exact: max and min never round. Precondition: values in [0, 1].
  */
-import type { Semiring } from './semiring.js';
+import { numberIn, type Semiring } from './semiring.js';
 
 export const fuzzy: Semiring<number> = {
   name: 'fuzzy',
@@ -19,4 +19,5 @@ export const fuzzy: Semiring<number> = {
   absorptive: true,
   commutative: true,
   toNumber: (a) => a,
+  fromNumber: (v) => numberIn('fuzzy', v, 0, 1),
 };

@@ -7,7 +7,7 @@
  * Precondition: values in [0, 1]. a + b − 1 rounds relative to 1, not to a or b, so the laws hold
  * up to a tolerance scaled by 1 as well as by the operands.
  */
-import type { Semiring } from './semiring.js';
+import { numberIn, type Semiring } from './semiring.js';
 import { closeInContext } from './tolerance.js';
 
 export const lukasiewicz: Semiring<number> = {
@@ -22,5 +22,6 @@ export const lukasiewicz: Semiring<number> = {
   absorptive: true,
   commutative: true,
   toNumber: (a) => a,
+  fromNumber: (v) => numberIn('lukasiewicz', v, 0, 1),
   approxEquals: (a, b, context, rtol) => closeInContext(a, b, [...context, 1], rtol),
 };

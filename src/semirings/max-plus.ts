@@ -4,7 +4,7 @@
  *
  * idempotent: max(a, a) = a. absorptive: no (max(0, 1) = 1 ≠ 0). commutative: yes.
  */
-import type { Semiring } from './semiring.js';
+import { numberIn, type Semiring } from './semiring.js';
 import { approxNumber } from './tolerance.js';
 
 export const maxPlus: Semiring<number> = {
@@ -19,5 +19,7 @@ export const maxPlus: Semiring<number> = {
   absorptive: false,
   commutative: true,
   toNumber: (a) => a,
+  fromNumber: (v) =>
+    v === Number.NEGATIVE_INFINITY ? v : numberIn('max_plus', v, -Number.MAX_VALUE, Number.MAX_VALUE),
   approxEquals: approxNumber,
 };

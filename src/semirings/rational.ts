@@ -6,7 +6,7 @@
  * idempotent: no. absorptive: no. commutative: yes. Exact: laws are checked with `equals`.
  */
 import Fraction from 'fraction.js';
-import type { Semiring } from './semiring.js';
+import { numberIn, type Semiring } from './semiring.js';
 
 export { Fraction };
 
@@ -22,4 +22,5 @@ export const rational: Semiring<Fraction> = {
   absorptive: false,
   commutative: true,
   toNumber: (a) => a.valueOf(),
+  fromNumber: (v) => new Fraction(numberIn('rational', v, -Number.MAX_VALUE, Number.MAX_VALUE)),
 };

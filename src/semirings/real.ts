@@ -5,7 +5,7 @@
  * idempotent: no (1 + 1 = 2). absorptive: no (1 + 1 ≠ 1). commutative: yes.
  * Floating point: ⊕ and ⊗ round, so the laws hold up to a tolerance (`approxEquals`).
  */
-import type { Semiring } from './semiring.js';
+import { numberIn, type Semiring } from './semiring.js';
 import { approxNumber } from './tolerance.js';
 
 export const real: Semiring<number> = {
@@ -20,5 +20,6 @@ export const real: Semiring<number> = {
   absorptive: false,
   commutative: true,
   toNumber: (a) => a,
+  fromNumber: (v) => numberIn('real', v, -Number.MAX_VALUE, Number.MAX_VALUE),
   approxEquals: approxNumber,
 };

@@ -10,6 +10,7 @@
  * the generic path otherwise. Code asks flags, never names; names are looked up only at the
  * boundary, in the registry.
  */
+import { InvalidArgumentError } from '../core/errors.js';
 
 /** A semiring over the carrier `T`. Build a user's own with `defineSemiring`. */
 export interface Semiring<T> {
@@ -36,12 +37,34 @@ export interface Semiring<T> {
   /** A number to display or plot a value by, where one makes sense. */
   toNumber?(a: T): number;
   /**
+   * The value of a real number, for semirings whose carrier holds numbers (real, rational,
+   * viterbi, tropical, …): how a numeric annotation Θ(d) becomes a value. It throws an
+   * `InvalidArgumentError` for a number outside the carrier (a Viterbi weight above 1). Absent
+   * where numbers are not values (Boolean, polynomials).
+   */
+  fromNumber?(v: number): T;
+  /**
+   * The value of an abstract token (an edge's provenance), for provenance semirings (ℕ[X], Why(X),
+   * top-k, …); `weight` is the token's strength where the carrier records one (top-k).
+   */
+  fromToken?(token: number, weight?: number): T;
+  /**
    * Equality up to floating-point rounding: `a` and `b` may differ by `rtol` times the largest
    * magnitude among `context` (the operands and intermediate results that produced them), so
    * that cancellation (1e12 + 1 − 1e12) is not mistaken for a broken law. Absent for exact
    * carriers, which are compared with `equals`.
    */
   approxEquals?(a: T, b: T, context: readonly T[], rtol: number): boolean;
+}
+
+/** Checks that `v` lies in [lo, hi] for `fromNumber`. */
+export function numberIn(name: string, v: number, lo: number, hi: number): number {
+  if (!(v >= lo && v <= hi))
+    throw new InvalidArgumentError(
+      `semiring ${name}`,
+      `${v} is not a value of ${name}; values lie in [${lo}, ${hi}]`,
+    );
+  return v;
 }
 
 /** What a user writes to define a semiring: flags default to `false` (they fail closed). */

@@ -6,7 +6,7 @@
  * idempotent: min(a, a) = a. absorptive: no on this carrier (min(0, −1) = −1 ≠ 0); it is on the
  * non-negative costs that −log of [0, 1] produces. commutative: yes. +∞ means "no relevant path".
  */
-import type { Semiring } from './semiring.js';
+import { numberIn, type Semiring } from './semiring.js';
 import { approxNumber } from './tolerance.js';
 
 export const tropical: Semiring<number> = {
@@ -21,5 +21,7 @@ export const tropical: Semiring<number> = {
   absorptive: false,
   commutative: true,
   toNumber: (a) => a,
+  fromNumber: (v) =>
+    v === Number.POSITIVE_INFINITY ? v : numberIn('tropical', v, -Number.MAX_VALUE, Number.MAX_VALUE),
   approxEquals: approxNumber,
 };

@@ -5,7 +5,7 @@
  * idempotent: max(a, a) = a. absorptive: max(1, a) = 1 on [0, 1]. commutative: yes.
  * Precondition: values in [0, 1]; no bounds checking (absorptivity needs it).
  */
-import type { Semiring } from './semiring.js';
+import { numberIn, type Semiring } from './semiring.js';
 import { approxNumber } from './tolerance.js';
 
 export const viterbi: Semiring<number> = {
@@ -20,5 +20,6 @@ export const viterbi: Semiring<number> = {
   absorptive: true,
   commutative: true,
   toNumber: (a) => a,
+  fromNumber: (v) => numberIn('viterbi', v, 0, 1),
   approxEquals: approxNumber,
 };

@@ -1,11 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compile } from '../../src/circuits/index.js';
 import { main } from '../../src/cli/main.js';
 import { readNpyFile, writeNpyFile } from '../../src/core/npy.js';
 import { lrp } from '../../src/nn/lrp/index.js';
+import { saveModel } from '../../src/nn/native-format.js';
 import { importOnnx } from '../../src/nn/onnx/index.js';
+import { tinyNet } from '../support/random-nets.js';
 import {
   FIXTURE_COMPOSITES,
   FIXTURE_MODELS,
@@ -165,5 +168,127 @@ describe('provlrp explain options', () => {
     );
     expect(missing.code).not.toBe(0);
     expect(missing.err).toMatch(/model file .*missing\.onnx.* not found/);
+  });
+});
+
+describe('provlrp explain --semiring', () => {
+  const model = `${ZENNIT_ROOT}cnn/model.onnx`;
+
+  it('writes Boolean relevance as uint8, counting and tropical as float64, equal to the trace', async () => {
+    const input = fixtureInput('cnn');
+    const trace = compile(importOnnx(model)).trace({ shape: input.shape, data: input.data });
+    for (const [semiring, dtype] of [
+      ['boolean', 'uint8'],
+      ['counting', 'float64'],
+      ['tropical', 'float64'],
+      ['viterbi', 'float64'],
+    ] as const) {
+      const out = join(dir, `cnn-${semiring}.npy`);
+      const r = await run('explain', model, '--input', input.path, '--out', out, '--semiring', semiring);
+      expect(r.err).toBe('');
+      const R = readNpyFile(out);
+      expect(R.dtype).toBe(dtype);
+      expect(R.shape).toEqual(input.shape);
+      const expected = trace
+        .relevance({ semiring })
+        .values.map((v) => (typeof v === 'boolean' ? Number(v) : v));
+      expect(Array.from(R.data)).toEqual(expected);
+    }
+  });
+
+  it('takes an annotation by name or as a JSON file of per-layer thresholds', async () => {
+    const input = fixtureInput('cnn');
+    const spec = join(dir, 'thresholds.json');
+    writeFileSync(spec, JSON.stringify({ default: 0.01, layers: { 9: 0 } }));
+    const byFile = join(dir, 'cnn-file.npy');
+    const byName = join(dir, 'cnn-name.npy');
+    expect(
+      (
+        await run(
+          'explain',
+          model,
+          '--input',
+          input.path,
+          '--out',
+          byFile,
+          '--semiring',
+          'boolean',
+          '--annotate',
+          spec,
+        )
+      ).code,
+    ).toBe(0);
+    expect(
+      (
+        await run(
+          'explain',
+          model,
+          '--input',
+          input.path,
+          '--out',
+          byName,
+          '--semiring',
+          'boolean',
+          '--annotate',
+          'threshold:0.01',
+        )
+      ).code,
+    ).toBe(0);
+    const file = Array.from(readNpyFile(byFile).data);
+    const name = Array.from(readNpyFile(byName).data);
+    // Layer 9 (the logits) keeps every edge with d ≥ 0 under the file: at least as much is marked.
+    expect(file.every((v, i) => v >= name[i]!)).toBe(true);
+  });
+
+  it('writes symbolic relevance as JSON and refuses .npy for it', async () => {
+    const tiny = tinyNet({ kind: 'dense', seed: 2, stride: 1, pad: 0, dilation: 1, countIncludePad: false });
+    const modelPath = join(dir, 'tiny.provlrp');
+    saveModel(tiny, modelPath);
+    const x = join(dir, 'tiny-x.npy');
+    writeNpyFile(x, {
+      dtype: 'float32',
+      shape: [2, 3],
+      data: Float32Array.from([0.1, 0.5, 0.9, 0.3, 0.2, 0.7]),
+    });
+    const out = join(dir, 'tiny.json');
+    const ok = await run('explain', modelPath, '--input', x, '--out', out, '--semiring', 'polynomial');
+    expect(ok.code).toBe(0);
+    const json = JSON.parse(readFileSync(out, 'utf8')) as {
+      semiring: string;
+      shape: number[];
+      values: string[];
+    };
+    expect(json.semiring).toBe('polynomial');
+    expect(json.shape).toEqual([2, 3]);
+    expect(json.values).toHaveLength(6);
+    expect(json.values.join(' ')).toMatch(/x\[dense1,\d,\d\]/);
+    const refused = await run(
+      'explain',
+      modelPath,
+      '--input',
+      x,
+      '--out',
+      join(dir, 'tiny.npy'),
+      '--semiring',
+      'polynomial',
+    );
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toMatch(/symbolic.*JSON/);
+  });
+
+  it('says what is wrong with a bad semiring or annotation', async () => {
+    const input = fixtureInput('cnn');
+    const cases: [string[], RegExp][] = [
+      [['--semiring', 'nope'], /"nope" is not one of real/],
+      [['--annotate', 'threshold:0.1'], /needs a semiring/],
+      [['--semiring', 'boolean', '--annotate', 'identity'], /boolean cannot hold/],
+      [['--semiring', 'fuzzy'], /no default annotation/],
+      [['--semiring', 'boolean', '--annotate', join(dir, 'missing.json')], /annotation file .* not found/],
+    ];
+    for (const [flags, message] of cases) {
+      const r = await run('explain', model, '--input', input.path, '--out', join(dir, 'never.npy'), ...flags);
+      expect(r.code, flags.join(' ')).not.toBe(0);
+      expect(r.err).toMatch(message);
+    }
   });
 });

@@ -1,0 +1,207 @@
+/**
+ * The coefficients d_jk of every neuron-level edge, for one trace and one composite: the per-edge
+ * view of the same rule statistics that `lrp()` uses in factored form, so that R_j = Σ_k d_jk R_k
+ * with these coefficients is exactly `lrp()`'s relevance (DESIGN.md §1).
+ *
+ * - Linear layers (dense, conv, average pooling) under a linear rule:
+ *   d_jk = Σ_g factor_g,k · Σ_{t∈g} sign_t · in_t(a_j) · w_t(w_jk).
+ * - Residual sums (norm rule): d_jk = a_j / stab(Σ_i a_i,k).
+ * - Max-pooling: `winner` keeps only the edge to the window's first maximum, coefficient 1 and no
+ *   token; `proportional` d_jk = a_j / stab(Σ_window a); `average` the norm rule on average pooling.
+ * - Structural layers: coefficient 1, no token.
+ */
+import { InvalidArgumentError } from '../core/errors.js';
+import { allocate, type DType, type FloatArray, sizeOf, type Tensor } from '../core/tensor.js';
+import type { Activations } from '../nn/forward.js';
+import type { AnyNode, Model, Node } from '../nn/graph.js';
+import {
+  invertStabilized,
+  isLinearNode,
+  LinearLayer,
+  type LinearRule,
+  type LinearStatistics,
+  linearStatistics,
+  norm,
+  type Rule,
+} from '../nn/lrp/index.js';
+import { maxPoolWinners } from '../nn/ops/max-pool.js';
+import { type EmitEdge, elements, type NodeShapes, nodeShapes } from './connectivity/connectivity.js';
+import { forEachConvEdge } from './connectivity/conv.js';
+import { forEachDenseEdge } from './connectivity/dense.js';
+import { forEachAdaptivePoolEdge, forEachGlobalPoolEdge, forEachWindowEdge } from './connectivity/pool.js';
+import {
+  forEachAddEdge,
+  forEachConcatEdge,
+  forEachIdentityEdge,
+  forEachPadEdge,
+} from './connectivity/structural.js';
+
+/** One node's edges and their coefficients, sample by sample. */
+export interface NodeCoefficients {
+  readonly node: AnyNode;
+  readonly rule: Rule;
+  /** Whether the edges carry tokens (DESIGN.md §1b); structural edges carry the constant 1. */
+  readonly tokenized: boolean;
+  /** Elements per sample of the node's inputs laid end to end, and of its output. */
+  readonly inputSize: number;
+  readonly outputSize: number;
+  /** Calls `emit(j, k, d)` for every edge of sample `n`. */
+  forEachEdge(n: number, emit: EmitEdge): void;
+}
+
+/** The coefficients of `node` under `rule` for the batch of `activations`. */
+export function nodeCoefficients(model: Model, node: AnyNode, rule: Rule, activations: Activations): NodeCoefficients {
+  const shapes = nodeShapes(model, node);
+  const base = {
+    node,
+    rule,
+    inputSize: shapes.inputs.reduce((p, s) => p + elements(s), 0),
+    outputSize: elements(shapes.output),
+  };
+  const inputs = activations.inputsOf(node);
+  const output = activations.outputOf(node);
+  if (isLinearNode(node)) {
+    const stats = linearStatistics(new LinearLayer(node, shapes.inputs[0]!, shapes.output), linear(node, rule), inputs[0]!, output);
+    return { ...base, tokenized: true, forEachEdge: linearEdges(stats, (emit) => forEachLinearEdge(node, shapes, emit)) };
+  }
+  switch (node.op) {
+    case 'add':
+      return { ...base, tokenized: true, forEachEdge: addEdges(linear(node, rule), inputs, shapes) };
+    case 'max_pool':
+      return { ...base, ...maxPoolEdges(node, rule, inputs[0]!, output, shapes) };
+    case 'pad':
+      return { ...base, tokenized: false, forEachEdge: (_n, emit) => forEachPadEdge(node, shapes, emit) };
+    case 'concat':
+      return { ...base, tokenized: false, forEachEdge: (_n, emit) => forEachConcatEdge(node, shapes, emit) };
+    case 'relu':
+    case 'flatten':
+    case 'reshape':
+    case 'batch_norm':
+    case 'identity':
+    case 'dropout':
+      return { ...base, tokenized: false, forEachEdge: (_n, emit) => forEachIdentityEdge(shapes, emit) };
+    default: {
+      const unreachable: never = node;
+      return unreachable;
+    }
+  }
+}
+
+/** The connectivity of a linear node. */
+function forEachLinearEdge(node: Node<'dense' | 'conv' | 'avg_pool' | 'global_avg_pool' | 'adaptive_avg_pool'>, shapes: NodeShapes, emit: EmitEdge): void {
+  switch (node.op) {
+    case 'dense':
+      return forEachDenseEdge(node as Node<'dense'>, shapes, emit);
+    case 'conv':
+      return forEachConvEdge(node as Node<'conv'>, shapes, emit);
+    case 'avg_pool':
+      return forEachWindowEdge(node as Node<'avg_pool'>, shapes, emit);
+    case 'global_avg_pool':
+      return forEachGlobalPoolEdge(shapes, emit);
+    default:
+      return forEachAdaptivePoolEdge(node as Node<'adaptive_avg_pool'>, shapes, emit);
+  }
+}
+
+/** Per-edge coefficients of a linear rule from its statistics. */
+function linearEdges(stats: LinearStatistics, connectivity: (emit: EmitEdge) => void): (n: number, emit: EmitEdge) => void {
+  const perIn = sizeOf(stats.layer.inputShape);
+  const perOut = sizeOf(stats.layer.outputShape);
+  return (n, emit) => {
+    const inBase = n * perIn;
+    const outBase = n * perOut;
+    connectivity((j, k, w) => {
+      let d = 0;
+      for (const group of stats.groups) {
+        const factor = group.factor[outBase + k]!;
+        if (factor === 0) continue;
+        let sum = 0;
+        for (const t of group.terms) {
+          const wt = t.weight.apply(w);
+          if (wt !== 0) sum += t.sign * (t.ones ? 1 : t.input[inBase + j]!) * wt;
+        }
+        d += factor * sum;
+      }
+      emit(j, k, d);
+    });
+  };
+}
+
+/** Residual sum under the norm rule: d = a_j / stab(Σ_i a_i). */
+function addEdges(rule: LinearRule, inputs: readonly Tensor[], shapes: NodeShapes): (n: number, emit: EmitEdge) => void {
+  const perOut = elements(shapes.output);
+  const factor = sumOfInputs(inputs);
+  invertStabilized(factor, perOut, rule.stabilizer);
+  return (n, emit) =>
+    forEachAddEdge(shapes, (j, k) => {
+      const input = inputs[Math.floor(j / perOut)]!;
+      emit(j, k, input.data[n * perOut + k]! * factor[n * perOut + k]!);
+    });
+}
+
+function sumOfInputs(inputs: readonly Tensor[]): FloatArray {
+  const dtype: DType = inputs[0]!.data instanceof Float64Array ? 'float64' : 'float32';
+  const sum = allocate(dtype, inputs[0]!.data.length);
+  for (const a of inputs) for (let i = 0; i < sum.length; i++) sum[i] = sum[i]! + a.data[i]!;
+  return sum;
+}
+
+function maxPoolEdges(
+  node: Node<'max_pool'>,
+  rule: Rule,
+  a: Tensor,
+  z: Tensor,
+  shapes: NodeShapes,
+): Pick<NodeCoefficients, 'tokenized' | 'forEachEdge'> {
+  if (rule.kind !== 'max_pool') throw wrongRule(node, rule, 'max_pool');
+  const perIn = elements(shapes.inputs[0]!);
+  const perOut = elements(shapes.output);
+  if (rule.variant === 'winner') {
+    const winners = maxPoolWinners(node, a, z.shape);
+    return {
+      tokenized: false,
+      forEachEdge: (n, emit) => {
+        for (let k = 0; k < perOut; k++) emit(winners[n * perOut + k]! - n * perIn, k, 1);
+      },
+    };
+  }
+  const pool: Node<'avg_pool'> = {
+    ...node,
+    op: 'avg_pool',
+    attributes: { ...node.attributes, countIncludePad: rule.variant === 'average' },
+    params: {},
+  } as Node<'avg_pool'>;
+  if (rule.variant === 'average') {
+    const layer = new LinearLayer(pool, shapes.inputs[0]!, shapes.output);
+    const normRule: LinearRule = { ...norm(), stabilizer: rule.stabilizer };
+    const identity = normRule.groups[0]!.terms[0]!.weight;
+    const zAverage = layer.forward(a.data, a.shape[0]!, identity, identity, a.data instanceof Float64Array ? 'float64' : 'float32');
+    const stats = linearStatistics(layer, normRule, a, { shape: z.shape, data: zAverage });
+    return { tokenized: true, forEachEdge: linearEdges(stats, (emit) => forEachWindowEdge(pool, shapes, emit)) };
+  }
+  // proportional: d_jk = a_j / stab(Σ_window a)
+  const sums = allocate(a.data instanceof Float64Array ? 'float64' : 'float32', z.data.length);
+  const batch = a.shape[0]!;
+  for (let n = 0; n < batch; n++)
+    forEachWindowEdge(node, shapes, (j, k) => {
+      sums[n * perOut + k] = sums[n * perOut + k]! + a.data[n * perIn + j]!;
+    });
+  invertStabilized(sums, perOut, rule.stabilizer);
+  return {
+    tokenized: true,
+    forEachEdge: (n, emit) =>
+      forEachWindowEdge(node, shapes, (j, k) => emit(j, k, a.data[n * perIn + j]! * sums[n * perOut + k]!)),
+  };
+}
+
+function linear(node: AnyNode, rule: Rule): LinearRule {
+  if (rule.kind !== 'linear') throw wrongRule(node, rule, 'linear');
+  return rule;
+}
+
+function wrongRule(node: AnyNode, rule: Rule, kind: string): InvalidArgumentError {
+  return new InvalidArgumentError(
+    `layer "${node.layer}" (${node.op})`,
+    `rule ${rule.name} does not apply; this layer takes a ${kind} rule`,
+  );
+}

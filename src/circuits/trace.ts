@@ -1,0 +1,151 @@
+/**
+ * A trace: one forward pass of a batch through a circuit's model, and everything K-LRP computes
+ * from it. `relevance()` concretises the circuit in a semiring (DESIGN.md §1b): it takes the
+ * composite's coefficient statistics (computed once per composite and kept), the annotation Θ,
+ * one target per sample, and returns the relevance of the input or of a layer's output.
+ */
+import { InvalidArgumentError } from '../core/errors.js';
+import type { DType, Tensor } from '../core/tensor.js';
+import { type Activations, forward } from '../nn/forward.js';
+import type { AnyNode, Model } from '../nn/graph.js';
+import { layerOutput } from '../nn/layers.js';
+import {
+  type Composite,
+  type CompositeOptions,
+  compositeByName,
+  type Rule,
+  resolveTargets,
+  type SeedOptions,
+} from '../nn/lrp/index.js';
+import { real, type Semiring, semiringByName } from '../semirings/index.js';
+import { type AnnotationSpec, resolveAnnotation } from './annotations/resolve.js';
+import { type NodeCoefficients, nodeCoefficients } from './coefficients.js';
+import { evaluateGeneric } from './generic-evaluator.js';
+import type { Relevance } from './relevance-result.js';
+
+/** Options of `Trace.relevance`. */
+export interface RelevanceOptions<T> extends SeedOptions, CompositeOptions {
+  /** A composite name or object; default `epsilon_plus_flat` for ℝ and `epsilon` otherwise. */
+  readonly composite?: string | Composite;
+  /** The semiring, or its registry name (default ℝ). */
+  readonly semiring?: Semiring<T> | string;
+  /** Θ; default per semiring (see annotations/resolve.ts). */
+  readonly annotate?: AnnotationSpec<T>;
+  /** The relevance at this layer's output instead of at the input. */
+  readonly layer?: string;
+}
+
+/** The default composite of real LRP, and of every other semiring (DESIGN.md §1b). */
+export const DEFAULT_REAL_COMPOSITE = 'epsilon_plus_flat';
+export const DEFAULT_SEMIRING_COMPOSITE = 'epsilon';
+
+/** Statistics kept per composite: the rule of every node and its coefficients. */
+interface CompositeStatistics {
+  readonly rules: Map<string, Rule>;
+  readonly coefficients: Map<string, NodeCoefficients>;
+}
+
+/** One forward pass of a batch, and the relevance computed from it. */
+export class Trace {
+  /** Every tensor of the forward pass. */
+  readonly activations: Activations;
+  private readonly byName = new Map<string, CompositeStatistics>();
+  private readonly byObject = new WeakMap<Composite, CompositeStatistics>();
+
+  constructor(
+    readonly model: Model,
+    batch: Tensor,
+    readonly dtype: DType = 'float32',
+  ) {
+    this.activations = forward(model, batch, { dtype });
+  }
+
+  /** The batch size. */
+  get batch(): number {
+    return this.activations.batch;
+  }
+
+  /** K-LRP relevance in a semiring. */
+  relevance<T = number>(options: RelevanceOptions<T> = {}): Relevance<T> {
+    const K = resolveSemiring(options.semiring);
+    const stats = this.statistics(options, K);
+    const annotation = resolveAnnotation(options.annotate, K, this.model);
+    const target = options.layer === undefined ? this.model.input : layerOutput(this.model, options.layer);
+    const values = evaluateGeneric({
+      model: this.model,
+      K,
+      annotation,
+      coefficients: (node) => this.coefficientsOf(stats, node),
+      seeds: this.seeds(K, options),
+      target,
+    });
+    return { semiring: K, shape: this.activations.get(target).shape, values };
+  }
+
+  /** The coefficients of every node under a composite (memoised), for inspection. */
+  coefficients(node: AnyNode, options: Pick<RelevanceOptions<unknown>, 'composite' | keyof CompositeOptions> & { semiring?: Semiring<unknown> | string } = {}): NodeCoefficients {
+    return this.coefficientsOf(this.statistics(options, resolveSemiring(options.semiring)), node);
+  }
+
+  private statistics(options: RelevanceOptions<unknown>, K: Semiring<unknown>): CompositeStatistics {
+    const spec = options.composite ?? (K === real ? DEFAULT_REAL_COMPOSITE : DEFAULT_SEMIRING_COMPOSITE);
+    if (typeof spec === 'object') {
+      let stats = this.byObject.get(spec);
+      if (!stats) {
+        stats = { rules: spec.assign(this.model), coefficients: new Map() };
+        this.byObject.set(spec, stats);
+      }
+      return stats;
+    }
+    const { epsilon, gamma, low, high, maxPool } = options;
+    const key = `${spec}|${JSON.stringify({ epsilon, gamma, low, high, maxPool })}`;
+    let stats = this.byName.get(key);
+    if (!stats) {
+      const composite = compositeByName(spec, { epsilon, gamma, low, high, maxPool } as CompositeOptions);
+      stats = { rules: composite.assign(this.model), coefficients: new Map() };
+      this.byName.set(key, stats);
+    }
+    return stats;
+  }
+
+  private coefficientsOf(stats: CompositeStatistics, node: AnyNode): NodeCoefficients {
+    let c = stats.coefficients.get(node.name);
+    if (!c) {
+      c = nodeCoefficients(this.model, node, stats.rules.get(node.name)!, this.activations);
+      stats.coefficients.set(node.name, c);
+    }
+    return c;
+  }
+
+  /** Relevance at the output, per sample: one-hot at the target, times the logit, or explicit. */
+  private seeds<T>(K: Semiring<T>, options: SeedOptions): T[][] {
+    const logits = this.activations.output;
+    const batch = this.batch;
+    const classes = logits.data.length / batch;
+    if (options.seed !== undefined) {
+      if (!K.fromNumber)
+        throw new InvalidArgumentError('relevance', `an explicit seed is numbers, which semiring ${K.name} cannot hold`);
+      if (options.seed.data.length !== logits.data.length)
+        throw new InvalidArgumentError('relevance', `the seed has ${options.seed.data.length} values for logits of ${logits.data.length}`);
+      const fromNumber = K.fromNumber.bind(K);
+      return Array.from({ length: batch }, (_, n) =>
+        Array.from(options.seed!.data.subarray(n * classes, (n + 1) * classes), (v) => fromNumber(v)),
+      );
+    }
+    const logit = options.outputRelevance === 'logit';
+    if (logit && !K.fromNumber)
+      throw new InvalidArgumentError('relevance', `outputRelevance logit needs a real-valued semiring, not ${K.name}`);
+    const targets = resolveTargets(logits, options);
+    return Array.from({ length: batch }, (_, n) =>
+      Array.from({ length: classes }, (_, c) => {
+        if (c !== targets[n]) return K.zero;
+        return logit ? K.fromNumber!(logits.data[n * classes + c]!) : K.one;
+      }),
+    );
+  }
+}
+
+function resolveSemiring<T>(semiring: Semiring<T> | string | undefined): Semiring<T> {
+  if (semiring === undefined) return real as unknown as Semiring<T>;
+  return (typeof semiring === 'string' ? semiringByName(semiring) : semiring) as Semiring<T>;
+}
