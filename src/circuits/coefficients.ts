@@ -47,10 +47,17 @@ export interface NodeCoefficients {
   readonly outputSize: number;
   /** Calls `emit(j, k, d)` for every edge of sample `n`. */
   forEachEdge(n: number, emit: EmitEdge): void;
+  /** For linear layers, the rule statistics in factored form (what real LRP propagates with). */
+  readonly linear?: LinearStatistics;
 }
 
 /** The coefficients of `node` under `rule` for the batch of `activations`. */
-export function nodeCoefficients(model: Model, node: AnyNode, rule: Rule, activations: Activations): NodeCoefficients {
+export function nodeCoefficients(
+  model: Model,
+  node: AnyNode,
+  rule: Rule,
+  activations: Activations,
+): NodeCoefficients {
   const shapes = nodeShapes(model, node);
   const base = {
     node,
@@ -61,8 +68,18 @@ export function nodeCoefficients(model: Model, node: AnyNode, rule: Rule, activa
   const inputs = activations.inputsOf(node);
   const output = activations.outputOf(node);
   if (isLinearNode(node)) {
-    const stats = linearStatistics(new LinearLayer(node, shapes.inputs[0]!, shapes.output), linear(node, rule), inputs[0]!, output);
-    return { ...base, tokenized: true, forEachEdge: linearEdges(stats, (emit) => forEachLinearEdge(node, shapes, emit)) };
+    const stats = linearStatistics(
+      new LinearLayer(node, shapes.inputs[0]!, shapes.output),
+      linear(node, rule),
+      inputs[0]!,
+      output,
+    );
+    return {
+      ...base,
+      tokenized: true,
+      linear: stats,
+      forEachEdge: linearEdges(stats, (emit) => forEachLinearEdge(node, shapes, emit)),
+    };
   }
   switch (node.op) {
     case 'add':
@@ -88,7 +105,11 @@ export function nodeCoefficients(model: Model, node: AnyNode, rule: Rule, activa
 }
 
 /** The connectivity of a linear node. */
-function forEachLinearEdge(node: Node<'dense' | 'conv' | 'avg_pool' | 'global_avg_pool' | 'adaptive_avg_pool'>, shapes: NodeShapes, emit: EmitEdge): void {
+function forEachLinearEdge(
+  node: Node<'dense' | 'conv' | 'avg_pool' | 'global_avg_pool' | 'adaptive_avg_pool'>,
+  shapes: NodeShapes,
+  emit: EmitEdge,
+): void {
   switch (node.op) {
     case 'dense':
       return forEachDenseEdge(node as Node<'dense'>, shapes, emit);
@@ -104,7 +125,10 @@ function forEachLinearEdge(node: Node<'dense' | 'conv' | 'avg_pool' | 'global_av
 }
 
 /** Per-edge coefficients of a linear rule from its statistics. */
-function linearEdges(stats: LinearStatistics, connectivity: (emit: EmitEdge) => void): (n: number, emit: EmitEdge) => void {
+function linearEdges(
+  stats: LinearStatistics,
+  connectivity: (emit: EmitEdge) => void,
+): (n: number, emit: EmitEdge) => void {
   const perIn = sizeOf(stats.layer.inputShape);
   const perOut = sizeOf(stats.layer.outputShape);
   return (n, emit) => {
@@ -128,7 +152,11 @@ function linearEdges(stats: LinearStatistics, connectivity: (emit: EmitEdge) => 
 }
 
 /** Residual sum under the norm rule: d = a_j / stab(Σ_i a_i). */
-function addEdges(rule: LinearRule, inputs: readonly Tensor[], shapes: NodeShapes): (n: number, emit: EmitEdge) => void {
+function addEdges(
+  rule: LinearRule,
+  inputs: readonly Tensor[],
+  shapes: NodeShapes,
+): (n: number, emit: EmitEdge) => void {
   const perOut = elements(shapes.output);
   const factor = sumOfInputs(inputs);
   invertStabilized(factor, perOut, rule.stabilizer);
@@ -175,9 +203,18 @@ function maxPoolEdges(
     const layer = new LinearLayer(pool, shapes.inputs[0]!, shapes.output);
     const normRule: LinearRule = { ...norm(), stabilizer: rule.stabilizer };
     const identity = normRule.groups[0]!.terms[0]!.weight;
-    const zAverage = layer.forward(a.data, a.shape[0]!, identity, identity, a.data instanceof Float64Array ? 'float64' : 'float32');
+    const zAverage = layer.forward(
+      a.data,
+      a.shape[0]!,
+      identity,
+      identity,
+      a.data instanceof Float64Array ? 'float64' : 'float32',
+    );
     const stats = linearStatistics(layer, normRule, a, { shape: z.shape, data: zAverage });
-    return { tokenized: true, forEachEdge: linearEdges(stats, (emit) => forEachWindowEdge(pool, shapes, emit)) };
+    return {
+      tokenized: true,
+      forEachEdge: linearEdges(stats, (emit) => forEachWindowEdge(pool, shapes, emit)),
+    };
   }
   // proportional: d_jk = a_j / stab(Σ_window a)
   const sums = allocate(a.data instanceof Float64Array ? 'float64' : 'float32', z.data.length);

@@ -12,8 +12,8 @@
 import type { AnyNode, Model } from '../nn/graph.js';
 import { edgeToken, type Semiring } from '../semirings/index.js';
 import type { Annotation, EdgeInfo } from './annotations/annotation.js';
-import { elements } from './connectivity/connectivity.js';
 import type { NodeCoefficients } from './coefficients.js';
+import { elements } from './connectivity/connectivity.js';
 import { layerIndexMap } from './token-index.js';
 
 /** What the generic evaluator needs. */
@@ -43,7 +43,12 @@ export function evaluateGeneric<T>(evaluation: GenericEvaluation<T>): T[] {
   return out;
 }
 
-function relevanceOfSample<T>(evaluation: GenericEvaluation<T>, n: number, seed: readonly T[], stopAt: number): Map<string, T[]> {
+function relevanceOfSample<T>(
+  evaluation: GenericEvaluation<T>,
+  n: number,
+  seed: readonly T[],
+  stopAt: number,
+): Map<string, T[]> {
   const { model, K, annotation } = evaluation;
   const R = new Map<string, T[]>([[model.output, [...seed]]]);
   const zeroIsSkippable = (v: T) => K.equals(v, K.zero);

@@ -7,6 +7,8 @@ export * from './circuit.js';
 export * from './coefficients.js';
 export * from './connectivity/connectivity.js';
 export * from './generic-evaluator.js';
+export * from './kernel-evaluator.js';
+export * from './kernels/kernel.js';
 export * from './relevance-result.js';
 export * from './token-index.js';
 export * from './trace.js';

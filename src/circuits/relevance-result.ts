@@ -14,6 +14,8 @@ export interface Relevance<T> {
   readonly shape: readonly number[];
   /** The values in C order. */
   readonly values: readonly T[];
+  /** The values as a kernel stored them (number-valued semirings; 0/1 for Boolean), if computed so. */
+  readonly data?: Float64Array;
 }
 
 /** A typed array of relevance, for the semirings that have one. */
@@ -34,7 +36,11 @@ function isScalar(K: Semiring<unknown>): boolean {
 export function relevanceToArray<T>(r: Relevance<T>): RelevanceArray {
   const K = r.semiring;
   if (typeof K.zero === 'boolean')
-    return { dtype: 'uint8', shape: [...r.shape], data: Uint8Array.from(r.values as readonly boolean[], (b) => (b ? 1 : 0)) };
+    return {
+      dtype: 'uint8',
+      shape: [...r.shape],
+      data: Uint8Array.from(r.values as readonly boolean[], (b) => (b ? 1 : 0)),
+    };
   if (!isScalar(K) || !K.toNumber)
     throw new UnsupportedError(
       `relevance in ${K.name} is symbolic and has no array form; write it as JSON (relevanceToJson, or --out R.json)`,
@@ -44,12 +50,18 @@ export function relevanceToArray<T>(r: Relevance<T>): RelevanceArray {
 }
 
 /** The relevance as JSON-ready data: numbers, booleans, or each value's text form. */
-export function relevanceToJson<T>(r: Relevance<T>): { semiring: string; shape: number[]; values: unknown[] } {
+export function relevanceToJson<T>(r: Relevance<T>): {
+  semiring: string;
+  shape: number[];
+  values: unknown[];
+} {
   const K = r.semiring;
   const plain = typeof K.zero === 'number' || typeof K.zero === 'boolean';
   return {
     semiring: K.name,
     shape: [...r.shape],
-    values: r.values.map((v) => (plain ? (Number.isFinite(v as number) || typeof v === 'boolean' ? v : String(v)) : K.show(v))),
+    values: r.values.map((v) =>
+      plain ? (Number.isFinite(v as number) || typeof v === 'boolean' ? v : String(v)) : K.show(v),
+    ),
   };
 }

@@ -18,9 +18,12 @@ import {
   type SeedOptions,
 } from '../nn/lrp/index.js';
 import { real, type Semiring, semiringByName } from '../semirings/index.js';
-import { type AnnotationSpec, resolveAnnotation } from './annotations/resolve.js';
+import type { Annotation } from './annotations/annotation.js';
+import { type AnnotationSpec, isUserAnnotation, resolveAnnotation } from './annotations/resolve.js';
 import { type NodeCoefficients, nodeCoefficients } from './coefficients.js';
 import { evaluateGeneric } from './generic-evaluator.js';
+import { evaluateKernel } from './kernel-evaluator.js';
+import { kernelOf } from './kernels/kernel.js';
 import type { Relevance } from './relevance-result.js';
 
 /** Options of `Trace.relevance`. */
@@ -33,6 +36,25 @@ export interface RelevanceOptions<T> extends SeedOptions, CompositeOptions {
   readonly annotate?: AnnotationSpec<T>;
   /** The relevance at this layer's output instead of at the input. */
   readonly layer?: string;
+  /**
+   * `auto` (the default): the semiring's typed-array kernel where it has one and the annotation is
+   * a built-in one, else the generic gate-level evaluator; `generic` forces the latter.
+   */
+  readonly evaluator?: 'auto' | 'generic';
+}
+
+/** What a trace has computed so far: the instruments of its laziness. */
+export interface TraceCounters {
+  /** Forward passes run (always 1: the trace's own). */
+  forwardPasses: number;
+  /** Node statistics computed, one per (node, composite) at most. */
+  statistics: number;
+  /** Relevance evaluations run (memo misses). */
+  evaluations: number;
+  /** Requests answered from the memo. */
+  memoHits: number;
+  /** Node relevance steps executed across all evaluations. */
+  nodeSteps: number;
 }
 
 /** The default composite of real LRP, and of every other semiring (DESIGN.md §1b). */
@@ -49,8 +71,19 @@ interface CompositeStatistics {
 export class Trace {
   /** Every tensor of the forward pass. */
   readonly activations: Activations;
+  /** What has been computed so far. */
+  readonly counters: TraceCounters = {
+    forwardPasses: 0,
+    statistics: 0,
+    evaluations: 0,
+    memoHits: 0,
+    nodeSteps: 0,
+  };
   private readonly byName = new Map<string, CompositeStatistics>();
   private readonly byObject = new WeakMap<Composite, CompositeStatistics>();
+  private readonly memo = new Map<string, Relevance<unknown>>();
+  private readonly objectIds = new WeakMap<object, number>();
+  private nextObjectId = 1;
 
   constructor(
     readonly model: Model,
@@ -58,6 +91,7 @@ export class Trace {
     readonly dtype: DType = 'float32',
   ) {
     this.activations = forward(model, batch, { dtype });
+    this.counters.forwardPasses++;
   }
 
   /** The batch size. */
@@ -68,22 +102,98 @@ export class Trace {
   /** K-LRP relevance in a semiring. */
   relevance<T = number>(options: RelevanceOptions<T> = {}): Relevance<T> {
     const K = resolveSemiring(options.semiring);
+    const key = this.memoKey(K, options);
+    const cached = key === undefined ? undefined : this.memo.get(key);
+    if (cached) {
+      this.counters.memoHits++;
+      return cached as Relevance<T>;
+    }
+    this.counters.evaluations++;
     const stats = this.statistics(options, K);
     const annotation = resolveAnnotation(options.annotate, K, this.model);
     const target = options.layer === undefined ? this.model.input : layerOutput(this.model, options.layer);
-    const values = evaluateGeneric({
-      model: this.model,
-      K,
-      annotation,
-      coefficients: (node) => this.coefficientsOf(stats, node),
-      seeds: this.seeds(K, options),
-      target,
-    });
-    return { semiring: K, shape: this.activations.get(target).shape, values };
+    const shape = this.activations.get(target).shape;
+    const coefficients = (node: AnyNode) => {
+      this.counters.nodeSteps++;
+      return this.coefficientsOf(stats, node);
+    };
+    const kernel = kernelOf(K);
+    const builtIn =
+      options.annotate === undefined ||
+      typeof options.annotate === 'string' ||
+      !isUserAnnotation(options.annotate);
+    let result: Relevance<T>;
+    if (kernel && builtIn && options.evaluator !== 'generic') {
+      const data = evaluateKernel({
+        model: this.model,
+        kernel,
+        annotation: annotation as Annotation<unknown>,
+        coefficients,
+        seed: Float64Array.from(this.seeds(K, options).flat(), (v) => kernel.encode(v)),
+        batch: this.batch,
+        target,
+        factored: annotation.name === 'identity',
+      });
+      result = { semiring: K, shape, values: Array.from(data, (v) => kernel.decode(v) as T), data };
+    } else {
+      const values = evaluateGeneric({
+        model: this.model,
+        K,
+        annotation,
+        coefficients,
+        seeds: this.seeds(K, options),
+        target,
+      });
+      result = { semiring: K, shape, values };
+    }
+    if (key !== undefined) this.memo.set(key, result as Relevance<unknown>);
+    return result;
+  }
+
+  /** The memo key of a request, or undefined when it cannot be keyed (an explicit seed). */
+  private memoKey<T>(K: Semiring<T>, options: RelevanceOptions<T>): string | undefined {
+    if (options.seed !== undefined) return undefined;
+    const id = (o: unknown) => {
+      if (typeof o !== 'object' || o === null) return o;
+      let n = this.objectIds.get(o);
+      if (n === undefined) {
+        n = this.nextObjectId++;
+        this.objectIds.set(o, n);
+      }
+      return `#${n}`;
+    };
+    const annotate =
+      typeof options.annotate === 'object' && isUserAnnotation(options.annotate)
+        ? id(options.annotate)
+        : options.annotate;
+    const { epsilon, gamma, low, high, maxPool, target, outputRelevance, layer, evaluator } = options;
+    const targets = options.targets === undefined ? undefined : Array.from(options.targets);
+    return JSON.stringify([
+      id(K),
+      typeof options.composite === 'object' ? id(options.composite) : options.composite,
+      annotate,
+      {
+        epsilon,
+        gamma,
+        low: id(low),
+        high: id(high),
+        maxPool,
+        target,
+        targets,
+        outputRelevance,
+        layer,
+        evaluator,
+      },
+    ]);
   }
 
   /** The coefficients of every node under a composite (memoised), for inspection. */
-  coefficients(node: AnyNode, options: Pick<RelevanceOptions<unknown>, 'composite' | keyof CompositeOptions> & { semiring?: Semiring<unknown> | string } = {}): NodeCoefficients {
+  coefficients(
+    node: AnyNode,
+    options: Pick<RelevanceOptions<unknown>, 'composite' | keyof CompositeOptions> & {
+      semiring?: Semiring<unknown> | string;
+    } = {},
+  ): NodeCoefficients {
     return this.coefficientsOf(this.statistics(options, resolveSemiring(options.semiring)), node);
   }
 
@@ -113,6 +223,7 @@ export class Trace {
     if (!c) {
       c = nodeCoefficients(this.model, node, stats.rules.get(node.name)!, this.activations);
       stats.coefficients.set(node.name, c);
+      this.counters.statistics++;
     }
     return c;
   }
@@ -124,9 +235,15 @@ export class Trace {
     const classes = logits.data.length / batch;
     if (options.seed !== undefined) {
       if (!K.fromNumber)
-        throw new InvalidArgumentError('relevance', `an explicit seed is numbers, which semiring ${K.name} cannot hold`);
+        throw new InvalidArgumentError(
+          'relevance',
+          `an explicit seed is numbers, which semiring ${K.name} cannot hold`,
+        );
       if (options.seed.data.length !== logits.data.length)
-        throw new InvalidArgumentError('relevance', `the seed has ${options.seed.data.length} values for logits of ${logits.data.length}`);
+        throw new InvalidArgumentError(
+          'relevance',
+          `the seed has ${options.seed.data.length} values for logits of ${logits.data.length}`,
+        );
       const fromNumber = K.fromNumber.bind(K);
       return Array.from({ length: batch }, (_, n) =>
         Array.from(options.seed!.data.subarray(n * classes, (n + 1) * classes), (v) => fromNumber(v)),
@@ -134,7 +251,10 @@ export class Trace {
     }
     const logit = options.outputRelevance === 'logit';
     if (logit && !K.fromNumber)
-      throw new InvalidArgumentError('relevance', `outputRelevance logit needs a real-valued semiring, not ${K.name}`);
+      throw new InvalidArgumentError(
+        'relevance',
+        `outputRelevance logit needs a real-valued semiring, not ${K.name}`,
+      );
     const targets = resolveTargets(logits, options);
     return Array.from({ length: batch }, (_, n) =>
       Array.from({ length: classes }, (_, c) => {

@@ -174,27 +174,38 @@ describe('provlrp explain options', () => {
 describe('provlrp explain --semiring', () => {
   const model = `${ZENNIT_ROOT}cnn/model.onnx`;
 
-  it('writes Boolean relevance as uint8, counting and tropical as float64, equal to the trace', async () => {
-    const input = fixtureInput('cnn');
-    const trace = compile(importOnnx(model)).trace({ shape: input.shape, data: input.data });
-    for (const [semiring, dtype] of [
-      ['boolean', 'uint8'],
-      ['counting', 'float64'],
-      ['tropical', 'float64'],
-      ['viterbi', 'float64'],
-    ] as const) {
-      const out = join(dir, `cnn-${semiring}.npy`);
-      const r = await run('explain', model, '--input', input.path, '--out', out, '--semiring', semiring);
-      expect(r.err).toBe('');
-      const R = readNpyFile(out);
-      expect(R.dtype).toBe(dtype);
-      expect(R.shape).toEqual(input.shape);
-      const expected = trace
-        .relevance({ semiring })
-        .values.map((v) => (typeof v === 'boolean' ? Number(v) : v));
-      expect(Array.from(R.data)).toEqual(expected);
-    }
-  });
+  for (const name of FIXTURE_MODELS)
+    it(`${name}: Boolean as uint8, the others as float64, identical to the generic evaluator`, async () => {
+      const input = fixtureInput(name);
+      const modelPath = `${ZENNIT_ROOT}${name}/model.onnx`;
+      const trace = compile(importOnnx(modelPath)).trace({ shape: input.shape, data: input.data });
+      for (const [semiring, dtype] of [
+        ['boolean', 'uint8'],
+        ['counting', 'float64'],
+        ['tropical', 'float64'],
+        ['viterbi', 'float64'],
+      ] as const) {
+        const out = join(dir, `${name}-${semiring}.npy`);
+        const r = await run(
+          'explain',
+          modelPath,
+          '--input',
+          input.path,
+          '--out',
+          out,
+          '--semiring',
+          semiring,
+        );
+        expect(r.err).toBe('');
+        const R = readNpyFile(out);
+        expect(R.dtype).toBe(dtype);
+        expect(R.shape).toEqual(input.shape);
+        const generic = trace.relevance({ semiring, evaluator: 'generic' });
+        expect(Array.from(R.data)).toEqual(
+          generic.values.map((v) => (typeof v === 'boolean' ? Number(v) : v)),
+        );
+      }
+    });
 
   it('takes an annotation by name or as a JSON file of per-layer thresholds', async () => {
     const input = fixtureInput('cnn');

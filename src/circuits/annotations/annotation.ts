@@ -63,14 +63,19 @@ export function lift<T, S>(raw: RawAnnotation<S>, K: Semiring<T>): Annotation<T,
   const fromNumber = K.fromNumber?.bind(K);
   switch (raw.kind) {
     case 'token':
-      if (!fromToken) throw cannotLift(raw, K, 'the edge tokens of a provenance semiring (polynomial, why, …)');
+      if (!fromToken)
+        throw cannotLift(raw, K, 'the edge tokens of a provenance semiring (polynomial, why, …)');
       return { ...base, map: (_d, edge) => fromToken(edge.token()) };
     case 'indicator':
       if (fromToken)
-        return { ...base, map: (d, edge, stats) => (raw.value(d, edge, stats) ? fromToken(edge.token()) : K.zero) };
+        return {
+          ...base,
+          map: (d, edge, stats) => (raw.value(d, edge, stats) ? fromToken(edge.token()) : K.zero),
+        };
       return { ...base, map: (d, edge, stats) => (raw.value(d, edge, stats) ? K.one : K.zero) };
     case 'number':
-      if (fromNumber) return { ...base, map: (d, edge, stats) => fromNumber(raw.value(d, edge, stats) as number) };
+      if (fromNumber)
+        return { ...base, map: (d, edge, stats) => fromNumber(raw.value(d, edge, stats) as number) };
       if (fromToken)
         return {
           ...base,

@@ -48,7 +48,8 @@ export function perLayerThreshold(
 
 /** d ≥ the Q-quantile of the layer's coefficients. */
 export function quantileAnnotation(q: number): RawAnnotation<number> {
-  if (!(q >= 0 && q <= 1)) throw new InvalidArgumentError('annotation quantile', `Q must be in [0, 1], got ${q}`);
+  if (!(q >= 0 && q <= 1))
+    throw new InvalidArgumentError('annotation quantile', `Q must be in [0, 1], got ${q}`);
   return {
     name: `quantile:${q}`,
     kind: 'indicator',
@@ -85,5 +86,6 @@ function coefficientsOf(view: LayerView): number[] {
 }
 
 function checkFinite(t: number, what: string): void {
-  if (!Number.isFinite(t)) throw new InvalidArgumentError(`annotation ${what}`, `the threshold must be a finite number, got ${t}`);
+  if (!Number.isFinite(t))
+    throw new InvalidArgumentError(`annotation ${what}`, `the threshold must be a finite number, got ${t}`);
 }

@@ -13,12 +13,7 @@ import { InvalidArgumentError } from '../../core/errors.js';
 import type { Model } from '../../nn/graph.js';
 import type { Semiring } from '../../semirings/index.js';
 import { type Annotation, lift, type RawAnnotation } from './annotation.js';
-import {
-  perLayerThreshold,
-  quantileAnnotation,
-  thresholdAnnotation,
-  topKAnnotation,
-} from './indicator.js';
+import { perLayerThreshold, quantileAnnotation, thresholdAnnotation, topKAnnotation } from './indicator.js';
 import { identityAnnotation, neglogAnnotation, viterbiAnnotation } from './numeric.js';
 import { reportBooleanAnnotation, reportCountingAnnotation, reportFormulaAnnotation } from './report.js';
 
@@ -67,7 +62,11 @@ export const DEFAULT_ANNOTATIONS: Readonly<Record<string, string>> = {
 const TOKEN: RawAnnotation = { name: 'token', kind: 'token', value: () => true };
 
 /** The annotation a spec names, lifted into `K` (the default of `K` when `spec` is undefined). */
-export function resolveAnnotation<T>(spec: AnnotationSpec<T> | undefined, K: Semiring<T>, model: Model): Annotation<T> {
+export function resolveAnnotation<T>(
+  spec: AnnotationSpec<T> | undefined,
+  K: Semiring<T>,
+  model: Model,
+): Annotation<T> {
   if (spec === undefined) {
     const fallback = DEFAULT_ANNOTATIONS[K.name];
     if (fallback === undefined)
@@ -83,14 +82,18 @@ export function resolveAnnotation<T>(spec: AnnotationSpec<T> | undefined, K: Sem
   return lift(perLayer(spec), K);
 }
 
-function isUserAnnotation(spec: object): spec is Annotation<unknown> {
+/** Whether a spec is a user's own annotation object. */
+export function isUserAnnotation(spec: object): spec is Annotation<unknown> {
   return typeof (spec as { map?: unknown }).map === 'function';
 }
 
 function perLayer(spec: PerLayerSpec): RawAnnotation {
   const kind = spec.kind ?? 'threshold';
   if (kind !== 'threshold' && kind !== 'abs_threshold')
-    throw new InvalidArgumentError('annotation', `per-layer "kind" must be threshold or abs_threshold, got ${String(kind)}`);
+    throw new InvalidArgumentError(
+      'annotation',
+      `per-layer "kind" must be threshold or abs_threshold, got ${String(kind)}`,
+    );
   if (spec.default === undefined && spec.layers === undefined)
     throw new InvalidArgumentError('annotation', 'per-layer thresholds need "default", "layers" or both');
   return perLayerThreshold(spec.default, spec.layers ?? {}, kind === 'abs_threshold') as RawAnnotation;
@@ -102,7 +105,10 @@ export function parseRaw(spec: string, model: Model): RawAnnotation {
   const number = (): number => {
     const v = Number(argument);
     if (argument === undefined || argument.trim() === '' || rest.length > 0 || !Number.isFinite(v))
-      throw new InvalidArgumentError('annotation', `"${spec}" needs one number after the colon, e.g. ${name}:0.01`);
+      throw new InvalidArgumentError(
+        'annotation',
+        `"${spec}" needs one number after the colon, e.g. ${name}:0.01`,
+      );
     return v;
   };
   const none = (a: RawAnnotation): RawAnnotation => {

@@ -27,7 +27,11 @@ export function forEachConvEdge(node: Node<'conv'>, shapes: NodeShapes, emit: Em
             for (let v = 0; v < kw; v++) {
               const ix = x * ax.stride - ax.padBegin + v * ax.dilation;
               if (ix < 0 || ix >= width) continue;
-              emit(((firstChannel + cg) * height + iy) * width + ix, k, w[((o * perGroup + cg) * kh + u) * kw + v]!);
+              emit(
+                ((firstChannel + cg) * height + iy) * width + ix,
+                k,
+                w[((o * perGroup + cg) * kh + u) * kw + v]!,
+              );
             }
           }
       }

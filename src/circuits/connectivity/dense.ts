@@ -11,5 +11,6 @@ export function forEachDenseEdge(node: Node<'dense'>, shapes: NodeShapes, emit: 
   const [nOut = 0, nIn = 0] = node.params.weight.shape;
   const rows = elements(shapes.output) / nOut;
   for (let r = 0; r < rows; r++)
-    for (let k = 0; k < nOut; k++) for (let j = 0; j < nIn; j++) emit(r * nIn + j, r * nOut + k, w[k * nIn + j]!);
+    for (let k = 0; k < nOut; k++)
+      for (let j = 0; j < nIn; j++) emit(r * nIn + j, r * nOut + k, w[k * nIn + j]!);
 }

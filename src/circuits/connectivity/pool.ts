@@ -9,7 +9,11 @@ import { adaptiveWindow, axes2d } from '../../nn/ops/window.js';
 import type { EmitEdge, NodeShapes } from './connectivity.js';
 
 /** Average or max pooling over 2-D windows. */
-export function forEachWindowEdge(node: Node<'avg_pool' | 'max_pool'>, shapes: NodeShapes, emit: EmitEdge): void {
+export function forEachWindowEdge(
+  node: Node<'avg_pool' | 'max_pool'>,
+  shapes: NodeShapes,
+  emit: EmitEdge,
+): void {
   const [channels = 0, height = 0, width = 0] = shapes.inputs[0]!;
   const [, oh = 0, ow = 0] = shapes.output;
   const { kernel, strides, pads, dilations } = node.attributes;
@@ -41,7 +45,11 @@ export function forEachGlobalPoolEdge(shapes: NodeShapes, emit: EmitEdge): void 
 }
 
 /** Adaptive average pooling: PyTorch's windows, weight 1/|window|. */
-export function forEachAdaptivePoolEdge(node: Node<'adaptive_avg_pool'>, shapes: NodeShapes, emit: EmitEdge): void {
+export function forEachAdaptivePoolEdge(
+  node: Node<'adaptive_avg_pool'>,
+  shapes: NodeShapes,
+  emit: EmitEdge,
+): void {
   const [channels = 0, height = 0, width = 0] = shapes.inputs[0]!;
   const [oh, ow] = node.attributes.outputSize;
   for (let c = 0; c < channels; c++)
@@ -51,7 +59,8 @@ export function forEachAdaptivePoolEdge(node: Node<'adaptive_avg_pool'>, shapes:
         const [x0, x1] = adaptiveWindow(x, width, ow);
         const w = 1 / ((y1 - y0) * (x1 - x0));
         const k = (c * oh + y) * ow + x;
-        for (let iy = y0; iy < y1; iy++) for (let ix = x0; ix < x1; ix++) emit((c * height + iy) * width + ix, k, w);
+        for (let iy = y0; iy < y1; iy++)
+          for (let ix = x0; ix < x1; ix++) emit((c * height + iy) * width + ix, k, w);
       }
     }
 }

@@ -1,0 +1,92 @@
+/**
+ * Semiring kernels: the K-LRP set (ℝ, 𝔹, ℕ, Viterbi, tropical; DESIGN.md §1b) on typed arrays.
+ * A kernel holds relevance as numbers in a `Float64Array` (0/1 for 𝔹) and gives the fused update
+ * of one edge, R_j ← R_j ⊕ (θ ⊗ R_k), as a small monomorphic function the evaluator's loops
+ * inline, instead of the generic path's boxed values and virtual ⊕/⊗ per element.
+ *
+ * Every kernel has the generic gate-level evaluator as its reference twin, and property tests
+ * tie them together.
+ */
+import type { Semiring } from '../../semirings/index.js';
+import { boolean, counting, real, tropical, viterbi } from '../../semirings/index.js';
+
+/** A semiring kernel. */
+export interface RelevanceKernel {
+  readonly semiring: Semiring<never>;
+  /** The zero and one of the semiring as stored numbers. */
+  readonly zero: number;
+  readonly one: number;
+  /** A semiring value as the number the kernel stores. */
+  encode(value: unknown): number;
+  /** A stored number as the semiring value. */
+  decode(value: number): unknown;
+  /** acc ⊕ (θ ⊗ r). */
+  update(acc: number, theta: number, r: number): number;
+  /** acc ⊕ r (a structural edge: 1 ⊗ r = r). */
+  add(acc: number, r: number): number;
+}
+
+/** ℝ: + and ×. */
+export const realKernel: RelevanceKernel = {
+  semiring: real as Semiring<never>,
+  zero: 0,
+  one: 1,
+  encode: (v) => v as number,
+  decode: (v) => v,
+  update: (acc, theta, r) => acc + theta * r,
+  add: (acc, r) => acc + r,
+};
+
+/** ℕ in float64: + and ×. */
+export const countingKernel: RelevanceKernel = { ...realKernel, semiring: counting as Semiring<never> };
+
+/** 𝔹 as 0/1: ∨ and ∧. */
+export const booleanKernel: RelevanceKernel = {
+  semiring: boolean as Semiring<never>,
+  zero: 0,
+  one: 1,
+  encode: (v) => (v ? 1 : 0),
+  decode: (v) => v !== 0,
+  update: (acc, theta, r) => (acc !== 0 || (theta !== 0 && r !== 0) ? 1 : 0),
+  add: (acc, r) => (acc !== 0 || r !== 0 ? 1 : 0),
+};
+
+/** Viterbi: max and ×. */
+export const viterbiKernel: RelevanceKernel = {
+  semiring: viterbi as Semiring<never>,
+  zero: 0,
+  one: 1,
+  encode: (v) => v as number,
+  decode: (v) => v,
+  update: (acc, theta, r) => {
+    const v = theta * r;
+    return v > acc ? v : acc;
+  },
+  add: (acc, r) => (r > acc ? r : acc),
+};
+
+/** Tropical: min and + (a genuine min-plus update; +∞ is "no relevant path"). */
+export const tropicalKernel: RelevanceKernel = {
+  semiring: tropical as Semiring<never>,
+  zero: Number.POSITIVE_INFINITY,
+  one: 0,
+  encode: (v) => v as number,
+  decode: (v) => v,
+  update: (acc, theta, r) => {
+    const c = theta + r;
+    return c < acc ? c : acc;
+  },
+  add: (acc, r) => (r < acc ? r : acc),
+};
+
+/** The kernels by the semiring object they compute (looked up by identity, never by name). */
+export const KERNELS: ReadonlyMap<Semiring<never>, RelevanceKernel> = new Map(
+  [realKernel, countingKernel, booleanKernel, viterbiKernel, tropicalKernel].map((kernel) => [
+    kernel.semiring,
+    kernel,
+  ]),
+);
+
+/** The kernel of a semiring, if it has one. */
+export const kernelOf = (K: Semiring<unknown>): RelevanceKernel | undefined =>
+  KERNELS.get(K as Semiring<never>);
