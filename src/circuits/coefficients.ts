@@ -110,18 +110,11 @@ function forEachLinearEdge(
   shapes: NodeShapes,
   emit: EmitEdge,
 ): void {
-  switch (node.op) {
-    case 'dense':
-      return forEachDenseEdge(node as Node<'dense'>, shapes, emit);
-    case 'conv':
-      return forEachConvEdge(node as Node<'conv'>, shapes, emit);
-    case 'avg_pool':
-      return forEachWindowEdge(node as Node<'avg_pool'>, shapes, emit);
-    case 'global_avg_pool':
-      return forEachGlobalPoolEdge(shapes, emit);
-    default:
-      return forEachAdaptivePoolEdge(node as Node<'adaptive_avg_pool'>, shapes, emit);
-  }
+  if (node.op === 'dense') forEachDenseEdge(node as Node<'dense'>, shapes, emit);
+  else if (node.op === 'conv') forEachConvEdge(node as Node<'conv'>, shapes, emit);
+  else if (node.op === 'avg_pool') forEachWindowEdge(node as Node<'avg_pool'>, shapes, emit);
+  else if (node.op === 'global_avg_pool') forEachGlobalPoolEdge(shapes, emit);
+  else forEachAdaptivePoolEdge(node as Node<'adaptive_avg_pool'>, shapes, emit);
 }
 
 /** Per-edge coefficients of a linear rule from its statistics. */

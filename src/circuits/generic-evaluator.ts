@@ -14,6 +14,7 @@ import { edgeToken, type Semiring } from '../semirings/index.js';
 import type { Annotation, EdgeInfo } from './annotations/annotation.js';
 import type { NodeCoefficients } from './coefficients.js';
 import { elements } from './connectivity/connectivity.js';
+import { layerView } from './layer-view.js';
 import { layerIndexMap } from './token-index.js';
 
 /** What the generic evaluator needs. */
@@ -81,19 +82,7 @@ function relevanceOfSample<T>(
       continue;
     }
     const toLayer = layerIndexMap(model, node);
-    const view = {
-      node,
-      layer: node.layer,
-      sample: n,
-      inputSize: coefficients.inputSize,
-      outputSize: coefficients.outputSize,
-      forEachEdge: (emit: (j: number, k: number, d: number) => void) =>
-        coefficients.forEachEdge(n, (j, k, d) => {
-          const jl = toLayer(j);
-          if (jl >= 0) emit(jl, k, d);
-        }),
-    };
-    const stats = annotation.prepare?.(view);
+    const stats = annotation.prepare?.(layerView(model, node, coefficients, n, toLayer));
     coefficients.forEachEdge(n, (j, k, d) => {
       const upper = rOut[k]!;
       if (zeroIsSkippable(upper)) return;

@@ -13,6 +13,7 @@ import type { Annotation, EdgeInfo } from './annotations/annotation.js';
 import type { NodeCoefficients } from './coefficients.js';
 import { elements } from './connectivity/connectivity.js';
 import { type RelevanceKernel, realKernel } from './kernels/kernel.js';
+import { layerView } from './layer-view.js';
 import { layerIndexMap } from './token-index.js';
 
 /** What the kernel evaluator needs. */
@@ -87,7 +88,7 @@ function propagateSample(
     const { annotation } = evaluation;
     const encode = kernel.encode;
     const toLayer = layerIndexMap(model, node);
-    const stats = annotation.prepare?.(layerView(node, c, n, toLayer));
+    const stats = annotation.prepare?.(layerView(model, node, c, n, toLayer));
     // NOTE: one mutable edge record serves every edge: annotations read it and do not keep it.
     const edge = { layer: node.layer, j: 0, k: 0, token: () => edgeToken(node.layer, edge.j, edge.k) };
     c.forEachEdge(n, (j, k, d) => {
@@ -107,22 +108,6 @@ function propagateSample(
       at += sizes[i]!;
     });
   }
-}
-
-/** The layer's coefficients in one sample, in the layer's input coordinates, for `prepare`. */
-function layerView(node: AnyNode, c: NodeCoefficients, n: number, toLayer: (j: number) => number) {
-  return {
-    node,
-    layer: node.layer,
-    sample: n,
-    inputSize: c.inputSize,
-    outputSize: c.outputSize,
-    forEachEdge: (emit: (j: number, k: number, d: number) => void) =>
-      c.forEachEdge(n, (j, k, d) => {
-        const jl = toLayer(j);
-        if (jl >= 0) emit(jl, k, d);
-      }),
-  };
 }
 
 function concatenate(parts: Float64Array[]): Float64Array {

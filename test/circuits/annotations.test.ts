@@ -36,8 +36,9 @@ const layerView = (layer: string, sample = 0) => {
     sample,
     inputSize: c.inputSize,
     outputSize: c.outputSize,
-    forEachEdge: (emit: (j: number, k: number, d: number) => void) =>
-      edges.forEach(([j, k, d]) => emit(j, k, d)),
+    forEachEdge: (emit: (j: number, k: number, d: number) => void) => {
+      for (const [j, k, d] of edges) emit(j, k, d);
+    },
   };
   return { view, edges };
 };
@@ -54,7 +55,7 @@ describe('built-in annotations', () => {
       expect(Math.max(...values)).toBe(1);
       for (const v of values) expect(v >= 0 && v <= 1).toBe(true);
       const max = Math.max(...column.map((e) => Math.abs(e[2])));
-      column.forEach(([, , d], i) => expect(values[i]).toBeCloseTo(Math.abs(d) / max, 15));
+      for (const [i, [, , d]] of column.entries()) expect(values[i]).toBeCloseTo(Math.abs(d) / max, 15);
     }
   });
 

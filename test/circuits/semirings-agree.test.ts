@@ -44,9 +44,8 @@ describe('ℝ with the identity annotation', () => {
         const expected = lrp(model, x, { composite, dtype: 'float64' });
         expect(r.shape).toEqual(expected.shape);
         const scale = Math.max(1e-12, ...Array.from(expected.data, Math.abs));
-        r.values.forEach((v, i) =>
-          expect(Math.abs(v - expected.data[i]!)).toBeLessThanOrEqual(1e-12 * scale),
-        );
+        for (const [i, v] of r.values.entries())
+          expect(Math.abs(v - expected.data[i]!)).toBeLessThanOrEqual(1e-12 * scale);
       }),
       { seed: 0x5e11, numRuns: 60 },
     );
@@ -179,7 +178,7 @@ describe('homomorphisms between the relevances', () => {
         const trace = compile(model).trace(randomBatch(model, 2, spec.seed, 0, 1), 'float64');
         const v = trace.relevance({ semiring: viterbi });
         const t = trace.relevance({ semiring: tropical });
-        t.values.forEach((cost, i) => expect(Math.exp(-cost)).toBeCloseTo(v.values[i]!, 12));
+        for (const [i, cost] of t.values.entries()) expect(Math.exp(-cost)).toBeCloseTo(v.values[i]!, 12);
       }),
       { seed: 0x7e, numRuns: 40 },
     );

@@ -60,9 +60,9 @@ export const viterbiKernel: RelevanceKernel = {
   decode: (v) => v,
   update: (acc, theta, r) => {
     const v = theta * r;
-    return v > acc ? v : acc;
+    return Math.max(v, acc);
   },
-  add: (acc, r) => (r > acc ? r : acc),
+  add: (acc, r) => Math.max(r, acc),
 };
 
 /** Tropical: min and + (a genuine min-plus update; +∞ is "no relevant path"). */
@@ -74,9 +74,9 @@ export const tropicalKernel: RelevanceKernel = {
   decode: (v) => v,
   update: (acc, theta, r) => {
     const c = theta + r;
-    return c < acc ? c : acc;
+    return Math.min(c, acc);
   },
-  add: (acc, r) => (r < acc ? r : acc),
+  add: (acc, r) => Math.min(r, acc),
 };
 
 /** The kernels by the semiring object they compute (looked up by identity, never by name). */
