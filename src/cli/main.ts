@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ANNOTATION_NAMES } from '../circuits/index.js';
-import { ProvlrpError } from '../core/errors.js';
+import { InvalidArgumentError, ProvlrpError } from '../core/errors.js';
 import { COMPOSITE_NAMES } from '../nn/lrp/index.js';
 import { SEMIRING_NAMES, SEMIRINGS } from '../semirings/index.js';
 import { runDemo } from './demo/index.js';
@@ -42,8 +42,21 @@ function program(io: Io): Command {
 
   root
     .command('demo')
-    .description('run the demonstration: K-LRP of a small annotated DAG in every numeric semiring')
-    .action(() => runDemo(print));
+    .description(
+      'run the demonstration: K-LRP of a small DAG in every numeric semiring, then the shipped MNIST MLP ' +
+        'explained in ℝ, 𝔹, ℕ, Viterbi and tropical, with a figure and a report',
+    )
+    .option('--out <dir>', 'where to write the figure and the report', 'provlrp-out')
+    .option('--digits <n>', 'how many test digits to explain', '5')
+    .action((flags: { out: string; digits: string }) => {
+      const digits = Number(flags.digits);
+      if (!Number.isInteger(digits) || digits < 1 || digits > 100)
+        throw new InvalidArgumentError(
+          'demo --digits',
+          `"${flags.digits}" is not a whole number from 1 to 100`,
+        );
+      runDemo(print, { out: flags.out, digits });
+    });
 
   root
     .command('explain')

@@ -9,7 +9,7 @@ import {
   layerView,
   resolveAnnotation,
 } from '../../src/circuits/index.js';
-import { linear, relu, sequential } from '../../src/nn/builder/index.js';
+import { workedExampleInput, workedExampleNet } from '../../src/cli/demo/tiny-net.js';
 import {
   boolean,
   counting,
@@ -21,20 +21,9 @@ import {
   viterbi,
 } from '../../src/semirings/index.js';
 
-/**
- * A 3-4-2 network with hand-chosen weights: fc1 (3 → 4), ReLU, fc2 (4 → 2), no biases.
- * For x = (1, 2, 1): fc1 gives z = (4, −1, 3, 2), so hidden unit 1 is off; fc2 gives (9, 3).
- */
-const model = sequential(
-  [3],
-  [
-    linear(3, 4, { weight: [1, 1, 1, 1, -1, 0, 0, 1, 1, 2, 0, 0], bias: false }),
-    relu(),
-    linear(4, 2, { weight: [1, 0.5, 1, 1, 0.5, 1, 0, 0.5], bias: false }),
-  ],
-  { names: ['fc1', 'relu', 'fc2'] },
-);
-const trace = compile(model).trace({ shape: [1, 3], data: Float64Array.from([1, 2, 1]) }, 'float64');
+/** The demo's worked example: fc1 gives z = (4, −1, 3, 2), so hidden unit 1 is off; logits (9, 3). */
+const model = workedExampleNet();
+const trace = compile(model).trace(workedExampleInput(), 'float64');
 
 describe('a worked example: the 3-4-2 network', () => {
   const expanded = expand(trace, { composite: 'epsilon' });

@@ -1,9 +1,18 @@
 /**
- * `provlrp demo`: what provlrp does, on data that ships with it. It evaluates the hand-written
- * annotated DAG of `tiny-dag.ts` in every numeric semiring and prints one row per semiring.
+ * `provlrp demo`: what provlrp does, on data that ships with it, with no other setup.
+ *
+ * 1. K-LRP on a hand-written annotated DAG in every numeric semiring (a table).
+ * 2. The shipped MNIST MLP on the embedded MNIST test set: its accuracy, five test digits
+ *    explained in the K-LRP set from one trace, the figure grid of the report
+ *    (input | ℝ | 𝔹 | ℕ | Viterbi | tropical) and a short report, written into the output folder.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadMnist } from '../../nn/datasets/index.js';
 import { NUMERIC_SEMIRING_NAMES } from '../../semirings/index.js';
 import { formatTable } from '../table.js';
+import { digitFigure, explainDigits, testAccuracy } from './mnist-demo.js';
+import { demoReport } from './report.js';
 import { dagEquations, EDGES, evaluateDag, INPUTS, tokenOf } from './tiny-dag.js';
 import { VALUATIONS } from './valuations.js';
 
@@ -14,7 +23,7 @@ export interface DemoRow {
   readonly relevance: readonly string[];
 }
 
-/** Evaluates the tiny DAG in every registered numeric semiring. */
+/** Evaluates the tiny DAG in every numeric semiring. */
 export function tinyDagRows(): DemoRow[] {
   return NUMERIC_SEMIRING_NAMES.map((name) => {
     const { semiring, theta, rule } = VALUATIONS[name] as (typeof VALUATIONS)['real'];
@@ -27,9 +36,46 @@ export function tinyDagRows(): DemoRow[] {
   });
 }
 
-/** Runs the demo, writing its report to `print`. */
-export function runDemo(print: (line: string) => void): void {
-  print('provlrp demo: K-LRP on a hand-written annotated DAG (3 inputs, 2 hidden, 1 output)');
+/** Options of the demo. */
+export interface DemoOptions {
+  /** The output folder (default ./provlrp-out). */
+  readonly out?: string;
+  /** How many test digits to explain (default 5). */
+  readonly digits?: number;
+}
+
+/** Runs the demo, writing its report to `print` and its files to the output folder. */
+export function runDemo(print: (line: string) => void, options: DemoOptions = {}): void {
+  const started = performance.now();
+  printTinyDag(print);
+  const out = resolve(options.out ?? 'provlrp-out');
+  const count = options.digits ?? 5;
+  print('');
+  print('2. The shipped MNIST MLP (784-300-100-10) on the embedded MNIST test set');
+  const test = loadMnist('test');
+  const accuracy = testAccuracy(test);
+  print(`   test accuracy: ${(100 * accuracy).toFixed(2)} % of 10,000 images`);
+  const explained = explainDigits(count, test);
+  print(`   explained ${count} test digits from one trace, in ms per digit:`);
+  for (const [semiring, ms] of Object.entries(explained.msPerDigit))
+    print(`     ${semiring.padEnd(9)} ${ms.toFixed(2)}`);
+  mkdirSync(out, { recursive: true });
+  const figure = digitFigure(explained);
+  writeFileSync(join(out, 'figure.png'), figure.png);
+  writeFileSync(join(out, 'figure.svg'), figure.svg);
+  writeFileSync(join(out, 'report.md'), demoReport(explained, accuracy));
+  print('');
+  print(`Wrote, in ${((performance.now() - started) / 1000).toFixed(1)} s:`);
+  print(
+    `  ${join(out, 'figure.png')}  (input | ℝ | 𝔹 | ℕ | Viterbi | tropical, one row per digit; also .svg)`,
+  );
+  print(`  ${join(out, 'report.md')}   (accuracy, timings, path counts, a best path, an ℕ[X] polynomial)`);
+}
+
+function printTinyDag(print: (line: string) => void): void {
+  print('provlrp demo');
+  print('');
+  print('1. K-LRP on a hand-written annotated DAG (3 inputs, 2 hidden, 1 output)');
   print('');
   print('Edges (token = coefficient d, the share of the upper neuron’s relevance passed down):');
   for (const e of EDGES) print(`  ${e.from} → ${e.to}   ${tokenOf(e)} = ${e.d}`);
