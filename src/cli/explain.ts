@@ -91,17 +91,18 @@ export function explain(modelPath: string, flags: ExplainFlags): string {
 
 /** Writes K-LRP relevance as .npy (number-valued and Boolean semirings) or .json (any). */
 function writeRelevance(path: string, R: Relevance<unknown>, dtype: DType): void {
-  if (isJson(path)) return writeJson(path, relevanceToJson(R));
-  if (R.semiring === real) {
-    const data =
-      dtype === 'float64' ? Float64Array.from(R.values as number[]) : Float32Array.from(R.values as number[]);
-    return writeNpyFile(path, toNpy({ shape: R.shape, data }));
+  if (isJson(path)) writeJson(path, relevanceToJson(R));
+  else if (R.semiring === real) {
+    const values = R.values as number[];
+    const data = dtype === 'float64' ? Float64Array.from(values) : Float32Array.from(values);
+    writeNpyFile(path, toNpy({ shape: R.shape, data }));
+  } else {
+    const array = relevanceToArray(R);
+    writeNpyFile(
+      path,
+      array.dtype === 'uint8' ? { dtype: 'uint8', shape: array.shape, data: array.data } : array,
+    );
   }
-  const array = relevanceToArray(R);
-  writeNpyFile(
-    path,
-    array.dtype === 'uint8' ? { dtype: 'uint8', shape: array.shape, data: array.data } : array,
-  );
 }
 
 /** An annotation spec, or the per-layer thresholds of a JSON file. */
