@@ -78,7 +78,10 @@ export function nodeCoefficients(
       ...base,
       tokenized: true,
       linear: stats,
-      forEachEdge: linearEdges(stats, (emit) => forEachLinearEdge(node, shapes, emit)),
+      forEachEdge:
+        node.op === 'dense'
+          ? denseEdges(stats, node)
+          : linearEdges(stats, (emit) => forEachLinearEdge(node, shapes, emit)),
     };
   }
   switch (node.op) {
@@ -141,6 +144,45 @@ function linearEdges(
       }
       emit(j, k, d);
     });
+  };
+}
+
+/**
+ * The coefficients of a dense layer, in the same order as `forEachDenseEdge` (rows, then k, then
+ * j), with each term's modified weights read from a cached array. NOTE: the hot path of MNIST-sized
+ * explanations; it avoids a callback and a modifier call per edge and term.
+ */
+function denseEdges(stats: LinearStatistics, node: Node<'dense'>): (n: number, emit: EmitEdge) => void {
+  const [nOut = 0, nIn = 0] = node.params.weight.shape;
+  const perIn = sizeOf(stats.layer.inputShape);
+  const perOut = sizeOf(stats.layer.outputShape);
+  const rows = perOut / nOut;
+  const groups = stats.groups.map((group) => ({
+    factor: group.factor,
+    terms: group.terms.map((t) => ({
+      sign: t.sign,
+      ones: t.ones,
+      input: t.input,
+      weight: stats.layer.param('weight', t.weight, stats.dtype),
+    })),
+  }));
+  return (n, emit) => {
+    for (let r = 0; r < rows; r++)
+      for (let k = 0; k < nOut; k++) {
+        const out = n * perOut + r * nOut + k;
+        for (let j = 0; j < nIn; j++) {
+          const at = n * perIn + r * nIn + j;
+          let d = 0;
+          for (const group of groups) {
+            const factor = group.factor[out]!;
+            if (factor === 0) continue;
+            let sum = 0;
+            for (const t of group.terms) sum += t.sign * (t.ones ? 1 : t.input[at]!) * t.weight[k * nIn + j]!;
+            d += factor * sum;
+          }
+          emit(r * nIn + j, r * nOut + k, d);
+        }
+      }
   };
 }
 
