@@ -15,13 +15,13 @@ import { allocate, type DType, type FloatArray, sizeOf, type Tensor } from '../c
 import type { Activations } from '../nn/forward.js';
 import type { AnyNode, Model, Node } from '../nn/graph.js';
 import {
+  averageVariantStatistics,
   invertStabilized,
   isLinearNode,
   LinearLayer,
   type LinearRule,
   type LinearStatistics,
   linearStatistics,
-  norm,
   type Rule,
 } from '../nn/lrp/index.js';
 import { maxPoolWinners } from '../nn/ops/max-pool.js';
@@ -228,24 +228,9 @@ function maxPoolEdges(
       },
     };
   }
-  const pool: Node<'avg_pool'> = {
-    ...node,
-    op: 'avg_pool',
-    attributes: { ...node.attributes, countIncludePad: rule.variant === 'average' },
-    params: {},
-  } as Node<'avg_pool'>;
   if (rule.variant === 'average') {
-    const layer = new LinearLayer(pool, shapes.inputs[0]!, shapes.output);
-    const normRule: LinearRule = { ...norm(), stabilizer: rule.stabilizer };
-    const identity = normRule.groups[0]!.terms[0]!.weight;
-    const zAverage = layer.forward(
-      a.data,
-      a.shape[0]!,
-      identity,
-      identity,
-      a.data instanceof Float64Array ? 'float64' : 'float32',
-    );
-    const stats = linearStatistics(layer, normRule, a, { shape: z.shape, data: zAverage });
+    const stats = averageVariantStatistics(node, rule, a, shapes.inputs[0]!, shapes.output);
+    const pool = stats.layer.node as Node<'avg_pool'>;
     return {
       tokenized: true,
       forEachEdge: linearEdges(stats, (emit) => forEachWindowEdge(pool, shapes, emit)),

@@ -6,6 +6,7 @@ export * from './composites.js';
 export * from './linear-layer.js';
 export * from './linear-relevance.js';
 export * from './lrp.js';
+export * from './max-pool-average.js';
 export * from './modifiers.js';
 export * from './relevance.js';
 export * from './rule.js';

@@ -14,9 +14,9 @@ import { maxPoolWinners } from '../ops/max-pool.js';
 import { axes2d } from '../ops/window.js';
 import { isLinearNode, LinearLayer } from './linear-layer.js';
 import { linearStatistics, propagateLinear } from './linear-relevance.js';
+import { averagePoolingOf, averageVariantStatistics, normOf } from './max-pool-average.js';
 import { identityParam as identity } from './modifiers.js';
 import type { LinearRule, MaxPoolRule, Rule } from './rule.js';
-import { norm } from './rules/epsilon.js';
 import { invertStabilized } from './stabilizer.js';
 
 /** The relevance of each input of `node` (null for inputs that receive none). */
@@ -102,21 +102,11 @@ function maxPoolRelevance(
     for (let i = 0; i < winners.length; i++) rIn[winners[i]!] = rIn[winners[i]!]! + R[i]!;
     return rIn;
   }
-  // Both other variants are the norm rule on a pooling over the same windows: `average` on
-  // average pooling (PyTorch's default count_include_pad), `proportional` on sum pooling, whose
-  // z is the window's sum (average pooling without padding counts, times the divisor).
-  const pool: Node<'avg_pool'> = {
-    ...node,
-    op: 'avg_pool',
-    attributes: { ...node.attributes, countIncludePad: rule.variant === 'average' },
-    params: {},
-  } as Node<'avg_pool'>;
-  const layer = new LinearLayer(pool, inShape, outShape);
-  const normRule: LinearRule = { ...norm(), stabilizer: rule.stabilizer };
+  if (rule.variant === 'average')
+    return propagateLinear(averageVariantStatistics(node, rule, a, inShape, outShape), R);
+  const layer = new LinearLayer(averagePoolingOf(node, false), inShape, outShape);
   const zPool = layer.forward(a.data, a.shape[0]!, identity, identity, dtype);
-  if (rule.variant === 'proportional') return proportional(layer, a, zPool, R, normRule, dtype);
-  const stats = linearStatistics(layer, normRule, a, { shape: z.shape, data: zPool });
-  return propagateLinear(stats, R);
+  return proportional(layer, a, zPool, R, normOf(rule), dtype);
 }
 
 /** a_j · Σ_{k ∋ j} R_k / stab(z_k), z_k = Σ of window k's in-bounds taps = its average × its count. */
