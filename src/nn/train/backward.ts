@@ -9,12 +9,15 @@ import type { Activations } from '../forward.js';
 import type { AnyNode, Model, OpName } from '../graph.js';
 import { type Backward, GRADIENTS } from './gradients.js';
 
-/** The operators the trainer can differentiate. */
+/** The operators the trainer can differentiate (every operator of `OpName`). */
 export const TRAINABLE_OPS = Object.keys(GRADIENTS) as OpName[];
 
-/** Throws an `UnsupportedError` naming the first node whose operator has no backward pass. */
+/**
+ * Throws an `UnsupportedError` naming the first node whose operator has no backward pass. Every
+ * operator a validated model holds has one; this guards models assembled without `createModel`.
+ */
 export function assertTrainable(model: Model): void {
-  const node = model.nodes.find((n) => GRADIENTS[n.op] === undefined);
+  const node = model.nodes.find((n) => !Object.hasOwn(GRADIENTS, n.op));
   if (node)
     throw new UnsupportedError(
       `train: layer "${node.layer}" is a ${node.op}, which the trainer cannot differentiate; ` +
@@ -74,7 +77,9 @@ export function backward(
   for (let i = model.nodes.length - 1; i >= 0; i--) {
     const node = model.nodes[i]!;
     if (!reached.has(node.output)) continue;
-    const step = GRADIENTS[node.op] as Backward<OpName> | undefined;
+    const step = (Object.hasOwn(GRADIENTS, node.op) ? GRADIENTS[node.op] : undefined) as
+      | Backward<OpName>
+      | undefined;
     if (!step) throw new UnsupportedError(`train: no backward pass for ${node.op}`);
     const gradInputs = node.inputs.map((name) => {
       if (name === model.input) return null;

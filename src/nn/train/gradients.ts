@@ -1,126 +1,65 @@
 /**
- * The backward pass of each trainable operator: given the gradient of the loss with respect to a
- * node's output, add the gradients with respect to its inputs and its parameters. Gradients are
- * float32 and *accumulated* (+=), because a tensor that feeds several nodes receives the sum of
- * their gradients.
+ * The backward functions by operator (one table, complete: an operator without a backward pass
+ * does not compile), and which parameters training leaves alone.
+ *
+ * Each function adds ∂L/∂input and ∂L/∂parameter given ∂L/∂output (backward-context.ts); the
+ * formulas are in the files that define them: dense-gradient.ts, conv-gradient.ts,
+ * pool-gradients.ts, batch-norm-gradient.ts, structural-gradients.ts.
  */
-import type { FloatArray, Tensor } from '../../core/tensor.js';
-import type { Node, OpName } from '../graph.js';
+import type { OpName } from '../graph.js';
+import type { Backward } from './backward-context.js';
+import { batchNormBackward } from './batch-norm-gradient.js';
+import { convBackward } from './conv-gradient.js';
+import { denseBackward } from './dense-gradient.js';
+import {
+  adaptiveAvgPoolBackward,
+  avgPoolBackward,
+  globalAvgPoolBackward,
+  maxPoolBackward,
+} from './pool-gradients.js';
+import {
+  addBackward,
+  concatBackward,
+  padBackward,
+  passBackward,
+  reluBackward,
+} from './structural-gradients.js';
 
-/** What a backward function receives. */
-export interface BackwardContext<O extends OpName> {
-  readonly node: Node<O>;
-  /** The node's inputs and output from the forward pass (batch axis first). */
-  readonly inputs: readonly Tensor[];
-  readonly output: Tensor;
-  /** ∂L/∂output. */
-  readonly gradOutput: Float32Array;
-  /** ∂L/∂input per input, to add to (null where no gradient is wanted, e.g. the model input). */
-  readonly gradInputs: readonly (Float32Array | null)[];
-  /** ∂L/∂parameter per parameter name, to add to. */
-  readonly gradParams: Readonly<Record<string, Float32Array>>;
-}
+export * from './backward-context.js';
+export * from './batch-norm-gradient.js';
+export * from './conv-gradient.js';
+export * from './dense-gradient.js';
+export * from './pool-gradients.js';
+export * from './structural-gradients.js';
 
-/** A backward function. */
-export type Backward<O extends OpName> = (context: BackwardContext<O>) => void;
-
-/** dense, z = x·Wᵀ + b: ∂x = ∂z·W, ∂W = ∂zᵀ·x, ∂b = Σ_rows ∂z. */
-export const denseBackward: Backward<'dense'> = ({ node, inputs, gradOutput, gradInputs, gradParams }) => {
-  const x = inputs[0]!.data;
-  const w = node.params.weight.data;
-  const [nOut = 0, nIn = 0] = node.params.weight.shape;
-  const rows = x.length / nIn;
-  const gw = gradParams.weight!;
-  const gb = gradParams.bias!;
-  // NOTE: ∂W row by row (k outer): one row of ∂W stays in cache while the batch streams past.
-  for (let k = 0; k < nOut; k++) {
-    const wk = k * nIn;
-    let bias = 0;
-    for (let r = 0; r < rows; r++) {
-      const g = gradOutput[r * nOut + k]!;
-      if (g === 0) continue;
-      bias += g;
-      const xr = r * nIn;
-      for (let j = 0; j < nIn; j++) gw[wk + j] = gw[wk + j]! + g * x[xr + j]!;
-    }
-    gb[k] = gb[k]! + bias;
-  }
-  const gx = gradInputs[0];
-  if (gx) accumulateInputGradient(w, gradOutput, gx, rows, nOut, nIn);
-};
-
-/**
- * ∂x += ∂z·W. NOTE: four rows at a time, so that each row of W is read once per four samples
- * instead of once per sample (W is larger than the cache on MNIST-sized layers).
- */
-function accumulateInputGradient(
-  w: FloatArray,
-  gz: Float32Array,
-  gx: Float32Array,
-  rows: number,
-  nOut: number,
-  nIn: number,
-): void {
-  let r = 0;
-  for (; r + 4 <= rows; r += 4) {
-    const [x0, x1, x2, x3] = [r * nIn, (r + 1) * nIn, (r + 2) * nIn, (r + 3) * nIn];
-    for (let k = 0; k < nOut; k++) {
-      const g0 = gz[r * nOut + k]!;
-      const g1 = gz[(r + 1) * nOut + k]!;
-      const g2 = gz[(r + 2) * nOut + k]!;
-      const g3 = gz[(r + 3) * nOut + k]!;
-      if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0) continue;
-      const wk = k * nIn;
-      for (let j = 0; j < nIn; j++) {
-        const wj = w[wk + j]!;
-        gx[x0 + j] = gx[x0 + j]! + g0 * wj;
-        gx[x1 + j] = gx[x1 + j]! + g1 * wj;
-        gx[x2 + j] = gx[x2 + j]! + g2 * wj;
-        gx[x3 + j] = gx[x3 + j]! + g3 * wj;
-      }
-    }
-  }
-  for (; r < rows; r++)
-    for (let k = 0; k < nOut; k++) {
-      const g = gz[r * nOut + k]!;
-      if (g === 0) continue;
-      const wk = k * nIn;
-      const xr = r * nIn;
-      for (let j = 0; j < nIn; j++) gx[xr + j] = gx[xr + j]! + g * w[wk + j]!;
-    }
-}
-
-/** relu: the gradient passes where the input was positive (0 at x = 0, as PyTorch). */
-export const reluBackward: Backward<'relu'> = ({ inputs, gradOutput, gradInputs }) => {
-  const gx = gradInputs[0];
-  if (!gx) return;
-  const x = inputs[0]!.data;
-  for (let i = 0; i < x.length; i++) if (x[i]! > 0) gx[i] = gx[i]! + gradOutput[i]!;
-};
-
-/** Operators that only rearrange or copy elements in order: the gradient passes unchanged. */
-export const passBackward: Backward<'flatten' | 'reshape' | 'identity' | 'dropout'> = ({
-  gradOutput,
-  gradInputs,
-}) => addInto(gradInputs[0] ?? null, gradOutput);
-
-/** add: each input receives the output's gradient. */
-export const addBackward: Backward<'add'> = ({ gradOutput, gradInputs }) => {
-  for (const gx of gradInputs) addInto(gx, gradOutput);
-};
-
-function addInto(target: Float32Array | null, source: FloatArray): void {
-  if (!target) return;
-  for (let i = 0; i < source.length; i++) target[i] = target[i]! + source[i]!;
-}
-
-/** The backward functions by operator; an operator missing here cannot be trained. */
-export const GRADIENTS: { readonly [O in OpName]?: Backward<O> } = {
+/** The backward function of every operator. */
+export const GRADIENTS = {
   dense: denseBackward,
+  conv: convBackward,
+  max_pool: maxPoolBackward,
+  avg_pool: avgPoolBackward,
+  global_avg_pool: globalAvgPoolBackward,
+  adaptive_avg_pool: adaptiveAvgPoolBackward,
   relu: reluBackward,
   flatten: passBackward,
   reshape: passBackward,
+  batch_norm: batchNormBackward,
+  add: addBackward,
+  concat: concatBackward,
+  pad: padBackward,
   identity: passBackward,
   dropout: passBackward,
-  add: addBackward,
+} satisfies { readonly [O in OpName]: Backward<O> };
+
+/**
+ * Parameters that have gradients but that training does not change: BatchNorm's running mean and
+ * variance, which PyTorch keeps as buffers and updates from batch statistics in training mode
+ * only. provlrp trains BatchNorm in inference mode, so they stay as given.
+ */
+export const FROZEN_PARAMETERS: { readonly [O in OpName]?: readonly string[] } = {
+  batch_norm: ['mean', 'variance'],
 };
+
+/** Whether training updates parameter `key` of a node of operator `op`. */
+export const isTrainableParameter = (op: OpName, key: string): boolean =>
+  !(FROZEN_PARAMETERS[op]?.includes(key) ?? false);

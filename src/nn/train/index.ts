@@ -1,5 +1,7 @@
 /**
- * Training: softmax cross-entropy, SGD with momentum and Adam, seeded mini-batches.
+ * Training: softmax cross-entropy, SGD with momentum and Adam, seeded mini-batches, and a backward
+ * pass for every operator (dense, conv, the poolings, BatchNorm in inference mode, and the
+ * structural ones).
  */
 export * from './backward.js';
 export * from './evaluate.js';

@@ -1,6 +1,8 @@
 /**
  * Training a classifier: mini-batch gradient descent on softmax cross-entropy, with batches drawn
- * in a seeded random order each epoch, so that a run is reproducible.
+ * in a seeded random order each epoch, so that a run is reproducible. Every operator can be
+ * trained; BatchNorm is trained in inference mode (its γ and β learn, its running statistics are
+ * not updated: `FROZEN_PARAMETERS`), and Dropout is the identity.
  *
  * The model given is not changed: training works on a copy of its parameters and returns the
  * trained model.
@@ -13,6 +15,7 @@ import type { AnyNode, Model } from '../graph.js';
 import { createModel } from '../model.js';
 import { assertTrainable, backward, GradientBuffers } from './backward.js';
 import { type Evaluation, evaluateModel } from './evaluate.js';
+import { isTrainableParameter } from './gradients.js';
 import { softmaxCrossEntropy } from './loss.js';
 import { adam, type Optimizer } from './optimizers.js';
 
@@ -103,7 +106,8 @@ export function train(model: Model, data: Dataset, options: TrainOptions): Model
       optimizer.beginStep();
       for (const node of trained.nodes)
         for (const [key, p] of Object.entries(node.params as Record<string, Tensor<Float32Array>>))
-          optimizer.step(p.data, buffers.params.get(node.name)![key]!);
+          if (isTrainableParameter(node.op, key))
+            optimizer.step(p.data, buffers.params.get(node.name)![key]!);
     }
     options.onEpoch?.({
       epoch,

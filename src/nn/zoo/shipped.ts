@@ -8,6 +8,7 @@ import type { Model } from '../graph.js';
 import { loadModel } from '../native-format.js';
 import { adam } from '../train/optimizers.js';
 import type { TrainOptions } from '../train/trainer.js';
+import { cnn } from './cnn.js';
 import { mlp } from './mlp.js';
 
 /** A shipped model: where it is stored, how it is built and how it is trained. */
@@ -30,6 +31,18 @@ export const SHIPPED_MODELS = {
       seed: 0,
       optimizer: adam({ learningRate: 1e-3 }),
       schedule: (epoch: number) => (epoch <= 3 ? 1e-3 : epoch <= 5 ? 5e-4 : 2.5e-4),
+    }),
+  },
+  cnn: {
+    file: 'mnist-cnn.provlrp',
+    description: 'a small LeNet-like CNN (conv 8, conv 16, dense 64, 10; ReLU, max-pooling) on MNIST',
+    architecture: () => cnn({ seed: 1 }),
+    training: () => ({
+      epochs: 5,
+      batchSize: 64,
+      seed: 0,
+      optimizer: adam({ learningRate: 1e-3 }),
+      schedule: (epoch: number) => (epoch <= 3 ? 1e-3 : epoch === 4 ? 5e-4 : 2.5e-4),
     }),
   },
 } satisfies Record<string, ShippedModel>;
