@@ -10,9 +10,11 @@
  * forward pass and returns the `Trace` that concretises the circuit in any semiring.
  */
 import { MultiDirectedGraph } from 'graphology';
+import { InvalidArgumentError } from '../core/errors.js';
 import type { DType, Tensor } from '../core/tensor.js';
 import type { Model, OpName } from '../nn/graph.js';
 import { type Connectivity, opOf } from '../nn/ops/index.js';
+import { type ExpandedCircuit, type ExpandOptions, expand } from './expand.js';
 import { Trace } from './trace.js';
 
 /** A tensor of the model, as a circuit node. */
@@ -66,6 +68,19 @@ export class Circuit {
   /** One forward pass of `batch` ([N, …inputShape]) in `dtype` (default float32). */
   trace(batch: Tensor, dtype: DType = 'float32'): Trace {
     return new Trace(this.model, batch, dtype);
+  }
+
+  /**
+   * The neuron-level graph of one sample of a trace of this circuit: the whole net, a target's
+   * cone, one input's paths, or the edges whose annotation is non-zero (see `expand`).
+   */
+  expand(trace: Trace, options: ExpandOptions = {}): ExpandedCircuit {
+    if (trace.model !== this.model)
+      throw new InvalidArgumentError(
+        'Circuit.expand',
+        'the trace belongs to another model; trace this circuit first',
+      );
+    return expand(trace, options);
   }
 }
 

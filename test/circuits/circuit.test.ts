@@ -51,3 +51,18 @@ describe('compile', () => {
     ).toBe(true);
   });
 });
+
+describe('Circuit.expand', () => {
+  it('expands a trace of its own model, and refuses a trace of another', () => {
+    const model = tinyNet({ kind: 'dense', seed: 1, stride: 1, pad: 0, dilation: 1, countIncludePad: false });
+    const circuit = compile(model);
+    const trace = circuit.trace({ shape: [1, 3], data: Float32Array.from([0.2, 0.4, 0.6]) });
+    // The cone of the target: 3·3 + 3 + 3·3 + 3 + 3 edges (dense, relu, dense, relu, the target's column).
+    expect(circuit.expand(trace).size).toBe(9 + 3 + 9 + 3 + 3);
+    expect(circuit.expand(trace, { target: null }).size).toBe(9 + 3 + 9 + 3 + 6);
+    const other = compile(
+      tinyNet({ kind: 'dense', seed: 2, stride: 1, pad: 0, dilation: 1, countIncludePad: false }),
+    );
+    expect(() => other.expand(trace)).toThrow(/another model/);
+  });
+});
