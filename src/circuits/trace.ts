@@ -4,7 +4,7 @@
  * composite's coefficient statistics (computed once per composite and kept), the annotation Θ,
  * one target per sample, and returns the relevance of the input or of a layer's output.
  */
-import { InvalidArgumentError } from '../core/errors.js';
+import { InvalidArgumentError, LimitError } from '../core/errors.js';
 import type { DType, Tensor } from '../core/tensor.js';
 import { type Activations, forward } from '../nn/forward.js';
 import type { AnyNode, Model } from '../nn/graph.js';
@@ -17,13 +17,13 @@ import {
   resolveTargets,
   type SeedOptions,
 } from '../nn/lrp/index.js';
-import { real, type Semiring, semiringByName } from '../semirings/index.js';
+import { counting, EXPANSION_DEFAULTS, real, type Semiring, semiringByName } from '../semirings/index.js';
 import type { Annotation } from './annotations/annotation.js';
 import { type AnnotationSpec, isUserAnnotation, resolveAnnotation } from './annotations/resolve.js';
 import { type NodeCoefficients, nodeCoefficients } from './coefficients.js';
 import { evaluateGeneric } from './generic-evaluator.js';
 import { evaluateKernel } from './kernel-evaluator.js';
-import { kernelOf } from './kernels/kernel.js';
+import { countingKernel, kernelOf } from './kernels/kernel.js';
 import type { Relevance } from './relevance-result.js';
 
 /** Options of `Trace.relevance`. */
@@ -34,6 +34,11 @@ export interface RelevanceOptions<T> extends SeedOptions, CompositeOptions {
   readonly semiring?: Semiring<T> | string;
   /** Θ; default per semiring (see annotations/resolve.ts). */
   readonly annotate?: AnnotationSpec<T>;
+  /**
+   * For symbolic semirings (ℕ[X], Why(X), …): the most monomials (paths) the relevance may have in
+   * all, predicted with the counting semiring before anything symbolic is built (default 10^6).
+   */
+  readonly limit?: number;
   /** The relevance at this layer's output instead of at the input. */
   readonly layer?: string;
   /**
@@ -136,6 +141,8 @@ export class Trace {
       });
       result = { semiring: K, shape, values: Array.from(data, (v) => kernel.decode(v) as T), data };
     } else {
+      if (K.fromToken)
+        this.assertSymbolicSize(annotation as Annotation<unknown>, K as Semiring<unknown>, options, target);
       const values = evaluateGeneric({
         model: this.model,
         K,
@@ -148,6 +155,45 @@ export class Trace {
     }
     if (key !== undefined) this.memo.set(key, result as Relevance<unknown>);
     return result;
+  }
+
+  /**
+   * Refuses symbolic relevance that would be too large to build: the number of paths through edges
+   * whose annotation is non-zero, counted with the counting kernel, bounds the monomials.
+   */
+  private assertSymbolicSize(
+    annotation: Annotation<unknown>,
+    K: Semiring<unknown>,
+    options: RelevanceOptions<unknown>,
+    target: string,
+  ): void {
+    const limit = options.limit ?? EXPANSION_DEFAULTS.limit;
+    const support: Annotation<number> = {
+      name: `support of ${annotation.name}`,
+      ...(annotation.prepare ? { prepare: annotation.prepare.bind(annotation) } : {}),
+      map: (d, edge, stats) => (K.equals(annotation.map(d, edge, stats), K.zero) ? 0 : 1),
+    };
+    const stats = this.statistics(options, K);
+    const counts = evaluateKernel({
+      model: this.model,
+      kernel: countingKernel,
+      annotation: support as Annotation<unknown>,
+      coefficients: (node) => this.coefficientsOf(stats, node),
+      seed: Float64Array.from(
+        this.seeds(counting, { ...options, outputRelevance: 'onehot' } as SeedOptions).flat(),
+      ),
+      batch: this.batch,
+      target,
+      factored: false,
+    });
+    const total = counts.reduce((sum, c) => sum + c, 0);
+    if (total > limit)
+      throw new LimitError(
+        `relevance in ${K.name}`,
+        total,
+        limit,
+        'restrict it with an annotation (threshold:T), a layer, a target, or expand() one input; or raise limit',
+      );
   }
 
   /** The memo key of a request, or undefined when it cannot be keyed (an explicit seed). */
@@ -183,6 +229,7 @@ export class Trace {
         outputRelevance,
         layer,
         evaluator,
+        limit: options.limit,
       },
     ]);
   }

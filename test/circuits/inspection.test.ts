@@ -49,6 +49,16 @@ describe('symbolic inspection on the shipped MNIST MLP', () => {
     expect(() => inputPolynomials(pick.expanded, counted - 1)).toThrow(LimitError);
   });
 
+  it('refuses ℕ[X] relevance of the whole net before building it, naming the number of paths', () => {
+    const started = performance.now();
+    expect(() => trace.relevance({ semiring: 'polynomial' })).toThrow(LimitError);
+    expect(() => trace.relevance({ semiring: 'why', limit: 10 })).toThrow(/relevance in why: result would have up to \d+ elements, over the limit of 10/);
+    expect(performance.now() - started).toBeLessThan(5000);
+    // A small enough sub-circuit (the few paths whose every coefficient is ≥ 0.05) is built.
+    const few = trace.relevance({ semiring: 'polynomial', annotate: 'threshold:0.05' });
+    expect(few.values.some((p) => p.terms.length > 0)).toBe(true);
+  });
+
   it('exports the relevant sub-circuit as DOT with exactly its edges, and as graphology JSON', () => {
     const dot = toDot(pick.expanded);
     expect(dot.split('\n').filter((line) => line.includes(' -> ')).length).toBe(pick.expanded.size);
