@@ -17,7 +17,7 @@ import {
 import { FormatError, LimitError } from '../../src/core/errors.js';
 import { loadMnist } from '../../src/nn/datasets/index.js';
 import { loadShippedModel } from '../../src/nn/zoo/index.js';
-import { real, viterbi } from '../../src/semirings/index.js';
+import { polynomial, real, viterbi } from '../../src/semirings/index.js';
 import { randomBatch, tinyNet } from '../support/random-nets.js';
 
 describe('symbolic inspection on the shipped MNIST MLP', () => {
@@ -50,12 +50,12 @@ describe('symbolic inspection on the shipped MNIST MLP', () => {
   });
 
   it('refuses ℕ[X] relevance of the whole net before building it, naming the number of paths', () => {
-    const started = performance.now();
     expect(() => trace.relevance({ semiring: 'polynomial' })).toThrow(LimitError);
-    expect(() => trace.relevance({ semiring: 'why', limit: 10 })).toThrow(/relevance in why: result would have up to \d+ elements, over the limit of 10/);
-    expect(performance.now() - started).toBeLessThan(5000);
+    expect(() => trace.relevance({ semiring: 'why', limit: 10 })).toThrow(
+      /relevance in why: result would have up to \d+ elements, over the limit of 10/,
+    );
     // A small enough sub-circuit (the few paths whose every coefficient is ≥ 0.05) is built.
-    const few = trace.relevance({ semiring: 'polynomial', annotate: 'threshold:0.05' });
+    const few = trace.relevance({ semiring: polynomial, annotate: 'threshold:0.05' });
     expect(few.values.some((p) => p.terms.length > 0)).toBe(true);
   });
 
