@@ -25,6 +25,7 @@ import {
   type Rule,
 } from '../nn/lrp/index.js';
 import { maxPoolWinners } from '../nn/ops/max-pool.js';
+import { axes2d } from '../nn/ops/window.js';
 import { type EmitEdge, elements, type NodeShapes, nodeShapes } from './connectivity/connectivity.js';
 import { forEachConvEdge } from './connectivity/conv.js';
 import { forEachDenseEdge } from './connectivity/dense.js';
@@ -81,7 +82,9 @@ export function nodeCoefficients(
       forEachEdge:
         node.op === 'dense'
           ? denseEdges(stats, node)
-          : linearEdges(stats, (emit) => forEachLinearEdge(node, shapes, emit)),
+          : node.op === 'conv'
+            ? convEdges(stats, node, shapes)
+            : linearEdges(stats, (emit) => forEachLinearEdge(node, shapes, emit)),
     };
   }
   switch (node.op) {
@@ -157,7 +160,66 @@ function denseEdges(stats: LinearStatistics, node: Node<'dense'>): (n: number, e
   const perIn = sizeOf(stats.layer.inputShape);
   const perOut = sizeOf(stats.layer.outputShape);
   const rows = perOut / nOut;
-  const groups = stats.groups.map((group) => ({
+  const groups = termsOf(stats);
+  return (n, emit) => {
+    for (let r = 0; r < rows; r++)
+      for (let k = 0; k < nOut; k++)
+        for (let j = 0; j < nIn; j++)
+          emit(
+            r * nIn + j,
+            r * nOut + k,
+            coefficient(groups, n * perOut + r * nOut + k, n * perIn + r * nIn + j, k * nIn + j),
+          );
+  };
+}
+
+/**
+ * The coefficients of a convolution, in the same order as `forEachConvEdge`, with each term's
+ * modified kernel read from a cached array (the conv counterpart of `denseEdges`).
+ */
+function convEdges(
+  stats: LinearStatistics,
+  node: Node<'conv'>,
+  shapes: NodeShapes,
+): (n: number, emit: EmitEdge) => void {
+  const [, height = 0, width = 0] = shapes.inputs[0]!;
+  const [nOut = 0, oh = 0, ow = 0] = shapes.output;
+  const [, perGroup, kh, kw] = node.params.weight.shape as [number, number, number, number];
+  const { strides, pads, dilations, group } = node.attributes;
+  const [ay, ax] = axes2d([kh, kw], strides, pads, dilations);
+  const perIn = sizeOf(stats.layer.inputShape);
+  const perOut = sizeOf(stats.layer.outputShape);
+  const outPerGroup = nOut / group;
+  const groups = termsOf(stats);
+  return (n, emit) => {
+    for (let o = 0; o < nOut; o++) {
+      const firstChannel = Math.floor(o / outPerGroup) * perGroup;
+      for (let y = 0; y < oh; y++)
+        for (let x = 0; x < ow; x++) {
+          const k = (o * oh + y) * ow + x;
+          for (let cg = 0; cg < perGroup; cg++)
+            for (let u = 0; u < kh; u++) {
+              const iy = y * ay.stride - ay.padBegin + u * ay.dilation;
+              if (iy < 0 || iy >= height) continue;
+              for (let v = 0; v < kw; v++) {
+                const ix = x * ax.stride - ax.padBegin + v * ax.dilation;
+                if (ix < 0 || ix >= width) continue;
+                const j = ((firstChannel + cg) * height + iy) * width + ix;
+                emit(
+                  j,
+                  k,
+                  coefficient(groups, n * perOut + k, n * perIn + j, ((o * perGroup + cg) * kh + u) * kw + v),
+                );
+              }
+            }
+        }
+    }
+  };
+}
+
+/** Each group's factor and its terms with their modified weights. */
+function termsOf(stats: LinearStatistics) {
+  return stats.groups.map((group) => ({
     factor: group.factor,
     terms: group.terms.map((t) => ({
       sign: t.sign,
@@ -166,24 +228,19 @@ function denseEdges(stats: LinearStatistics, node: Node<'dense'>): (n: number, e
       weight: stats.layer.param('weight', t.weight, stats.dtype),
     })),
   }));
-  return (n, emit) => {
-    for (let r = 0; r < rows; r++)
-      for (let k = 0; k < nOut; k++) {
-        const out = n * perOut + r * nOut + k;
-        for (let j = 0; j < nIn; j++) {
-          const at = n * perIn + r * nIn + j;
-          let d = 0;
-          for (const group of groups) {
-            const factor = group.factor[out]!;
-            if (factor === 0) continue;
-            let sum = 0;
-            for (const t of group.terms) sum += t.sign * (t.ones ? 1 : t.input[at]!) * t.weight[k * nIn + j]!;
-            d += factor * sum;
-          }
-          emit(r * nIn + j, r * nOut + k, d);
-        }
-      }
-  };
+}
+
+/** d = Σ_g factor_g[out] · Σ_t sign_t · in_t[at] · w_t[w]. */
+function coefficient(groups: ReturnType<typeof termsOf>, out: number, at: number, w: number): number {
+  let d = 0;
+  for (const group of groups) {
+    const factor = group.factor[out]!;
+    if (factor === 0) continue;
+    let sum = 0;
+    for (const t of group.terms) sum += t.sign * (t.ones ? 1 : t.input[at]!) * t.weight[w]!;
+    d += factor * sum;
+  }
+  return d;
 }
 
 /** Residual sum under the norm rule: d = a_j / stab(Σ_i a_i). */
