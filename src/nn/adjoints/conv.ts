@@ -7,6 +7,7 @@
  */
 import type { FloatArray } from '../../core/tensor.js';
 import type { Node } from '../graph.js';
+import { convAdjointWasm, wasmKernelsFor } from '../kernels/index.js';
 import { axes2d, validOutputs } from '../ops/window.js';
 
 /**
@@ -28,6 +29,19 @@ export function convAdjoint(
   const [ay, ax] = axes2d([kh, kw], strides, pads, dilations);
   const outPlane = outHeight * outWidth;
   const batch = outPlane > 0 ? s.length / (nOut * outPlane) : 0;
+  // NOTE: float32 adjoints run on the WebAssembly SIMD GEMM (and col2im) where it is available; it
+  // sums each input element in float64 and rounds once, where these loops (the plain twin) round
+  // every addition.
+  const kernels = wasmKernelsFor(batch * nOut * perGroup * kh * kw * outPlane);
+  const geometry = { batch, channels, height, width, outChannels: nOut, group, kh, kw };
+  if (
+    kernels !== null &&
+    s instanceof Float32Array &&
+    c instanceof Float32Array &&
+    weight instanceof Float32Array &&
+    convAdjointWasm(kernels, weight, s, c, { ...geometry, oh: outHeight, ow: outWidth, rows: ay, cols: ax })
+  )
+    return;
   const rows = Array.from({ length: kh }, (_, u) => validOutputs(u, height, outHeight, ay));
   const cols = Array.from({ length: kw }, (_, v) => validOutputs(v, width, outWidth, ax));
   const outPerGroup = nOut / group;

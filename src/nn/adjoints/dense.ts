@@ -4,6 +4,7 @@
  */
 import type { FloatArray } from '../../core/tensor.js';
 import type { Node } from '../graph.js';
+import { denseAdjointWasm, wasmKernelsFor } from '../kernels/index.js';
 
 /** Adds Wᵀs into `c` (input-shaped), with `weight` in place of the node's own weight if given. */
 export function denseAdjoint(
@@ -14,6 +15,17 @@ export function denseAdjoint(
 ): void {
   const [nOut = 0, nIn = 0] = node.params.weight.shape;
   const rows = s.length / nOut;
+  // NOTE: float32 adjoints run on the WebAssembly SIMD GEMM where it is available; it sums each
+  // element in float64 and rounds once, where this loop (the plain twin) rounds every addition.
+  const kernels = wasmKernelsFor(rows * nIn * nOut);
+  if (
+    kernels !== null &&
+    s instanceof Float32Array &&
+    c instanceof Float32Array &&
+    weight instanceof Float32Array &&
+    denseAdjointWasm(kernels, weight, s, c, nIn, nOut)
+  )
+    return;
   for (let r = 0; r < rows; r++) {
     const cBase = r * nIn;
     for (let k = 0; k < nOut; k++) {

@@ -12,6 +12,7 @@
  * Everything accumulates in float64; each output is rounded once on the store.
  */
 import type { FloatArray } from '../../core/tensor.js';
+import { convForwardWasm, wasmKernelsFor } from '../kernels/index.js';
 import type { Axis } from './window.js';
 
 /** Output positions per im2col tile (a multiple of 4). */
@@ -45,6 +46,18 @@ export function convForward(
   const outs = g.outChannels / g.group;
   const depth = perGroup * g.kh * g.kw;
   const positions = g.oh * g.ow;
+  // NOTE: float32 convolutions run on the WebAssembly SIMD GEMM where it is available; its results
+  // equal these loops' bit for bit (src/nn/kernels/gemm.wat), which stay as the plain twin.
+  const kernels = wasmKernelsFor(g.batch * g.outChannels * depth * positions);
+  if (
+    kernels !== null &&
+    a instanceof Float32Array &&
+    w instanceof Float32Array &&
+    b instanceof Float32Array &&
+    z instanceof Float32Array &&
+    convForwardWasm(kernels, a, w, b, z, g)
+  )
+    return;
   const col = new Float64Array(depth * TILE);
   const packed = new Float64Array(Math.ceil(outs / 4) * depth * 4);
   for (let grp = 0; grp < g.group; grp++) {

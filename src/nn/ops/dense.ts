@@ -5,6 +5,7 @@
  */
 import { ShapeError } from '../../core/errors.js';
 import { showShape } from '../../core/tensor.js';
+import { denseForwardWasm, wasmKernelsFor } from '../kernels/index.js';
 import { describeNode, expectInputCount, expectNonEmpty, expectParamShape } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 
@@ -37,6 +38,18 @@ export const dense: OpDefinition<'dense'> = {
     const nOut = b.length;
     const nIn = w.length / nOut;
     const rows = a.length / nIn;
+    // NOTE: float32 layers run on the WebAssembly SIMD GEMM where it is available; its results
+    // equal this loop's bit for bit (src/nn/kernels/gemm.wat), which stays as the plain twin.
+    const kernels = wasmKernelsFor(rows * nIn * nOut);
+    if (
+      kernels !== null &&
+      a instanceof Float32Array &&
+      w instanceof Float32Array &&
+      b instanceof Float32Array &&
+      z instanceof Float32Array &&
+      denseForwardWasm(kernels, a, w, b, z, nIn, nOut)
+    )
+      return;
     // NOTE: four rows at a time, so that each row of W is read once per four samples rather than
     // once per sample (W is larger than the cache on MNIST-sized layers). Accumulators are float64
     // numbers, each output rounded once on the store.

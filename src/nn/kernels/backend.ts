@@ -1,0 +1,70 @@
+/**
+ * Which implementation runs the float32 dense and convolution loops: the WebAssembly SIMD kernels
+ * where the runtime has them, the plain JavaScript loops otherwise. Both compute the same float32
+ * forward results bit for bit (see gemm.wat), and adjoints that differ by the JavaScript loops'
+ * float32 roundings (the kernels round once), so the choice changes speed, not results; float64
+ * computations always run the JavaScript loops, whose results stay exactly as they were.
+ *
+ * The kernels are loaded on first use. `configureKernels` forces the JavaScript loops or detects
+ * again with another `WebAssembly` namespace; tests and benchmarks use it to compare the two.
+ */
+import { InvalidArgumentError } from '../../core/errors.js';
+import { loadWasmKernels, type WasmKernels, type WebAssemblyLike } from './wasm-kernels.js';
+
+/** The implementation in use. */
+export type KernelBackend = 'wasm' | 'js';
+
+/** Options of `configureKernels`. */
+export interface KernelOptions {
+  /** `auto` (default): WebAssembly where it loads, else JavaScript; `js`: always JavaScript. */
+  readonly backend?: 'auto' | 'js';
+  /**
+   * Load the kernels with this namespace instead of `globalThis.WebAssembly` (given as
+   * `undefined`: as if the runtime had no WebAssembly).
+   */
+  readonly webAssembly?: WebAssemblyLike | undefined;
+}
+
+/**
+ * Multiply-adds below which a float32 loop stays in JavaScript: copying operands into WebAssembly
+ * memory and packing them costs more than it saves on smaller computations (bench/gemm.bench.ts).
+ */
+export const WASM_MIN_MACS = 4096;
+
+/** The loaded kernels (null: unavailable); undefined until first asked for. */
+let loaded: WasmKernels | null | undefined;
+let forceJs = false;
+
+/** The WebAssembly kernels when they are in use, else null (run the JavaScript loops). */
+export function activeWasmKernels(): WasmKernels | null {
+  if (forceJs) return null;
+  if (loaded === undefined) loaded = loadWasmKernels();
+  return loaded;
+}
+
+/**
+ * The WebAssembly kernels for a float32 computation of `macs` multiply-adds, or null when they
+ * are not in use or the computation is too small to gain from them.
+ */
+export const wasmKernelsFor = (macs: number): WasmKernels | null =>
+  macs >= WASM_MIN_MACS ? activeWasmKernels() : null;
+
+/** The implementation the float32 dense and conv loops use now. */
+export const kernelBackend = (): KernelBackend => (activeWasmKernels() === null ? 'js' : 'wasm');
+
+/**
+ * Chooses the implementation (see `KernelOptions`) and returns the one now in use.
+ *
+ * @throws InvalidArgumentError for a backend other than `auto` or `js`.
+ */
+export function configureKernels(options: KernelOptions = {}): KernelBackend {
+  const backend = options.backend ?? 'auto';
+  if (backend !== 'auto' && backend !== 'js')
+    throw new InvalidArgumentError(
+      'configureKernels',
+      `backend must be "auto" or "js", got ${JSON.stringify(backend)}`,
+    );
+  forceJs = backend === 'js';
+  if ('webAssembly' in options) loaded = loadWasmKernels(options.webAssembly);
+  return kernelBackend();
+}

@@ -1,0 +1,201 @@
+/**
+ * The convolution's float32 loops on the WebAssembly GEMM (gemm.wat), per sample and group, with
+ * k = (c, u, v) a tap of the window and p = (y, x) an output position:
+ *   forward   z[o, p] = b[o] + Σ_k W[o, k]·col[k, p]                 (M = O/g, N = positions, depth K)
+ *   adjoint   col'[k, p] = Σ_o W[o, k]·s[o, p], then c += col2im(col')  (M = K, N = positions, depth O/g)
+ * where col[k, p] = a[c, y·sh − pt + u·dh, x·sw − pl + v·dw] (0 in the padding) is built by
+ * gemm.wat's im2col. The plain twins are src/nn/ops/conv-kernel.ts and src/nn/adjoints/conv.ts.
+ * The forward results equal theirs bit for bit; the adjoint sums each input element in float64
+ * and rounds once, where the JavaScript loop rounds after every addition.
+ *
+ * NOTE: performance. Positions are taken `TILE` at a time, so that the rows of a tile's columns
+ * that one GEMM pass reads (DEPTH × TILE float64, 256 KiB) stay in L2 while each panel of A
+ * (DEPTH × 4, 4 KiB) sits in L1. The columns are row-major [k][TILE] rather than packed: im2col then
+ * writes whole output rows (converted four taps per instruction at stride 1) and the GEMM is as
+ * fast on them (bench/gemm.bench.ts). The weights of a group are packed once per call, the input
+ * planes of a sample and group copied in once, and the output planes copied back with one `set`.
+ */
+import { roundUp4 } from './gemm.js';
+import { GEOMETRY_BYTES, type WasmKernels } from './wasm-kernels.js';
+
+/** Output positions per tile (a multiple of 4). */
+const TILE = 256;
+/** Depth per GEMM pass. */
+const DEPTH = 128;
+
+/** One axis of a convolution window. */
+export interface ConvAxis {
+  readonly stride: number;
+  readonly dilation: number;
+  readonly padBegin: number;
+}
+
+/** The sizes of a convolution, batch included (src/nn/ops/conv-kernel.ts's `ConvGeometry` fits). */
+export interface ConvShape {
+  readonly batch: number;
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+  readonly outChannels: number;
+  readonly group: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly oh: number;
+  readonly ow: number;
+  readonly rows: ConvAxis;
+  readonly cols: ConvAxis;
+}
+
+/** Writes gemm.wat's geometry block (see its header) at byte offset `at`. */
+function writeGeometry(kernels: WasmKernels, at: number, g: ConvShape): void {
+  const { rows, cols } = g;
+  kernels.i32.set(
+    [
+      g.channels / g.group,
+      g.height,
+      g.width,
+      g.kh,
+      g.kw,
+      rows.stride,
+      cols.stride,
+      rows.dilation,
+      cols.dilation,
+      rows.padBegin,
+      cols.padBegin,
+      g.ow,
+    ],
+    at >> 2,
+  );
+}
+
+/**
+ * z = conv(a; w, b) for a float32 batch (see the file header). Returns false, writing nothing,
+ * when the kernels' memory cannot hold the call's buffers.
+ */
+export function convForwardWasm(
+  kernels: WasmKernels,
+  a: Float32Array,
+  w: Float32Array,
+  b: Float32Array,
+  z: Float32Array,
+  g: ConvShape,
+): boolean {
+  const perGroup = g.channels / g.group;
+  const outs = g.outChannels / g.group;
+  const depth = perGroup * g.kh * g.kw;
+  const positions = g.oh * g.ow;
+  const plane = perGroup * g.height * g.width;
+  const at = kernels.layout({
+    geometry: GEOMETRY_BYTES,
+    bias: 4 * g.outChannels,
+    weight: 4 * outs * depth,
+    weightPanels: 8 * roundUp4(outs) * depth,
+    input: 4 * plane,
+    columns: 8 * TILE * depth,
+    acc: 8 * roundUp4(outs) * TILE,
+    out: 4 * outs * positions,
+  });
+  if (at === null) return false;
+  const { f32, f64, exports: x } = kernels;
+  writeGeometry(kernels, at.geometry, g);
+  f32.set(b, at.bias >> 2);
+  for (let grp = 0; grp < g.group; grp++) {
+    const o0 = grp * outs;
+    f32.set(w.subarray(o0 * depth, (o0 + outs) * depth), at.weight >> 2);
+    x.pack(at.weight, outs, depth, depth, at.weightPanels);
+    for (let n = 0; n < g.batch; n++) {
+      const plane0 = (n * g.channels + grp * perGroup) * g.height * g.width;
+      f32.set(a.subarray(plane0, plane0 + plane), at.input >> 2);
+      for (let p0 = 0; p0 < positions; p0 += TILE) {
+        const count = Math.min(TILE, positions - p0);
+        x.im2col(at.geometry, at.input, at.columns, TILE, p0, count);
+        f64.fill(0, at.acc >> 3, (at.acc >> 3) + roundUp4(outs) * TILE);
+        x.load(at.bias + 4 * o0, 1, 0, at.acc, TILE, outs, count);
+        for (let k0 = 0; k0 < depth; k0 += DEPTH)
+          x.gemm(
+            at.weightPanels + 32 * k0,
+            4 * depth,
+            at.columns + 8 * TILE * k0,
+            4,
+            TILE,
+            at.acc,
+            TILE,
+            roundUp4(outs) >> 2,
+            roundUp4(count) >> 2,
+            Math.min(DEPTH, depth - k0),
+          );
+        x.store(at.acc, TILE, at.out + 4 * p0, positions, 1, outs, count);
+      }
+      const out0 = (n * g.outChannels + o0) * positions;
+      z.set(f32.subarray(at.out >> 2, (at.out >> 2) + outs * positions), out0);
+    }
+  }
+  return true;
+}
+
+/**
+ * c += convᵀ(s; w) for float32 s ([N, O, oh, ow]), w and c ([N, C, H, W]) (see the file header).
+ * Returns false, changing nothing, when the kernels' memory cannot hold the call's buffers.
+ */
+export function convAdjointWasm(
+  kernels: WasmKernels,
+  w: Float32Array,
+  s: Float32Array,
+  c: Float32Array,
+  g: ConvShape,
+): boolean {
+  const perGroup = g.channels / g.group;
+  const outs = g.outChannels / g.group;
+  const depth = perGroup * g.kh * g.kw;
+  const positions = g.oh * g.ow;
+  const plane = perGroup * g.height * g.width;
+  const at = kernels.layout({
+    geometry: GEOMETRY_BYTES,
+    weight: 4 * outs * depth,
+    weightPanels: 8 * roundUp4(depth) * outs,
+    grad: 4 * outs * positions,
+    gradColumns: 8 * TILE * outs,
+    acc: 8 * roundUp4(depth) * TILE,
+    image: 8 * plane,
+    out: 4 * plane,
+  });
+  if (at === null) return false;
+  const { f32, f64, exports: x } = kernels;
+  writeGeometry(kernels, at.geometry, g);
+  for (let grp = 0; grp < g.group; grp++) {
+    const o0 = grp * outs;
+    f32.set(w.subarray(o0 * depth, (o0 + outs) * depth), at.weight >> 2);
+    x.pack_t(at.weight, outs, depth, depth, at.weightPanels);
+    for (let n = 0; n < g.batch; n++) {
+      const s0 = (n * g.outChannels + o0) * positions;
+      const plane0 = (n * g.channels + grp * perGroup) * g.height * g.width;
+      f32.set(s.subarray(s0, s0 + outs * positions), at.grad >> 2);
+      f32.set(c.subarray(plane0, plane0 + plane), at.out >> 2);
+      x.load(at.out, 0, 1, at.image, plane, 1, plane);
+      for (let p0 = 0; p0 < positions; p0 += TILE) {
+        const count = Math.min(TILE, positions - p0);
+        // s[o, p0 + j] as float64 [outs][TILE], 0 past the tile's last position
+        f64.fill(0, at.gradColumns >> 3, (at.gradColumns >> 3) + outs * TILE);
+        x.load(at.grad + 4 * p0, positions, 1, at.gradColumns, TILE, outs, count);
+        f64.fill(0, at.acc >> 3, (at.acc >> 3) + roundUp4(depth) * TILE);
+        for (let k0 = 0; k0 < outs; k0 += DEPTH)
+          x.gemm(
+            at.weightPanels + 32 * k0,
+            4 * outs,
+            at.gradColumns + 8 * TILE * k0,
+            4,
+            TILE,
+            at.acc,
+            TILE,
+            roundUp4(depth) >> 2,
+            roundUp4(count) >> 2,
+            Math.min(DEPTH, outs - k0),
+          );
+        x.col2im(at.geometry, at.acc, TILE, at.image, p0, count);
+      }
+      x.store(at.image, plane, at.out, 0, 1, 1, plane);
+      c.set(f32.subarray(at.out >> 2, (at.out >> 2) + plane), plane0);
+    }
+  }
+  return true;
+}

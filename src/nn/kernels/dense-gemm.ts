@@ -1,0 +1,143 @@
+/**
+ * The dense layer's float32 loops on the WebAssembly GEMM (gemm.wat), W being [out, in]:
+ *   forward   z[r, k] = b[k] + Σ_j W[k, j]·a[r, j]       (C = W·aᵀ: M = out, N = rows, depth in)
+ *   adjoint   c[r, j] += Σ_k W[k, j]·s[r, k]             (C = Wᵀ·sᵀ: M = in, N = rows, depth out)
+ * The plain twins are the loops of src/nn/ops/dense.ts and src/nn/adjoints/dense.ts. The forward
+ * results equal theirs bit for bit; the adjoint rounds to float32 once per element where the
+ * JavaScript loop rounds after every addition.
+ *
+ * NOTE: performance. Rows are taken `ROWS` at a time and W in blocks of at most `BLOCK_BYTES`
+ * (float32 copy and float64 panels), so that scratch memory stays small even for VGG-16's
+ * 25088 × 4096 layer; the depth is split into passes of `DEPTH` so that a panel of A (DEPTH × 4
+ * float64, 8 KiB) stays in L1 while the panels of B go by.
+ */
+import { roundUp4 } from './gemm.js';
+import type { WasmKernels } from './wasm-kernels.js';
+
+/** Rows (samples) per block. */
+const ROWS = 64;
+/** Depth per GEMM pass. */
+const DEPTH = 256;
+/** Bytes of a block of W (float32 copy plus float64 panels). */
+const BLOCK_BYTES = 4 * 2 ** 20;
+
+/**
+ * z = a·Wᵀ + b for float32 `a` ([rows, nIn]), W ([nOut, nIn]), b and z (see the file header).
+ * Returns false, writing nothing, when the kernels' memory cannot hold the call's buffers.
+ */
+export function denseForwardWasm(
+  kernels: WasmKernels,
+  a: Float32Array,
+  w: Float32Array,
+  b: Float32Array,
+  z: Float32Array,
+  nIn: number,
+  nOut: number,
+): boolean {
+  const rows = a.length / nIn;
+  const rowBlock = Math.min(rows, ROWS);
+  const outBlock = Math.max(4, Math.min(roundUp4(nOut), Math.floor(BLOCK_BYTES / (12 * nIn)) & ~3));
+  const ldc = roundUp4(rowBlock);
+  const at = kernels.layout({
+    bias: 4 * nOut,
+    input: 4 * rowBlock * nIn,
+    inputPanels: 8 * ldc * nIn,
+    weight: 4 * outBlock * nIn,
+    weightPanels: 8 * outBlock * nIn,
+    acc: 8 * outBlock * ldc,
+    out: 4 * rowBlock * nOut,
+  });
+  if (at === null) return false;
+  const { f32, f64, exports: x } = kernels;
+  f32.set(b, at.bias >> 2);
+  for (let r0 = 0; r0 < rows; r0 += rowBlock) {
+    const n = Math.min(rowBlock, rows - r0);
+    f32.set(a.subarray(r0 * nIn, (r0 + n) * nIn), at.input >> 2);
+    x.pack(at.input, n, nIn, nIn, at.inputPanels);
+    for (let m0 = 0; m0 < nOut; m0 += outBlock) {
+      const m = Math.min(outBlock, nOut - m0);
+      f32.set(w.subarray(m0 * nIn, (m0 + m) * nIn), at.weight >> 2);
+      x.pack(at.weight, m, nIn, nIn, at.weightPanels);
+      // Padding rows and columns of the accumulator start at 0 (never stored; no stray NaNs).
+      f64.fill(0, at.acc >> 3, (at.acc >> 3) + roundUp4(m) * ldc);
+      x.load(at.bias + 4 * m0, 1, 0, at.acc, ldc, m, n);
+      for (let k0 = 0; k0 < nIn; k0 += DEPTH)
+        x.gemm(
+          at.weightPanels + 32 * k0,
+          4 * nIn,
+          at.inputPanels + 32 * k0,
+          4 * nIn,
+          4,
+          at.acc,
+          ldc,
+          roundUp4(m) >> 2,
+          roundUp4(n) >> 2,
+          Math.min(DEPTH, nIn - k0),
+        );
+      x.store(at.acc, ldc, at.out + 4 * m0, 1, nOut, m, n);
+    }
+    z.set(f32.subarray(at.out >> 2, (at.out >> 2) + n * nOut), r0 * nOut);
+  }
+  return true;
+}
+
+/**
+ * c += s·W for float32 `s` ([rows, nOut]), W ([nOut, nIn]) and c ([rows, nIn]). Returns false,
+ * changing nothing, when the kernels' memory cannot hold the call's buffers.
+ */
+export function denseAdjointWasm(
+  kernels: WasmKernels,
+  w: Float32Array,
+  s: Float32Array,
+  c: Float32Array,
+  nIn: number,
+  nOut: number,
+): boolean {
+  const rows = s.length / nOut;
+  const rowBlock = Math.min(rows, ROWS);
+  const ldc = roundUp4(rowBlock);
+  // A pass over `depth` outputs copies depth rows of W and packs them in column blocks.
+  const depth = Math.max(1, Math.min(DEPTH, nOut, Math.floor(BLOCK_BYTES / 2 / (4 * nIn))));
+  const inBlock = Math.max(4, Math.min(roundUp4(nIn), Math.floor(BLOCK_BYTES / 2 / (8 * depth)) & ~3));
+  const at = kernels.layout({
+    grad: 4 * rowBlock * nOut,
+    gradPanels: 8 * ldc * depth,
+    weight: 4 * depth * nIn,
+    weightPanels: 8 * inBlock * depth,
+    acc: 8 * roundUp4(nIn) * ldc,
+    out: 4 * rowBlock * nIn,
+  });
+  if (at === null) return false;
+  const { f32, f64, exports: x } = kernels;
+  for (let r0 = 0; r0 < rows; r0 += rowBlock) {
+    const n = Math.min(rowBlock, rows - r0);
+    f32.set(s.subarray(r0 * nOut, (r0 + n) * nOut), at.grad >> 2);
+    f32.set(c.subarray(r0 * nIn, (r0 + n) * nIn), at.out >> 2);
+    f64.fill(0, at.acc >> 3, (at.acc >> 3) + roundUp4(nIn) * ldc);
+    x.load(at.out, 1, nIn, at.acc, ldc, nIn, n);
+    for (let k0 = 0; k0 < nOut; k0 += depth) {
+      const kc = Math.min(depth, nOut - k0);
+      x.pack(at.grad + 4 * k0, n, kc, nOut, at.gradPanels);
+      f32.set(w.subarray(k0 * nIn, (k0 + kc) * nIn), at.weight >> 2);
+      for (let j0 = 0; j0 < nIn; j0 += inBlock) {
+        const m = Math.min(inBlock, nIn - j0);
+        x.pack_t(at.weight + 4 * j0, kc, m, nIn, at.weightPanels);
+        x.gemm(
+          at.weightPanels,
+          4 * kc,
+          at.gradPanels,
+          4 * kc,
+          4,
+          at.acc + 8 * j0 * ldc,
+          ldc,
+          roundUp4(m) >> 2,
+          roundUp4(n) >> 2,
+          kc,
+        );
+      }
+    }
+    x.store(at.acc, ldc, at.out, 1, nIn, nIn, n);
+    c.set(f32.subarray(at.out >> 2, (at.out >> 2) + n * nIn), r0 * nIn);
+  }
+  return true;
+}

@@ -1,0 +1,433 @@
+;; provlrp's WebAssembly SIMD kernels: a packed-panel GEMM with float64 accumulation, and the
+;; packing, im2col and col2im loops around it.
+;;
+;;   C[i, j] += Σ_{k < kc} A[i, k]·B[j, k]      (A packed in panels of 4, B packed or row-major,
+;;                                              C float64)
+;;
+;; Operands are float32 in memory (activations, weights), promoted to float64 when packed. A
+;; product of two float32 numbers is exact in float64 (24 + 24 significand bits ≤ 53), and each
+;; output is one float64 accumulator that starts at C's value and adds the products in order
+;; k = 0, 1, …, exactly as the plain JavaScript loops of src/nn/ops do. The results are therefore
+;; bit-identical to theirs, whatever the blocking: the kernels only choose which outputs are
+;; computed together, never the order of one output's sum.
+;;
+;; Layouts (pointers are byte offsets; lengths and strides count elements):
+;;   packed panel   p of `rows` rows and depth K: f64 [K][4] at dst + p·K·32, element (4p + i, k) at
+;;                  index k·4 + i; rows past the last are 0.
+;;   row-major B    f64 [K][ldb], element (j, k) at index k·ldb + j (im2col's output).
+;;   C (accumulator) f64, row-major with `ldc` elements per row, rows and columns rounded up to 4.
+;;   geometry       (im2col, col2im) i32 × 12 at `geo`: channels per group, height, width, kh, kw,
+;;                  stride y, stride x, dilation y, dilation x, pad top, pad left, output width.
+;;
+;; Measured (bench/gemm.bench.ts, one core): the 4 × 4 f64x2 tile runs at ≈ 26 GFLOP/s, against
+;; ≈ 5 for the same blocking in JavaScript. Without FMA this is the core's f64 SSE peak (two
+;; vector mul and two vector add per cycle); an f32x4 tile would be twice as fast but accumulate in
+;; float32.
+;;
+;; Built by scripts/build-wasm.ts into gemm-wasm.ts; the JavaScript twins are in gemm.ts and in
+;; the loops of src/nn/ops and src/nn/adjoints.
+(module
+  (memory (export "memory") 1)
+
+  ;; C[0..4, 0..4] (row stride ldc bytes) += Σ_k A[k][0..4] ⊗ B[k][0..4] over kc steps, A packed
+  ;; (32 bytes per step), B `bStep` bytes per step: eight f64x2 accumulators, each step two loads of
+  ;; B, four broadcasts of A, 8 mul and 8 add.
+  (func $tile (param $a i32) (param $b i32) (param $bStep i32) (param $c i32) (param $ldc i32) (param $kc i32)
+    (local $end i32) (local $r i32) (local $x v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $kc) (i32.const 5))))
+    (local.set $r (local.get $c))
+    (local.set $c00 (v128.load (local.get $r)))
+    (local.set $c01 (v128.load offset=16 (local.get $r)))
+    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+    (local.set $c10 (v128.load (local.get $r)))
+    (local.set $c11 (v128.load offset=16 (local.get $r)))
+    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+    (local.set $c20 (v128.load (local.get $r)))
+    (local.set $c21 (v128.load offset=16 (local.get $r)))
+    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+    (local.set $c30 (v128.load (local.get $r)))
+    (local.set $c31 (v128.load offset=16 (local.get $r)))
+    (block $done
+      (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+      (loop $step
+        (local.set $b0 (v128.load (local.get $b)))
+        (local.set $b1 (v128.load offset=16 (local.get $b)))
+        (local.set $x (v128.load64_splat (local.get $a)))
+        (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $x) (local.get $b0))))
+        (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load64_splat offset=8 (local.get $a)))
+        (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $x) (local.get $b0))))
+        (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load64_splat offset=16 (local.get $a)))
+        (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $x) (local.get $b0))))
+        (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load64_splat offset=24 (local.get $a)))
+        (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $x) (local.get $b0))))
+        (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $x) (local.get $b1))))
+        (local.set $a (i32.add (local.get $a) (i32.const 32)))
+        (local.set $b (i32.add (local.get $b) (local.get $bStep)))
+        (br_if $step (i32.lt_u (local.get $a) (local.get $end)))))
+    (local.set $r (local.get $c))
+    (v128.store (local.get $r) (local.get $c00))
+    (v128.store offset=16 (local.get $r) (local.get $c01))
+    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+    (v128.store (local.get $r) (local.get $c10))
+    (v128.store offset=16 (local.get $r) (local.get $c11))
+    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+    (v128.store (local.get $r) (local.get $c20))
+    (v128.store offset=16 (local.get $r) (local.get $c21))
+    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+    (v128.store (local.get $r) (local.get $c30))
+    (v128.store offset=16 (local.get $r) (local.get $c31)))
+
+  ;; C += A·Bᵀ over kc steps for mPanels panels of A (stride aStride) and nPanels column blocks of B:
+  ;; C[4p + i, 4q + j] += Σ_k A_p[k·4 + i]·B[q·bStride + k·bStep + j]. B is either packed
+  ;; (bStride = 4·depth, bStep = 4) or row-major [k][ldb] (bStride = 4, bStep = ldb). A panel stays
+  ;; in L1 while the blocks of B pass it.
+  (func (export "gemm") (param $a i32) (param $aStride i32) (param $b i32) (param $bStride i32) (param $bStep i32)
+    (param $c i32) (param $ldc i32) (param $mPanels i32) (param $nPanels i32) (param $kc i32)
+    (local $p i32) (local $q i32) (local $cRow i32) (local $bp i32)
+    (local.set $aStride (i32.shl (local.get $aStride) (i32.const 3)))
+    (local.set $bStride (i32.shl (local.get $bStride) (i32.const 3)))
+    (local.set $bStep (i32.shl (local.get $bStep) (i32.const 3)))
+    (local.set $ldc (i32.shl (local.get $ldc) (i32.const 3)))
+    (block $done
+      (br_if $done (i32.or (i32.eqz (local.get $mPanels)) (i32.eqz (local.get $nPanels))))
+      (loop $rows
+        (local.set $cRow (i32.add (local.get $c) (i32.mul (local.get $p) (i32.shl (local.get $ldc) (i32.const 2)))))
+        (local.set $bp (local.get $b))
+        (local.set $q (i32.const 0))
+        (loop $cols
+          (call $tile (local.get $a) (local.get $bp) (local.get $bStep)
+            (i32.add (local.get $cRow) (i32.shl (local.get $q) (i32.const 5)))
+            (local.get $ldc) (local.get $kc))
+          (local.set $bp (i32.add (local.get $bp) (local.get $bStride)))
+          (local.set $q (i32.add (local.get $q) (i32.const 1)))
+          (br_if $cols (i32.lt_u (local.get $q) (local.get $nPanels))))
+        (local.set $a (i32.add (local.get $a) (local.get $aStride)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br_if $rows (i32.lt_u (local.get $p) (local.get $mPanels))))))
+
+  ;; Packs `rows` float32 rows of length `depth` (row stride ld) into panels at dst:
+  ;; dst[(⌊r/4⌋·depth + k)·4 + r mod 4] = src[r·ld + k], rows up to a multiple of 4 zero.
+  (func (export "pack") (param $src i32) (param $rows i32) (param $depth i32) (param $ld i32) (param $dst i32)
+    (local $r i32) (local $padded i32) (local $s i32) (local $d i32) (local $end i32)
+    (local.set $padded (i32.and (i32.add (local.get $rows) (i32.const 3)) (i32.const -4)))
+    (block $done
+      (br_if $done (i32.or (i32.eqz (local.get $padded)) (i32.eqz (local.get $depth))))
+      (loop $row
+        (local.set $d (i32.add (local.get $dst)
+          (i32.add (i32.mul (i32.shr_u (local.get $r) (i32.const 2)) (i32.shl (local.get $depth) (i32.const 5)))
+                   (i32.shl (i32.and (local.get $r) (i32.const 3)) (i32.const 3)))))
+        (local.set $end (i32.add (local.get $d) (i32.shl (local.get $depth) (i32.const 5))))
+        (if (i32.lt_u (local.get $r) (local.get $rows))
+          (then
+            (local.set $s (i32.add (local.get $src) (i32.shl (i32.mul (local.get $r) (local.get $ld)) (i32.const 2))))
+            (loop $copy
+              (f64.store (local.get $d) (f64.promote_f32 (f32.load (local.get $s))))
+              (local.set $s (i32.add (local.get $s) (i32.const 4)))
+              (local.set $d (i32.add (local.get $d) (i32.const 32)))
+              (br_if $copy (i32.lt_u (local.get $d) (local.get $end)))))
+          (else
+            (loop $zero
+              (f64.store (local.get $d) (f64.const 0))
+              (local.set $d (i32.add (local.get $d) (i32.const 32)))
+              (br_if $zero (i32.lt_u (local.get $d) (local.get $end))))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br_if $row (i32.lt_u (local.get $r) (local.get $padded))))))
+
+  ;; Packs the transpose: `cols` float32 columns of a [depth × ld] matrix into panels at dst,
+  ;; dst[(⌊c/4⌋·depth + k)·4 + c mod 4] = src[k·ld + c], columns up to a multiple of 4 zero.
+  (func (export "pack_t") (param $src i32) (param $depth i32) (param $cols i32) (param $ld i32) (param $dst i32)
+    (local $c i32) (local $k i32) (local $i i32) (local $s i32) (local $d i32) (local $v v128)
+    (local.set $ld (i32.shl (local.get $ld) (i32.const 2)))
+    (block $done
+      (br_if $done (i32.or (i32.eqz (local.get $cols)) (i32.eqz (local.get $depth))))
+      (loop $panel
+        (local.set $s (i32.add (local.get $src) (i32.shl (local.get $c) (i32.const 2))))
+        (local.set $k (i32.const 0))
+        (if (i32.le_u (i32.add (local.get $c) (i32.const 4)) (local.get $cols))
+          (then
+            ;; NOTE: a full panel moves four columns with one 16-byte load and two promotions.
+            (loop $full
+              (local.set $v (v128.load (local.get $s)))
+              (v128.store (local.get $dst) (f64x2.promote_low_f32x4 (local.get $v)))
+              (v128.store offset=16 (local.get $dst) (f64x2.promote_low_f32x4
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+              (local.set $s (i32.add (local.get $s) (local.get $ld)))
+              (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br_if $full (i32.lt_u (local.get $k) (local.get $depth)))))
+          (else
+            (loop $edge
+              (local.set $i (i32.const 0))
+              (loop $lane
+                (f64.store (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 3)))
+                  (if (result f64) (i32.lt_u (i32.add (local.get $c) (local.get $i)) (local.get $cols))
+                    (then (f64.promote_f32 (f32.load (i32.add (local.get $s) (i32.shl (local.get $i) (i32.const 2))))))
+                    (else (f64.const 0))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br_if $lane (i32.lt_u (local.get $i) (i32.const 4))))
+              (local.set $s (i32.add (local.get $s) (local.get $ld)))
+              (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br_if $edge (i32.lt_u (local.get $k) (local.get $depth))))))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br_if $panel (i32.lt_u (local.get $c) (local.get $cols))))))
+
+  ;; dst[i·ldc + j] = src[i·si + j·sj] (float32 → float64) for i < m, j < n. With sj = 0 it
+  ;; broadcasts a bias along the rows.
+  (func (export "load") (param $src i32) (param $si i32) (param $sj i32) (param $dst i32) (param $ldc i32)
+    (param $m i32) (param $n i32)
+    (local $i i32) (local $j i32) (local $s i32) (local $d i32)
+    (local.set $si (i32.shl (local.get $si) (i32.const 2)))
+    (local.set $sj (i32.shl (local.get $sj) (i32.const 2)))
+    (local.set $ldc (i32.shl (local.get $ldc) (i32.const 3)))
+    (block $done
+      (br_if $done (i32.or (i32.eqz (local.get $m)) (i32.eqz (local.get $n))))
+      (loop $row
+        (local.set $s (local.get $src))
+        (local.set $d (local.get $dst))
+        (local.set $j (i32.const 0))
+        (loop $col
+          (f64.store (local.get $d) (f64.promote_f32 (f32.load (local.get $s))))
+          (local.set $s (i32.add (local.get $s) (local.get $sj)))
+          (local.set $d (i32.add (local.get $d) (i32.const 8)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $col (i32.lt_u (local.get $j) (local.get $n))))
+        (local.set $src (i32.add (local.get $src) (local.get $si)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $ldc)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $row (i32.lt_u (local.get $i) (local.get $m))))))
+
+  ;; dst[i·si + j·sj] = src[i·ldc + j] rounded to float32 (to nearest, ties to even, as a
+  ;; Float32Array store rounds) for i < m, j < n.
+  (func (export "store") (param $src i32) (param $ldc i32) (param $dst i32) (param $si i32) (param $sj i32)
+    (param $m i32) (param $n i32)
+    (local $i i32) (local $j i32) (local $s i32) (local $d i32)
+    (local.set $si (i32.shl (local.get $si) (i32.const 2)))
+    (local.set $sj (i32.shl (local.get $sj) (i32.const 2)))
+    (local.set $ldc (i32.shl (local.get $ldc) (i32.const 3)))
+    (block $done
+      (br_if $done (i32.or (i32.eqz (local.get $m)) (i32.eqz (local.get $n))))
+      (loop $row
+        (local.set $s (local.get $src))
+        (local.set $d (local.get $dst))
+        (local.set $j (i32.const 0))
+        (loop $col
+          (f32.store (local.get $d) (f32.demote_f64 (f64.load (local.get $s))))
+          (local.set $s (i32.add (local.get $s) (i32.const 8)))
+          (local.set $d (i32.add (local.get $d) (local.get $sj)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $col (i32.lt_u (local.get $j) (local.get $n))))
+        (local.set $src (i32.add (local.get $src) (local.get $ldc)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $si)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $row (i32.lt_u (local.get $i) (local.get $m))))))
+
+  ;; The positions t < run of one output row whose tap ix0 + t·sx lies in [0, width): [lo, hi).
+  (func $span (param $ix0 i32) (param $sx i32) (param $width i32) (param $run i32) (result i32 i32)
+    (local $lo i32) (local $hi i32)
+    (if (i32.lt_s (local.get $ix0) (i32.const 0))
+      (then (local.set $lo (i32.div_u (i32.sub (i32.sub (local.get $sx) (i32.const 1)) (local.get $ix0)) (local.get $sx)))))
+    (if (i32.ge_s (i32.sub (i32.sub (local.get $width) (i32.const 1)) (local.get $ix0)) (i32.const 0))
+      (then (local.set $hi (i32.add (i32.div_u (i32.sub (i32.sub (local.get $width) (i32.const 1)) (local.get $ix0))
+        (local.get $sx)) (i32.const 1)))))
+    (if (i32.gt_u (local.get $hi) (local.get $run)) (then (local.set $hi (local.get $run))))
+    (if (i32.gt_u (local.get $lo) (local.get $hi)) (then (local.set $lo (local.get $hi))))
+    (local.get $lo) (local.get $hi))
+
+  ;; d[t] = s[t·step] (float32 → float64) for t < n.
+  (func $widen (param $s i32) (param $d i32) (param $n i32) (param $step i32)
+    (local $v v128)
+    (if (i32.eq (local.get $step) (i32.const 1))
+      (then
+        ;; NOTE: unit stride (stride-1 convolutions) converts four taps per 16-byte load.
+        (block $done
+          (loop $four
+            (br_if $done (i32.lt_u (local.get $n) (i32.const 4)))
+            (local.set $v (v128.load (local.get $s)))
+            (v128.store (local.get $d) (f64x2.promote_low_f32x4 (local.get $v)))
+            (v128.store offset=16 (local.get $d) (f64x2.promote_low_f32x4
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+            (local.set $s (i32.add (local.get $s) (i32.const 16)))
+            (local.set $d (i32.add (local.get $d) (i32.const 32)))
+            (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+            (br $four)))))
+    (local.set $step (i32.shl (local.get $step) (i32.const 2)))
+    (block $done
+      (loop $one
+        (br_if $done (i32.eqz (local.get $n)))
+        (f64.store (local.get $d) (f64.promote_f32 (f32.load (local.get $s))))
+        (local.set $s (i32.add (local.get $s) (local.get $step)))
+        (local.set $d (i32.add (local.get $d) (i32.const 8)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $one))))
+
+  ;; d[t·step] += s[t] (float64) for t < n.
+  (func $scatter (param $s i32) (param $d i32) (param $n i32) (param $step i32)
+    (if (i32.eq (local.get $step) (i32.const 1))
+      (then
+        (block $done
+          (loop $two
+            (br_if $done (i32.lt_u (local.get $n) (i32.const 2)))
+            (v128.store (local.get $d) (f64x2.add (v128.load (local.get $d)) (v128.load (local.get $s))))
+            (local.set $s (i32.add (local.get $s) (i32.const 16)))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+            (br $two)))))
+    (local.set $step (i32.shl (local.get $step) (i32.const 3)))
+    (block $done
+      (loop $one
+        (br_if $done (i32.eqz (local.get $n)))
+        (f64.store (local.get $d) (f64.add (f64.load (local.get $d)) (f64.load (local.get $s))))
+        (local.set $s (i32.add (local.get $s) (i32.const 8)))
+        (local.set $d (i32.add (local.get $d) (local.get $step)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $one))))
+
+  ;; im2col, row-major: dst[k·ld + j] = the tap k = (c, u, v) of output position p0 + j (row-major
+  ;; over the output width), src[c, y·sy − pt + u·dy, x·sx − pl + v·dx] as float64, 0 in the padding,
+  ;; for j < count, and 0 for count ≤ j < count rounded up to 4. Each output row is split into the
+  ;; taps left of the input, inside it and right of it, so the inner loop has no bounds checks.
+  (func (export "im2col") (param $geo i32) (param $src i32) (param $dst i32) (param $ld i32) (param $p0 i32)
+    (param $count i32)
+    (local $channels i32) (local $height i32) (local $width i32) (local $kh i32) (local $kw i32)
+    (local $sy i32) (local $sx i32) (local $dly i32) (local $dlx i32) (local $pt i32) (local $pl i32)
+    (local $ow i32) (local $c i32) (local $u i32) (local $v i32) (local $plane i32) (local $dy i32) (local $dx i32)
+    (local $x i32) (local $y i32) (local $j i32) (local $run i32) (local $iy i32) (local $ix0 i32)
+    (local $lo i32) (local $hi i32) (local $padded i32)
+    (local.set $channels (i32.load (local.get $geo)))
+    (local.set $height (i32.load offset=4 (local.get $geo)))
+    (local.set $width (i32.load offset=8 (local.get $geo)))
+    (local.set $kh (i32.load offset=12 (local.get $geo)))
+    (local.set $kw (i32.load offset=16 (local.get $geo)))
+    (local.set $sy (i32.load offset=20 (local.get $geo)))
+    (local.set $sx (i32.load offset=24 (local.get $geo)))
+    (local.set $dly (i32.load offset=28 (local.get $geo)))
+    (local.set $dlx (i32.load offset=32 (local.get $geo)))
+    (local.set $pt (i32.load offset=36 (local.get $geo)))
+    (local.set $pl (i32.load offset=40 (local.get $geo)))
+    (local.set $ow (i32.load offset=44 (local.get $geo)))
+    (local.set $ld (i32.shl (local.get $ld) (i32.const 3)))
+    (local.set $padded (i32.and (i32.add (local.get $count) (i32.const 3)) (i32.const -4)))
+    (block $done
+      (br_if $done (i32.eqz (local.get $count)))
+      (loop $channel
+        (local.set $plane (i32.add (local.get $src)
+          (i32.shl (i32.mul (local.get $c) (i32.mul (local.get $height) (local.get $width))) (i32.const 2))))
+        (local.set $u (i32.const 0))
+        (loop $row
+          (local.set $dy (i32.sub (i32.mul (local.get $u) (local.get $dly)) (local.get $pt)))
+          (local.set $v (i32.const 0))
+          (loop $col
+            (local.set $dx (i32.sub (i32.mul (local.get $v) (local.get $dlx)) (local.get $pl)))
+            (local.set $y (i32.div_u (local.get $p0) (local.get $ow)))
+            (local.set $x (i32.sub (local.get $p0) (i32.mul (local.get $y) (local.get $ow))))
+            (local.set $j (i32.const 0))
+            (loop $segment
+              (local.set $run (i32.sub (local.get $ow) (local.get $x)))
+              (if (i32.gt_u (local.get $run) (i32.sub (local.get $count) (local.get $j)))
+                (then (local.set $run (i32.sub (local.get $count) (local.get $j)))))
+              (local.set $iy (i32.add (i32.mul (local.get $y) (local.get $sy)) (local.get $dy)))
+              (local.set $ix0 (i32.add (i32.mul (local.get $x) (local.get $sx)) (local.get $dx)))
+              (local.set $lo (i32.const 0))
+              (local.set $hi (i32.const 0))
+              (if (i32.lt_u (local.get $iy) (local.get $height))
+                (then
+                  (call $span (local.get $ix0) (local.get $sx) (local.get $width) (local.get $run))
+                  (local.set $hi)
+                  (local.set $lo)))
+              (memory.fill (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 3)))
+                (i32.const 0) (i32.shl (local.get $lo) (i32.const 3)))
+              (if (i32.lt_u (local.get $lo) (local.get $hi))
+                (then
+                  (call $widen
+                    (i32.add (local.get $plane) (i32.shl (i32.add (i32.mul (local.get $iy) (local.get $width))
+                      (i32.add (local.get $ix0) (i32.mul (local.get $lo) (local.get $sx)))) (i32.const 2)))
+                    (i32.add (local.get $dst) (i32.shl (i32.add (local.get $j) (local.get $lo)) (i32.const 3)))
+                    (i32.sub (local.get $hi) (local.get $lo))
+                    (local.get $sx))))
+              (memory.fill (i32.add (local.get $dst) (i32.shl (i32.add (local.get $j) (local.get $hi)) (i32.const 3)))
+                (i32.const 0) (i32.shl (i32.sub (local.get $run) (local.get $hi)) (i32.const 3)))
+              (local.set $j (i32.add (local.get $j) (local.get $run)))
+              (local.set $x (i32.const 0))
+              (local.set $y (i32.add (local.get $y) (i32.const 1)))
+              (br_if $segment (i32.lt_u (local.get $j) (local.get $count))))
+            (memory.fill (i32.add (local.get $dst) (i32.shl (local.get $count) (i32.const 3)))
+              (i32.const 0) (i32.shl (i32.sub (local.get $padded) (local.get $count)) (i32.const 3)))
+            (local.set $dst (i32.add (local.get $dst) (local.get $ld)))
+            (local.set $v (i32.add (local.get $v) (i32.const 1)))
+            (br_if $col (i32.lt_u (local.get $v) (local.get $kw))))
+          (local.set $u (i32.add (local.get $u) (i32.const 1)))
+          (br_if $row (i32.lt_u (local.get $u) (local.get $kh))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br_if $channel (i32.lt_u (local.get $c) (local.get $channels))))))
+
+  ;; col2im, the adjoint of im2col: dst[c, iy, ix] += src[k·ld + j] for each tap k = (c, u, v) and
+  ;; output position p0 + j (j < count) whose tap (iy, ix) lies inside the input; float64 throughout.
+  (func (export "col2im") (param $geo i32) (param $src i32) (param $ld i32) (param $dst i32) (param $p0 i32)
+    (param $count i32)
+    (local $channels i32) (local $height i32) (local $width i32) (local $kh i32) (local $kw i32)
+    (local $sy i32) (local $sx i32) (local $dly i32) (local $dlx i32) (local $pt i32) (local $pl i32)
+    (local $ow i32) (local $c i32) (local $u i32) (local $v i32) (local $plane i32) (local $dy i32) (local $dx i32)
+    (local $x i32) (local $y i32) (local $j i32) (local $run i32) (local $iy i32) (local $ix0 i32)
+    (local $lo i32) (local $hi i32)
+    (local.set $channels (i32.load (local.get $geo)))
+    (local.set $height (i32.load offset=4 (local.get $geo)))
+    (local.set $width (i32.load offset=8 (local.get $geo)))
+    (local.set $kh (i32.load offset=12 (local.get $geo)))
+    (local.set $kw (i32.load offset=16 (local.get $geo)))
+    (local.set $sy (i32.load offset=20 (local.get $geo)))
+    (local.set $sx (i32.load offset=24 (local.get $geo)))
+    (local.set $dly (i32.load offset=28 (local.get $geo)))
+    (local.set $dlx (i32.load offset=32 (local.get $geo)))
+    (local.set $pt (i32.load offset=36 (local.get $geo)))
+    (local.set $pl (i32.load offset=40 (local.get $geo)))
+    (local.set $ow (i32.load offset=44 (local.get $geo)))
+    (local.set $ld (i32.shl (local.get $ld) (i32.const 3)))
+    (block $done
+      (br_if $done (i32.eqz (local.get $count)))
+      (loop $channel
+        (local.set $plane (i32.add (local.get $dst)
+          (i32.shl (i32.mul (local.get $c) (i32.mul (local.get $height) (local.get $width))) (i32.const 3))))
+        (local.set $u (i32.const 0))
+        (loop $row
+          (local.set $dy (i32.sub (i32.mul (local.get $u) (local.get $dly)) (local.get $pt)))
+          (local.set $v (i32.const 0))
+          (loop $col
+            (local.set $dx (i32.sub (i32.mul (local.get $v) (local.get $dlx)) (local.get $pl)))
+            (local.set $y (i32.div_u (local.get $p0) (local.get $ow)))
+            (local.set $x (i32.sub (local.get $p0) (i32.mul (local.get $y) (local.get $ow))))
+            (local.set $j (i32.const 0))
+            (loop $segment
+              (local.set $run (i32.sub (local.get $ow) (local.get $x)))
+              (if (i32.gt_u (local.get $run) (i32.sub (local.get $count) (local.get $j)))
+                (then (local.set $run (i32.sub (local.get $count) (local.get $j)))))
+              (local.set $iy (i32.add (i32.mul (local.get $y) (local.get $sy)) (local.get $dy)))
+              (local.set $ix0 (i32.add (i32.mul (local.get $x) (local.get $sx)) (local.get $dx)))
+              (if (i32.lt_u (local.get $iy) (local.get $height))
+                (then
+                  (call $span (local.get $ix0) (local.get $sx) (local.get $width) (local.get $run))
+                  (local.set $hi)
+                  (local.set $lo)
+                  (call $scatter
+                    (i32.add (local.get $src) (i32.shl (i32.add (local.get $j) (local.get $lo)) (i32.const 3)))
+                    (i32.add (local.get $plane) (i32.shl (i32.add (i32.mul (local.get $iy) (local.get $width))
+                      (i32.add (local.get $ix0) (i32.mul (local.get $lo) (local.get $sx)))) (i32.const 3)))
+                    (i32.sub (local.get $hi) (local.get $lo))
+                    (local.get $sx))))
+              (local.set $j (i32.add (local.get $j) (local.get $run)))
+              (local.set $x (i32.const 0))
+              (local.set $y (i32.add (local.get $y) (i32.const 1)))
+              (br_if $segment (i32.lt_u (local.get $j) (local.get $count))))
+            (local.set $src (i32.add (local.get $src) (local.get $ld)))
+            (local.set $v (i32.add (local.get $v) (i32.const 1)))
+            (br_if $col (i32.lt_u (local.get $v) (local.get $kw))))
+          (local.set $u (i32.add (local.get $u) (i32.const 1)))
+          (br_if $row (i32.lt_u (local.get $u) (local.get $kh))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br_if $channel (i32.lt_u (local.get $c) (local.get $channels))))))
+)
