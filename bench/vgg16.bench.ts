@@ -9,6 +9,8 @@
  *                passes; peakRssMiB is the process's maximum resident set (resourceUsage().maxRSS)
  *   reference    max|Δ| / max|logit| against the export script's reference logits (PyTorch,
  *                float64) for the first sample of its batch, when those files are there
+ *   lrp          real LRP of that image (`lrp()`, composites epsilon_plus_flat and report_vgg):
+ *                median (min, max) of 3 runs, forward pass included
  *
  * The model is not committed: `/usr/bin/python3 scripts/export-vgg16.py` writes it (random
  * weights, or `--weights <file.pth>` for pretrained ones). Without it the benchmark reports that
@@ -19,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { Rng } from '../src/core/rng.js';
 import { argmax, forward } from '../src/nn/forward.js';
 import type { Model } from '../src/nn/graph.js';
+import { lrp } from '../src/nn/lrp/index.js';
 import { importOnnx } from '../src/nn/onnx/index.js';
 import { time } from './timing.js';
 
@@ -95,12 +98,16 @@ export async function run(): Promise<Record<string, unknown>> {
     { warmup: 1, runs: 5 },
   );
   const macs = multiplyAdds(model);
+  const lrpTimes: Record<string, unknown> = {};
+  for (const composite of ['epsilon_plus_flat', 'report_vgg'])
+    lrpTimes[composite] = await time(() => lrp(model, image, { composite }), { warmup: 1, runs: 3 });
   return {
     status: 'ok',
     model: MODEL,
     nodes: model.nodes.length,
     importMs,
     forward: timing,
+    lrp: lrpTimes,
     gmacPerS: Math.round((macs / 1e9 / (timing.medianMs / 1000)) * 100) / 100,
     multiplyAdds: macs,
     top1,

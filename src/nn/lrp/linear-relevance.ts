@@ -22,6 +22,8 @@ export interface TermStatistics {
   readonly sign: 1 | -1;
   /** Whether in_t is all ones (then R_in += f_tᵀ(s) needs no product). */
   readonly ones: boolean;
+  /** Whether in_t(a) is 0 everywhere (a⁻ after a ReLU): the term contributes nothing. */
+  readonly zero: boolean;
 }
 
 /** One group's part of the statistics. */
@@ -66,9 +68,14 @@ export function linearStatistics(
     const denominator = allocate(dtype, batch * perOut);
     const terms = group.terms.map((t) => {
       const input = modified(t.input);
-      const zt = layer.forward(input, batch, t.weight, t.bias, dtype);
-      for (let i = 0; i < zt.length; i++) denominator[i] = denominator[i]! + t.sign * zt[i]!;
-      return { input, weight: t.weight, sign: t.sign, ones: t.input === 'ones' };
+      const zero = t.input !== 'ones' && input.every((v) => v === 0);
+      // NOTE: a term with a zero input and a zero bias has z_t = 0 exactly: skip its forward pass
+      // (z⁺, αβ and γ feed a⁻ to half their terms, and a⁻ is 0 after every ReLU).
+      if (!(zero && t.bias.name === 'zero')) {
+        const zt = layer.forward(input, batch, t.weight, t.bias, dtype);
+        for (let i = 0; i < zt.length; i++) denominator[i] = denominator[i]! + t.sign * zt[i]!;
+      }
+      return { input, weight: t.weight, sign: t.sign, ones: t.input === 'ones', zero };
     });
     invertStabilized(denominator, perOut, rule.stabilizer);
     const original = z.data;
@@ -91,6 +98,7 @@ export function propagateLinear(stats: LinearStatistics, R: FloatArray): FloatAr
   for (const group of stats.groups) {
     for (let i = 0; i < s.length; i++) s[i] = group.factor[i]! * R[i]!;
     for (const t of group.terms) {
+      if (t.zero) continue; // in_t(a) ⊙ anything is 0
       c.fill(0);
       layer.adjoint(s, t.weight, c);
       const x = t.input;
