@@ -10,14 +10,21 @@
  *                multiply-adds): forward and adjoint, with what the copies in and out of
  *                WebAssembly memory and the packing (weight panels, im2col) cost on their own
  *   small        dense layers around the size where WebAssembly starts to pay (WASM_MIN_MACS)
+ *   gradients    the trainer's weight gradients on a batch of 64 digits, with the ∂z of a real
+ *                backward pass (ReLU zeros included): each dense layer of the MLP (∂W and ∂b; and
+ *                the whole layer, ∂x included) and each convolution of the CNN (∂W), JavaScript
+ *                and WebAssembly; and VGG-16's conv3_2 ∂W for one image
+ *   training     one epoch of 50 batches of 64 MNIST digits for the MLP and the CNN, everything in
+ *                JavaScript against the default (WebAssembly wherever the kernels take the work)
  *   precision    max |WebAssembly − JavaScript| of the float32 forward results (0: bit-identical),
- *                and of the adjoint relative to the float64 result
+ *                and of the adjoint and the MLP's first weight gradient relative to the float64
+ *                result
  */
 import { Rng } from '../src/core/rng.js';
 import { convAdjoint, denseAdjoint } from '../src/nn/adjoints/index.js';
 import { loadMnist } from '../src/nn/datasets/index.js';
-import { forward } from '../src/nn/forward.js';
-import type { Node } from '../src/nn/graph.js';
+import { type Activations, forward } from '../src/nn/forward.js';
+import type { Model, Node } from '../src/nn/graph.js';
 import {
   activeWasmKernels,
   configureKernels,
@@ -29,7 +36,15 @@ import {
   type WasmKernels,
 } from '../src/nn/kernels/index.js';
 import { opOf } from '../src/nn/ops/index.js';
-import { loadShippedModel } from '../src/nn/zoo/index.js';
+import {
+  backward,
+  convWeightGradient,
+  denseBackward,
+  GradientBuffers,
+  softmaxCrossEntropy,
+  train,
+} from '../src/nn/train/index.js';
+import { loadShippedModel, SHIPPED_MODELS, type ShippedModelName } from '../src/nn/zoo/index.js';
 import { type Timing, time } from './timing.js';
 
 export const name = 'gemm';
@@ -252,6 +267,84 @@ function denseForward(kernels: WasmKernels, node: Node<'dense'>, a: Float32Array
   denseForwardWasm(kernels, a, node.params.weight.data, node.params.bias.data, z, nIn, nOut);
 }
 
+/** A shipped model's forward pass and ∂L/∂(every tensor) on the first 64 test digits. */
+function backwardPass(name: ShippedModelName): {
+  model: Model;
+  activations: Activations;
+  buffers: GradientBuffers;
+} {
+  const model = loadShippedModel(name);
+  const { images, labels } = loadMnist('test', { limit: 64 });
+  const activations = forward(model, images);
+  const buffers = new GradientBuffers(model, 64);
+  backward(model, activations, softmaxCrossEntropy(activations.output, labels).gradient, buffers);
+  return { model, activations, buffers };
+}
+
+async function gradients(): Promise<Record<string, unknown>> {
+  const result: Record<string, unknown> = { batch: 64 };
+  const mlp = backwardPass('mlp');
+  for (const node of mlp.model.nodes)
+    if (node.op === 'dense') {
+      const params = {
+        weight: new Float32Array(node.params.weight.data.length),
+        bias: new Float32Array(node.params.bias.data.length),
+      };
+      const inputs = mlp.activations.inputsOf(node);
+      const context = {
+        node,
+        inputs,
+        output: mlp.activations.outputOf(node),
+        gradOutput: mlp.buffers.tensor(node.output),
+        gradParams: params,
+      };
+      const gx = new Float32Array(inputs[0]!.data.length);
+      result[`mlp ${node.layer} dW db`] = await versus(
+        () => denseBackward({ ...context, gradInputs: [null] }),
+        15,
+      );
+      result[`mlp ${node.layer} dW db dx`] = await versus(
+        () => denseBackward({ ...context, gradInputs: [gx] }),
+        15,
+      );
+    }
+  const cnn = backwardPass('cnn');
+  for (const node of cnn.model.nodes)
+    if (node.op === 'conv') {
+      const x = cnn.activations.inputsOf(node)[0]!;
+      const out = cnn.activations.outputOf(node);
+      const gw = new Float32Array(node.params.weight.data.length);
+      const gz = cnn.buffers.tensor(node.output);
+      result[`cnn ${node.layer} dW`] = await versus(
+        () => convWeightGradient(node, x.data, x.shape, out.shape, gz, gw),
+        15,
+      );
+    }
+  const { node, input, output } = vggLayer();
+  const rng = new Rng(7);
+  const size = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
+  const a = rng.uniformArray(size(input), 0, 1);
+  const gz = rng.uniformArray(size(output), -1, 1);
+  const gw = new Float32Array(node.params.weight.data.length);
+  result['vgg conv3_2 dW, 1 image'] = await versus(
+    () => convWeightGradient(node, a, [1, ...input], [1, ...output], gz, gw),
+    3,
+  );
+  return result;
+}
+
+/** One epoch of 50 batches of 64 training digits, per shipped model, with its own recipe. */
+async function training(): Promise<Record<string, unknown>> {
+  const data = loadMnist('train', { limit: 50 * 64 });
+  const result: Record<string, unknown> = { batches: 50, batchSize: 64 };
+  for (const name of Object.keys(SHIPPED_MODELS) as ShippedModelName[]) {
+    const recipe = SHIPPED_MODELS[name];
+    const epoch = () => train(recipe.architecture(), data, { ...recipe.training(), epochs: 1 });
+    result[name] = await versus(epoch, 5);
+  }
+  return result;
+}
+
 function precision(): Record<string, unknown> {
   const model = loadShippedModel('mlp');
   const { images } = loadMnist('test', { limit: 64 });
@@ -284,7 +377,41 @@ function precision(): Record<string, unknown> {
   };
   const jsError = adjoint('js');
   const wasmError = adjoint('auto');
-  return { forwardMaxAbsDiff: forwardDiff, adjointRelErrorJs: jsError, adjointRelErrorWasm: wasmError };
+  return {
+    forwardMaxAbsDiff: forwardDiff,
+    adjointRelErrorJs: jsError,
+    adjointRelErrorWasm: wasmError,
+    ...weightGradientPrecision(),
+  };
+}
+
+/** The MLP's first ∂W in float32 (JavaScript, WebAssembly) against float64, relative to its largest. */
+function weightGradientPrecision(): Record<string, number> {
+  const { model, activations, buffers } = backwardPass('mlp');
+  const node = model.nodes.find((n) => n.op === 'dense') as Node<'dense'>;
+  const x = activations.inputsOf(node)[0]!;
+  const gz = buffers.tensor(node.output);
+  const [nOut = 0, nIn = 0] = node.params.weight.shape;
+  const exact = new Float64Array(nOut * nIn);
+  for (let r = 0; r < 64; r++)
+    for (let k = 0; k < nOut; k++)
+      for (let j = 0; j < nIn; j++) exact[k * nIn + j]! += gz[r * nOut + k]! * x.data[r * nIn + j]!;
+  const relative = (backend: 'js' | 'auto') => {
+    configureKernels({ backend });
+    const gradParams = { weight: new Float32Array(nOut * nIn), bias: new Float32Array(nOut) };
+    const output = activations.outputOf(node);
+    denseBackward({ node, inputs: [x], output, gradOutput: gz, gradInputs: [null], gradParams });
+    let worst = 0;
+    let scale = 0;
+    for (let i = 0; i < exact.length; i++) {
+      worst = Math.max(worst, Math.abs(gradParams.weight[i]! - exact[i]!));
+      scale = Math.max(scale, Math.abs(exact[i]!));
+    }
+    return worst / scale;
+  };
+  const weightGradientRelErrorJs = relative('js');
+  const weightGradientRelErrorWasm = relative('auto');
+  return { weightGradientRelErrorJs, weightGradientRelErrorWasm };
 }
 
 export async function run(): Promise<Record<string, unknown>> {
@@ -305,6 +432,8 @@ export async function run(): Promise<Record<string, unknown>> {
     mlpAdjoint: await mlpAdjoint(),
     vggConv: await vggConv(kernels),
     small: await small(),
+    gradients: await gradients(),
+    training: await training(),
     precision: precision(),
     wasmMemoryMiB: round(kernels.byteLength / 2 ** 20, 1),
   };

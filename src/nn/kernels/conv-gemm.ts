@@ -3,10 +3,14 @@
  * k = (c, u, v) a tap of the window and p = (y, x) an output position:
  *   forward   z[o, p] = b[o] + Σ_k W[o, k]·col[k, p]                 (M = O/g, N = positions, depth K)
  *   adjoint   col'[k, p] = Σ_o W[o, k]·s[o, p], then c += col2im(col')  (M = K, N = positions, depth O/g)
+ *   ∂W        ∂W[o, k] += Σ_n Σ_p ∂z[n, o, p]·col_n[k, p]            (M = O/g, N = K, depth positions)
  * where col[k, p] = a[c, y·sh − pt + u·dh, x·sw − pl + v·dw] (0 in the padding) is built by
- * gemm.wat's im2col. The plain twins are src/nn/ops/conv-kernel.ts and src/nn/adjoints/conv.ts.
- * The forward results equal theirs bit for bit; the adjoint sums each input element in float64
- * and rounds once, where the JavaScript loop rounds after every addition.
+ * gemm.wat's im2col (im2col_panels for the weight gradient). The plain twins are
+ * src/nn/ops/conv-kernel.ts, src/nn/adjoints/conv.ts and src/nn/train/conv-gradient.ts. The
+ * forward results equal theirs bit for bit; the adjoint sums each input element in float64 and
+ * rounds once, where the JavaScript loop rounds after every addition; the weight gradient sums
+ * each weight's products over the whole batch in float64, in order of sample then position, and
+ * rounds once, where the JavaScript loop rounds once per sample and tile of positions.
  *
  * NOTE: performance. Positions are taken `TILE` at a time, so that the rows of a tile's columns
  * that one GEMM pass reads (DEPTH × TILE float64, 256 KiB) stay in L2 while each panel of A
@@ -14,6 +18,9 @@
  * writes whole output rows (converted four taps per instruction at stride 1) and the GEMM is as
  * fast on them (bench/gemm.bench.ts). The weights of a group are packed once per call, the input
  * planes of a sample and group copied in once, and the output planes copied back with one `set`.
+ * The weight gradient's operands have the positions as their depth: ∂z in panels of 4 channels
+ * (TILE × 4, 8 KiB, in L1), the tile's columns in panels of 4 taps, read by one GEMM call in blocks
+ * of at most `PANEL_BYTES` (in L2); a group's ∂W stays in a float64 accumulator for the whole batch.
  */
 import { roundUp4 } from './gemm.js';
 import { GEOMETRY_BYTES, type WasmKernels } from './wasm-kernels.js';
@@ -22,6 +29,8 @@ import { GEOMETRY_BYTES, type WasmKernels } from './wasm-kernels.js';
 const TILE = 256;
 /** Depth per GEMM pass. */
 const DEPTH = 128;
+/** Bytes of the block of tap panels one weight-gradient GEMM call reads. */
+const PANEL_BYTES = 256 * 2 ** 10;
 
 /** One axis of a convolution window. */
 export interface ConvAxis {
@@ -196,6 +205,75 @@ export function convAdjointWasm(
       x.store(at.image, plane, at.out, 0, 1, 1, plane);
       c.set(f32.subarray(at.out >> 2, (at.out >> 2) + plane), plane0);
     }
+  }
+  return true;
+}
+
+/**
+ * ∂W += Σ_n ∂z_n·col_nᵀ for a float32 batch a ([N, C, H, W]), ∂z ([N, O, oh, ow]) and ∂W (the
+ * weight's shape) (see the file header). Returns false, changing nothing, when the kernels' memory
+ * cannot hold the call's buffers.
+ */
+export function convWeightGradientWasm(
+  kernels: WasmKernels,
+  a: Float32Array,
+  gz: Float32Array,
+  gw: Float32Array,
+  g: ConvShape,
+): boolean {
+  const perGroup = g.channels / g.group;
+  const outs = g.outChannels / g.group;
+  const depth = perGroup * g.kh * g.kw;
+  const ldc = roundUp4(depth);
+  const positions = g.oh * g.ow;
+  const plane = perGroup * g.height * g.width;
+  if (g.batch * positions === 0) return true;
+  const tile = Math.min(TILE, positions);
+  const tapBlock = Math.max(4, Math.floor(PANEL_BYTES / (8 * tile)) & ~3);
+  const at = kernels.layout({
+    geometry: GEOMETRY_BYTES,
+    input: 4 * plane,
+    grad: 4 * outs * positions,
+    gradPanels: 8 * roundUp4(outs) * tile,
+    columns: 8 * ldc * tile,
+    weight: 4 * outs * depth,
+    acc: 8 * roundUp4(outs) * ldc,
+  });
+  if (at === null) return false;
+  const { f32, f64, exports: x } = kernels;
+  writeGeometry(kernels, at.geometry, g);
+  for (let grp = 0; grp < g.group; grp++) {
+    const o0 = grp * outs;
+    f32.set(gw.subarray(o0 * depth, (o0 + outs) * depth), at.weight >> 2);
+    // Padding rows and columns of the accumulator start at 0 (never stored; no stray NaNs).
+    f64.fill(0, at.acc >> 3, (at.acc >> 3) + roundUp4(outs) * ldc);
+    x.load(at.weight, depth, 1, at.acc, ldc, outs, depth);
+    for (let n = 0; n < g.batch; n++) {
+      const plane0 = (n * g.channels + grp * perGroup) * g.height * g.width;
+      const s0 = (n * g.outChannels + o0) * positions;
+      f32.set(a.subarray(plane0, plane0 + plane), at.input >> 2);
+      f32.set(gz.subarray(s0, s0 + outs * positions), at.grad >> 2);
+      for (let p0 = 0; p0 < positions; p0 += tile) {
+        const count = Math.min(tile, positions - p0);
+        x.im2col_panels(at.geometry, at.input, at.columns, p0, count);
+        x.pack(at.grad + 4 * p0, outs, count, positions, at.gradPanels);
+        for (let t0 = 0; t0 < ldc; t0 += tapBlock)
+          x.gemm(
+            at.gradPanels,
+            4 * count,
+            at.columns + 8 * count * t0,
+            4 * count,
+            4,
+            at.acc + 8 * t0,
+            ldc,
+            roundUp4(outs) >> 2,
+            Math.min(tapBlock, ldc - t0) >> 2,
+            count,
+          );
+      }
+    }
+    x.store(at.acc, ldc, at.weight, depth, 1, outs, depth);
+    gw.set(f32.subarray(at.weight >> 2, (at.weight >> 2) + outs * depth), o0 * depth);
   }
   return true;
 }

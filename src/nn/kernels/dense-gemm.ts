@@ -1,15 +1,21 @@
 /**
  * The dense layer's float32 loops on the WebAssembly GEMM (gemm.wat), W being [out, in]:
- *   forward   z[r, k] = b[k] + Σ_j W[k, j]·a[r, j]       (C = W·aᵀ: M = out, N = rows, depth in)
- *   adjoint   c[r, j] += Σ_k W[k, j]·s[r, k]             (C = Wᵀ·sᵀ: M = in, N = rows, depth out)
- * The plain twins are the loops of src/nn/ops/dense.ts and src/nn/adjoints/dense.ts. The forward
- * results equal theirs bit for bit; the adjoint rounds to float32 once per element where the
- * JavaScript loop rounds after every addition.
+ *   forward          z[r, k] = b[k] + Σ_j W[k, j]·a[r, j]     (C = W·aᵀ: M = out, N = rows, depth in)
+ *   adjoint          c[r, j] += Σ_k W[k, j]·s[r, k]           (C = Wᵀ·sᵀ: M = in, N = rows, depth out)
+ *   weight gradient  ∂W[k, j] += Σ_r ∂z[r, k]·a[r, j]        (C = ∂zᵀ·a: M = out, N = in, depth rows)
+ * The plain twins are the loops of src/nn/ops/dense.ts, src/nn/adjoints/dense.ts and
+ * src/nn/train/dense-gradient.ts. The forward results equal theirs bit for bit; the adjoint and
+ * the weight gradient round to float32 once per element where the JavaScript loops round after
+ * every addition. The weight gradient is, bit for bit, ∂W plus the float64 sum of its rows'
+ * products in order of r, rounded once (test/nn/kernels/weight-gradient-gemm.test.ts).
  *
  * NOTE: performance. Rows are taken `ROWS` at a time and W in blocks of at most `BLOCK_BYTES`
  * (float32 copy and float64 panels), so that scratch memory stays small even for VGG-16's
  * 25088 × 4096 layer; the depth is split into passes of `DEPTH` so that a panel of A (DEPTH × 4
- * float64, 8 KiB) stays in L1 while the panels of B go by.
+ * float64, 8 KiB) stays in L1 while the panels of B go by. The weight gradient keeps a block of ∂W
+ * (at most `BLOCK_BYTES` of float64) in memory over all the rows, so each element is rounded once,
+ * and splits the panels of the rows of a pass into blocks of `PANEL_BYTES`, which stay in L2 while
+ * the panels of ∂z go by; with at most `DEPTH` rows (a training batch) a's panels are packed once.
  */
 import { roundUp4 } from './gemm.js';
 import type { WasmKernels } from './wasm-kernels.js';
@@ -18,8 +24,10 @@ import type { WasmKernels } from './wasm-kernels.js';
 const ROWS = 64;
 /** Depth per GEMM pass. */
 const DEPTH = 256;
-/** Bytes of a block of W (float32 copy plus float64 panels). */
+/** Bytes of a block of W (float32 copy plus float64 panels), or of a block of ∂W's accumulator. */
 const BLOCK_BYTES = 4 * 2 ** 20;
+/** Bytes of the block of a's panels one weight-gradient GEMM call reads. */
+const PANEL_BYTES = 256 * 2 ** 10;
 
 /**
  * z = a·Wᵀ + b for float32 `a` ([rows, nIn]), W ([nOut, nIn]), b and z (see the file header).
@@ -138,6 +146,72 @@ export function denseAdjointWasm(
     }
     x.store(at.acc, ldc, at.out, 1, nIn, nIn, n);
     c.set(f32.subarray(at.out >> 2, (at.out >> 2) + n * nIn), r0 * nIn);
+  }
+  return true;
+}
+
+/**
+ * ∂W += ∂zᵀ·a for float32 `a` ([rows, nIn]), ∂z ([rows, nOut]) and ∂W ([nOut, nIn]) (see the file
+ * header). Returns false, changing nothing, when the kernels' memory cannot hold the call's buffers.
+ */
+export function denseWeightGradientWasm(
+  kernels: WasmKernels,
+  a: Float32Array,
+  gz: Float32Array,
+  gw: Float32Array,
+  nIn: number,
+  nOut: number,
+): boolean {
+  const rows = gz.length / nOut;
+  if (rows === 0) return true;
+  const depth = Math.min(rows, DEPTH);
+  const ldc = roundUp4(nIn);
+  const outBlock = Math.max(4, Math.min(roundUp4(nOut), Math.floor(BLOCK_BYTES / (8 * ldc)) & ~3));
+  const inBlock = Math.max(4, Math.floor(PANEL_BYTES / (8 * depth)) & ~3);
+  const at = kernels.layout({
+    input: 4 * depth * nIn,
+    inputPanels: 8 * ldc * depth,
+    grad: 4 * depth * nOut,
+    gradPanels: 8 * outBlock * depth,
+    weight: 4 * outBlock * nIn,
+    acc: 8 * outBlock * ldc,
+  });
+  if (at === null) return false;
+  const { f32, f64, exports: x } = kernels;
+  // Rows r0 … r0 + kc − 1 of a (packed, all columns) and of ∂z (as float32) into memory.
+  const loadRows = (r0: number, kc: number): void => {
+    f32.set(a.subarray(r0 * nIn, (r0 + kc) * nIn), at.input >> 2);
+    x.pack_t(at.input, kc, nIn, nIn, at.inputPanels);
+    f32.set(gz.subarray(r0 * nOut, (r0 + kc) * nOut), at.grad >> 2);
+  };
+  if (rows <= depth) loadRows(0, rows);
+  for (let m0 = 0; m0 < nOut; m0 += outBlock) {
+    const m = Math.min(outBlock, nOut - m0);
+    f32.set(gw.subarray(m0 * nIn, (m0 + m) * nIn), at.weight >> 2);
+    // Padding rows and columns of the accumulator start at 0 (never stored; no stray NaNs).
+    f64.fill(0, at.acc >> 3, (at.acc >> 3) + roundUp4(m) * ldc);
+    x.load(at.weight, nIn, 1, at.acc, ldc, m, nIn);
+    for (let r0 = 0; r0 < rows; r0 += depth) {
+      const kc = Math.min(depth, rows - r0);
+      if (rows > depth) loadRows(r0, kc);
+      // A: columns m0 … m0 + m − 1 of ∂z's rows, i.e. rows of ∂zᵀ, in panels of depth kc.
+      x.pack_t(at.grad + 4 * m0, kc, m, nOut, at.gradPanels);
+      for (let j0 = 0; j0 < nIn; j0 += inBlock)
+        x.gemm(
+          at.gradPanels,
+          4 * kc,
+          at.inputPanels + 8 * kc * j0,
+          4 * kc,
+          4,
+          at.acc + 8 * j0,
+          ldc,
+          roundUp4(m) >> 2,
+          Math.min(inBlock, ldc - j0) >> 2,
+          kc,
+        );
+    }
+    x.store(at.acc, ldc, at.weight, nIn, 1, m, nIn);
+    gw.set(f32.subarray(at.weight >> 2, (at.weight >> 2) + m * nIn), m0 * nIn);
   }
   return true;
 }

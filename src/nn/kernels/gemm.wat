@@ -9,15 +9,22 @@
 ;; output is one float64 accumulator that starts at C's value and adds the products in order
 ;; k = 0, 1, …, exactly as the plain JavaScript loops of src/nn/ops do. The results are therefore
 ;; bit-identical to theirs, whatever the blocking: the kernels only choose which outputs are
-;; computed together, never the order of one output's sum.
+;; computed together, never the order of one output's sum. The plain loops of the adjoints
+;; (src/nn/adjoints) and of the weight gradients (src/nn/train) round to float32 as they go: there
+;; the kernels' results, rounded once, lie within those loops' float32 error bound instead.
 ;;
 ;; Layouts (pointers are byte offsets; lengths and strides count elements):
 ;;   packed panel   p of `rows` rows and depth K: f64 [K][4] at dst + p·K·32, element (4p + i, k) at
 ;;                  index k·4 + i; rows past the last are 0.
 ;;   row-major B    f64 [K][ldb], element (j, k) at index k·ldb + j (im2col's output).
 ;;   C (accumulator) f64, row-major with `ldc` elements per row, rows and columns rounded up to 4.
-;;   geometry       (im2col, col2im) i32 × 12 at `geo`: channels per group, height, width, kh, kw,
-;;                  stride y, stride x, dilation y, dilation x, pad top, pad left, output width.
+;;   tap panels     (im2col_panels) the im2col block as packed panels of 4 taps over `count`
+;;                  positions: tap k of position j at index (⌊k/4⌋·count + j)·4 + k mod 4, taps past
+;;                  the last (up to a multiple of 4) 0; the B operand of the weight gradient
+;;                  ∂W[o, k] += Σ_j ∂z[o, j]·col[k, j].
+;;   geometry       (im2col, im2col_panels, col2im) i32 × 12 at `geo`: channels per group, height,
+;;                  width, kh, kw, stride y, stride x, dilation y, dilation x, pad top, pad left,
+;;                  output width.
 ;;
 ;; Measured (bench/gemm.bench.ts, one core): the 4 × 4 f64x2 tile runs at ≈ 26 GFLOP/s, against
 ;; ≈ 5 for the same blocking in JavaScript. Without FMA this is the core's f64 SSE peak (two
@@ -25,7 +32,7 @@
 ;; float32.
 ;;
 ;; Built by scripts/build-wasm.ts into gemm-wasm.ts; the JavaScript twins are in gemm.ts and in
-;; the loops of src/nn/ops and src/nn/adjoints.
+;; the loops of src/nn/ops, src/nn/adjoints and src/nn/train (the weight gradients).
 (module
   (memory (export "memory") 1)
 
@@ -430,4 +437,123 @@
           (br_if $row (i32.lt_u (local.get $u) (local.get $kh))))
         (local.set $c (i32.add (local.get $c) (i32.const 1)))
         (br_if $channel (i32.lt_u (local.get $c) (local.get $channels))))))
+
+  ;; d[t·32] = s[t·step] (float32 → float64) for t < n: one tap's row of a tap panel.
+  (func $gather (param $s i32) (param $d i32) (param $n i32) (param $step i32)
+    (local.set $step (i32.shl (local.get $step) (i32.const 2)))
+    (block $done
+      (loop $one
+        (br_if $done (i32.eqz (local.get $n)))
+        (f64.store (local.get $d) (f64.promote_f32 (f32.load (local.get $s))))
+        (local.set $s (i32.add (local.get $s) (local.get $step)))
+        (local.set $d (i32.add (local.get $d) (i32.const 32)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $one))))
+
+  ;; d[t·32] = 0 for t < n.
+  (func $clear (param $d i32) (param $n i32)
+    (block $done
+      (loop $one
+        (br_if $done (i32.eqz (local.get $n)))
+        (f64.store (local.get $d) (f64.const 0))
+        (local.set $d (i32.add (local.get $d) (i32.const 32)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $one))))
+
+  ;; im2col into tap panels (see the layouts above): the tap k = (c, u, v) of output position p0 + j,
+  ;; src[c, y·sy − pt + u·dy, x·sx − pl + v·dx] as float64, 0 in the padding, at
+  ;; dst[(⌊k/4⌋·count + j)·4 + k mod 4] for j < count; the taps past the last up to a multiple of 4
+  ;; are 0. The rows are split as im2col splits them; a tap's row is written with a stride of 4.
+  (func (export "im2col_panels") (param $geo i32) (param $src i32) (param $dst i32) (param $p0 i32)
+    (param $count i32)
+    (local $channels i32) (local $height i32) (local $width i32) (local $kh i32) (local $kw i32)
+    (local $sy i32) (local $sx i32) (local $dly i32) (local $dlx i32) (local $pt i32) (local $pl i32)
+    (local $ow i32) (local $c i32) (local $u i32) (local $v i32) (local $plane i32) (local $dy i32) (local $dx i32)
+    (local $x i32) (local $y i32) (local $j i32) (local $run i32) (local $iy i32) (local $ix0 i32)
+    (local $lo i32) (local $hi i32) (local $k i32) (local $row i32) (local $fullLo i32) (local $fullHi i32)
+    (local.set $channels (i32.load (local.get $geo)))
+    (local.set $height (i32.load offset=4 (local.get $geo)))
+    (local.set $width (i32.load offset=8 (local.get $geo)))
+    (local.set $kh (i32.load offset=12 (local.get $geo)))
+    (local.set $kw (i32.load offset=16 (local.get $geo)))
+    (local.set $sy (i32.load offset=20 (local.get $geo)))
+    (local.set $sx (i32.load offset=24 (local.get $geo)))
+    (local.set $dly (i32.load offset=28 (local.get $geo)))
+    (local.set $dlx (i32.load offset=32 (local.get $geo)))
+    (local.set $pt (i32.load offset=36 (local.get $geo)))
+    (local.set $pl (i32.load offset=40 (local.get $geo)))
+    (local.set $ow (i32.load offset=44 (local.get $geo)))
+    (block $done
+      (br_if $done (i32.eqz (local.get $count)))
+      (loop $channel
+        (local.set $plane (i32.add (local.get $src)
+          (i32.shl (i32.mul (local.get $c) (i32.mul (local.get $height) (local.get $width))) (i32.const 2))))
+        (local.set $u (i32.const 0))
+        (loop $krow
+          (local.set $dy (i32.sub (i32.mul (local.get $u) (local.get $dly)) (local.get $pt)))
+          (local.set $v (i32.const 0))
+          (loop $kcol
+            (local.set $dx (i32.sub (i32.mul (local.get $v) (local.get $dlx)) (local.get $pl)))
+            ;; the first element of tap k's row: panel ⌊k/4⌋ (count·32 bytes each), lane k mod 4
+            (local.set $row (i32.add (local.get $dst)
+              (i32.add (i32.shl (i32.mul (i32.shr_u (local.get $k) (i32.const 2)) (local.get $count)) (i32.const 5))
+                       (i32.shl (i32.and (local.get $k) (i32.const 3)) (i32.const 3)))))
+            ;; NOTE: every whole output row of a tap has the same span: it is computed once.
+            (call $span (local.get $dx) (local.get $sx) (local.get $width) (local.get $ow))
+            (local.set $fullHi)
+            (local.set $fullLo)
+            (local.set $y (i32.div_u (local.get $p0) (local.get $ow)))
+            (local.set $x (i32.sub (local.get $p0) (i32.mul (local.get $y) (local.get $ow))))
+            (local.set $j (i32.const 0))
+            (loop $segment
+              (local.set $run (i32.sub (local.get $ow) (local.get $x)))
+              (if (i32.gt_u (local.get $run) (i32.sub (local.get $count) (local.get $j)))
+                (then (local.set $run (i32.sub (local.get $count) (local.get $j)))))
+              (local.set $iy (i32.add (i32.mul (local.get $y) (local.get $sy)) (local.get $dy)))
+              (local.set $ix0 (i32.add (i32.mul (local.get $x) (local.get $sx)) (local.get $dx)))
+              (local.set $lo (i32.const 0))
+              (local.set $hi (i32.const 0))
+              (if (i32.lt_u (local.get $iy) (local.get $height))
+                (then
+                  (if (i32.eq (local.get $run) (local.get $ow))
+                    (then
+                      (local.set $lo (local.get $fullLo))
+                      (local.set $hi (local.get $fullHi)))
+                    (else
+                      (call $span (local.get $ix0) (local.get $sx) (local.get $width) (local.get $run))
+                      (local.set $hi)
+                      (local.set $lo)))))
+              (call $clear (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 5))) (local.get $lo))
+              (if (i32.lt_u (local.get $lo) (local.get $hi))
+                (then
+                  (call $gather
+                    (i32.add (local.get $plane) (i32.shl (i32.add (i32.mul (local.get $iy) (local.get $width))
+                      (i32.add (local.get $ix0) (i32.mul (local.get $lo) (local.get $sx)))) (i32.const 2)))
+                    (i32.add (local.get $row) (i32.shl (i32.add (local.get $j) (local.get $lo)) (i32.const 5)))
+                    (i32.sub (local.get $hi) (local.get $lo))
+                    (local.get $sx))))
+              (call $clear (i32.add (local.get $row) (i32.shl (i32.add (local.get $j) (local.get $hi)) (i32.const 5)))
+                (i32.sub (local.get $run) (local.get $hi)))
+              (local.set $j (i32.add (local.get $j) (local.get $run)))
+              (local.set $x (i32.const 0))
+              (local.set $y (i32.add (local.get $y) (i32.const 1)))
+              (br_if $segment (i32.lt_u (local.get $j) (local.get $count))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (local.set $v (i32.add (local.get $v) (i32.const 1)))
+            (br_if $kcol (i32.lt_u (local.get $v) (local.get $kw))))
+          (local.set $u (i32.add (local.get $u) (i32.const 1)))
+          (br_if $krow (i32.lt_u (local.get $u) (local.get $kh))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br_if $channel (i32.lt_u (local.get $c) (local.get $channels))))
+      ;; the padding taps of the last panel
+      (block $full
+        (loop $pad
+          (br_if $full (i32.eqz (i32.and (local.get $k) (i32.const 3))))
+          (call $clear
+            (i32.add (local.get $dst)
+              (i32.add (i32.shl (i32.mul (i32.shr_u (local.get $k) (i32.const 2)) (local.get $count)) (i32.const 5))
+                       (i32.shl (i32.and (local.get $k) (i32.const 3)) (i32.const 3))))
+            (local.get $count))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $pad)))))
 )

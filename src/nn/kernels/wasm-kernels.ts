@@ -40,6 +40,8 @@ export interface KernelExports {
   store(src: number, ldc: number, dst: number, si: number, sj: number, m: number, n: number): void;
   /** im2col of `count` output positions from p0 into a float64 [depth × ld] block. */
   im2col(geo: number, src: number, dst: number, ld: number, p0: number, count: number): void;
+  /** im2col of `count` output positions from p0 into float64 panels of 4 taps (`count` per panel). */
+  im2col_panels(geo: number, src: number, dst: number, p0: number, count: number): void;
   /** col2im: adds a float64 [depth × ld] block of columns into a float64 image. */
   col2im(geo: number, src: number, ld: number, dst: number, p0: number, count: number): void;
 }

@@ -12,10 +12,16 @@
  * kernel. Positions are taken in tiles of `TILE` so that a tile of col ([depth, TILE], row-major)
  * stays in cache; each row of col is then read once for four output channels, and both operands
  * of the inner loop are contiguous. Accumulation is in float64 locals, one store per tile.
+ *
+ * NOTE: float32 batches run ∂W on the WebAssembly SIMD GEMM where it is available
+ * (src/nn/kernels/conv-gemm.ts: `convWeightGradientWasm`). It sums each weight's products over the
+ * whole batch in float64 and rounds once, where these loops (the plain twin, and the fallback) round
+ * once per sample and tile; ∂a goes through `convAdjoint`, which routes the same way.
  */
 import type { FloatArray } from '../../core/tensor.js';
 import { convAdjoint } from '../adjoints/index.js';
 import type { Node } from '../graph.js';
+import { convWeightGradientWasm, wasmKernelsFor } from '../kernels/index.js';
 import { type Axis, axes2d } from '../ops/index.js';
 import { type Backward, perSample } from './backward-context.js';
 
@@ -84,6 +90,10 @@ export function convWeightGradient(
   const outs = nOut / group;
   const depth = perGroup * kh * kw;
   const positions = oh * ow;
+  const kernels = wasmKernelsFor(batch * nOut * depth * positions);
+  const shape = { batch, channels, height, width, outChannels: nOut, group, kh, kw, oh, ow, rows, cols };
+  if (kernels !== null && a instanceof Float32Array && convWeightGradientWasm(kernels, a, gz, gw, shape))
+    return;
   const col = new Float64Array(depth * TILE);
   for (let n = 0; n < batch; n++)
     for (let grp = 0; grp < group; grp++) {
