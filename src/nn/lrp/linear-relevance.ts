@@ -72,7 +72,13 @@ export function linearStatistics(
       // NOTE: a term with a zero input and a zero bias has z_t = 0 exactly: skip its forward pass
       // (z⁺, αβ and γ feed a⁻ to half their terms, and a⁻ is 0 after every ReLU).
       if (!(zero && t.bias.name === 'zero')) {
-        const zt = layer.forward(input, batch, t.weight, t.bias, dtype);
+        // NOTE: an unmodified term (ε, LRP-0, norm) is the layer's own output z: no second pass.
+        const unmodified =
+          t.input === 'identity' && t.weight.name === 'identity' && t.bias.name === 'identity';
+        const zt =
+          unmodified && z.data.length === denominator.length
+            ? z.data
+            : layer.forward(input, batch, t.weight, t.bias, dtype);
         for (let i = 0; i < zt.length; i++) denominator[i] = denominator[i]! + t.sign * zt[i]!;
       }
       return { input, weight: t.weight, sign: t.sign, ones: t.input === 'ones', zero };
