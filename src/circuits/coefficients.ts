@@ -25,9 +25,8 @@ import {
   type Rule,
 } from '../nn/lrp/index.js';
 import { maxPoolWinners } from '../nn/ops/max-pool.js';
-import { axes2d } from '../nn/ops/window.js';
 import { type EmitEdge, elements, type NodeShapes, nodeShapes } from './connectivity/connectivity.js';
-import { forEachConvEdge } from './connectivity/conv.js';
+import { forEachConvEdge, forEachConvTap } from './connectivity/conv.js';
 import { forEachDenseEdge } from './connectivity/dense.js';
 import { forEachAdaptivePoolEdge, forEachGlobalPoolEdge, forEachWindowEdge } from './connectivity/pool.js';
 import {
@@ -182,39 +181,13 @@ function convEdges(
   node: Node<'conv'>,
   shapes: NodeShapes,
 ): (n: number, emit: EmitEdge) => void {
-  const [, height = 0, width = 0] = shapes.inputs[0]!;
-  const [nOut = 0, oh = 0, ow = 0] = shapes.output;
-  const [, perGroup, kh, kw] = node.params.weight.shape as [number, number, number, number];
-  const { strides, pads, dilations, group } = node.attributes;
-  const [ay, ax] = axes2d([kh, kw], strides, pads, dilations);
   const perIn = sizeOf(stats.layer.inputShape);
   const perOut = sizeOf(stats.layer.outputShape);
-  const outPerGroup = nOut / group;
   const groups = termsOf(stats);
-  return (n, emit) => {
-    for (let o = 0; o < nOut; o++) {
-      const firstChannel = Math.floor(o / outPerGroup) * perGroup;
-      for (let y = 0; y < oh; y++)
-        for (let x = 0; x < ow; x++) {
-          const k = (o * oh + y) * ow + x;
-          for (let cg = 0; cg < perGroup; cg++)
-            for (let u = 0; u < kh; u++) {
-              const iy = y * ay.stride - ay.padBegin + u * ay.dilation;
-              if (iy < 0 || iy >= height) continue;
-              for (let v = 0; v < kw; v++) {
-                const ix = x * ax.stride - ax.padBegin + v * ax.dilation;
-                if (ix < 0 || ix >= width) continue;
-                const j = ((firstChannel + cg) * height + iy) * width + ix;
-                emit(
-                  j,
-                  k,
-                  coefficient(groups, n * perOut + k, n * perIn + j, ((o * perGroup + cg) * kh + u) * kw + v),
-                );
-              }
-            }
-        }
-    }
-  };
+  return (n, emit) =>
+    forEachConvTap(node, shapes, (j, k, w) =>
+      emit(j, k, coefficient(groups, n * perOut + k, n * perIn + j, w)),
+    );
 }
 
 /** Each group's factor and its terms with their modified weights. */

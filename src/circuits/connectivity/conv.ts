@@ -7,13 +7,13 @@ import type { Node } from '../../nn/graph.js';
 import { axes2d } from '../../nn/ops/window.js';
 import type { EmitEdge, NodeShapes } from './connectivity.js';
 
-export function forEachConvEdge(node: Node<'conv'>, shapes: NodeShapes, emit: EmitEdge): void {
+/** Calls `emit(j, k, w)` for every tap, with `w` the index of its weight in W's flat array. */
+export function forEachConvTap(node: Node<'conv'>, shapes: NodeShapes, emit: EmitEdge): void {
   const [, height = 0, width = 0] = shapes.inputs[0]!;
   const [nOut = 0, oh = 0, ow = 0] = shapes.output;
   const [, perGroup, kh, kw] = node.params.weight.shape as [number, number, number, number];
   const { strides, pads, dilations, group } = node.attributes;
   const [ay, ax] = axes2d([kh, kw], strides, pads, dilations);
-  const w = node.params.weight.data;
   const outPerGroup = nOut / group;
   for (let o = 0; o < nOut; o++) {
     const firstChannel = Math.floor(o / outPerGroup) * perGroup;
@@ -30,10 +30,16 @@ export function forEachConvEdge(node: Node<'conv'>, shapes: NodeShapes, emit: Em
               emit(
                 ((firstChannel + cg) * height + iy) * width + ix,
                 k,
-                w[((o * perGroup + cg) * kh + u) * kw + v]!,
+                ((o * perGroup + cg) * kh + u) * kw + v,
               );
             }
           }
       }
   }
+}
+
+/** Calls `emit(j, k, w)` for every tap, with `w` its kernel weight. */
+export function forEachConvEdge(node: Node<'conv'>, shapes: NodeShapes, emit: EmitEdge): void {
+  const w = node.params.weight.data;
+  forEachConvTap(node, shapes, (j, k, index) => emit(j, k, w[index]!));
 }
