@@ -47,6 +47,11 @@ export interface NodeCoefficients {
   readonly outputSize: number;
   /** Calls `emit(j, k, d)` for every edge of sample `n`. */
   forEachEdge(n: number, emit: EmitEdge): void;
+  /**
+   * Like `forEachEdge`, in the same order, but only the edges into outputs k with `live(k)`; dense
+   * layers skip a dead output's whole row without computing its coefficients.
+   */
+  forEachLiveEdge?(n: number, live: (k: number) => boolean, emit: EmitEdge): void;
   /** For linear layers, the rule statistics in factored form (what real LRP propagates with). */
   readonly linear?: LinearStatistics;
 }
@@ -78,6 +83,7 @@ export function nodeCoefficients(
       ...base,
       tokenized: true,
       linear: stats,
+      ...(node.op === 'dense' ? { forEachLiveEdge: denseLiveEdges(stats, node) } : {}),
       forEachEdge:
         node.op === 'dense'
           ? denseEdges(stats, node)
@@ -155,20 +161,32 @@ function linearEdges(
  * explanations; it avoids a callback and a modifier call per edge and term.
  */
 function denseEdges(stats: LinearStatistics, node: Node<'dense'>): (n: number, emit: EmitEdge) => void {
+  const live = denseLiveEdges(stats, node);
+  const all = () => true;
+  return (n, emit) => live(n, all, emit);
+}
+
+/** `denseEdges` restricted to the outputs k with `live(k)`. */
+function denseLiveEdges(
+  stats: LinearStatistics,
+  node: Node<'dense'>,
+): (n: number, live: (k: number) => boolean, emit: EmitEdge) => void {
   const [nOut = 0, nIn = 0] = node.params.weight.shape;
   const perIn = sizeOf(stats.layer.inputShape);
   const perOut = sizeOf(stats.layer.outputShape);
   const rows = perOut / nOut;
   const groups = termsOf(stats);
-  return (n, emit) => {
+  return (n, live, emit) => {
     for (let r = 0; r < rows; r++)
-      for (let k = 0; k < nOut; k++)
+      for (let k = 0; k < nOut; k++) {
+        if (!live(r * nOut + k)) continue;
         for (let j = 0; j < nIn; j++)
           emit(
             r * nIn + j,
             r * nOut + k,
             coefficient(groups, n * perOut + r * nOut + k, n * perIn + r * nIn + j, k * nIn + j),
           );
+      }
   };
 }
 

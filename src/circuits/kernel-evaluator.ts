@@ -91,7 +91,7 @@ function propagateSample(
     const stats = annotation.prepare?.(layerView(model, node, c, n, toLayer));
     // NOTE: one mutable edge record serves every edge: annotations read it and do not keep it.
     const edge = { layer: node.layer, j: 0, k: 0, token: () => edgeToken(node.layer, edge.j, edge.k) };
-    c.forEachEdge(n, (j, k, d) => {
+    const visit = (j: number, k: number, d: number) => {
       const r = out[k]!;
       if (r === zero) return;
       const jl = toLayer(j);
@@ -99,7 +99,9 @@ function propagateSample(
       edge.j = jl;
       edge.k = k;
       rIn[j] = update(rIn[j]!, encode(annotation.map(d, edge as EdgeInfo, stats)), r);
-    });
+    };
+    if (c.forEachLiveEdge) c.forEachLiveEdge(n, (k) => out[k] !== zero, visit);
+    else c.forEachEdge(n, visit);
   }
   if (inputs.length > 1) {
     let at = 0;
