@@ -10,6 +10,9 @@
  *                multiply-adds): forward and adjoint, with what the copies in and out of
  *                WebAssembly memory and the packing (weight panels, im2col) cost on their own
  *   small        dense layers around the size where WebAssembly starts to pay (WASM_MIN_MACS)
+ *   threads      conv forwards (c → c channels, s × s, 3 × 3, pad 1, one image) on one thread and
+ *                on two (src/nn/kernels/threads.ts), around the size where the split starts to pay
+ *                (THREAD_MIN_MACS, multiply-adds per thread), and the whole conv3_2 forward
  *   gradients    the trainer's weight gradients on a batch of 64 digits, with the ∂z of a real
  *                backward pass (ReLU zeros included): each dense layer of the MLP (∂W and ∂b; and
  *                the whole layer, ∂x included) and each convolution of the CNN (∂W), JavaScript
@@ -28,10 +31,12 @@ import type { Model, Node } from '../src/nn/graph.js';
 import {
   activeWasmKernels,
   configureKernels,
+  configureKernelThreads,
   denseForwardWasm,
   GEOMETRY_BYTES,
   gemmPanels,
   type Layout,
+  THREAD_MIN_MACS,
   WASM_MIN_MACS,
   type WasmKernels,
 } from '../src/nn/kernels/index.js';
@@ -223,6 +228,69 @@ async function vggConv(kernels: WasmKernels): Promise<Record<string, unknown>> {
     packAndIm2colMs: pack.medianMs,
     packAndIm2colShareOfForward: round(pack.medianMs / (fwd.wasmMs as number), 4),
   };
+}
+
+/** A c → c channel, 3 × 3, pad 1 convolution on s × s, with random weights. */
+function squareConv(c: number, s: number): Node<'conv'> {
+  const rng = new Rng(c * 1000 + s);
+  return {
+    op: 'conv',
+    name: 'conv',
+    layer: 'features.0',
+    inputs: ['x'],
+    output: 'y',
+    attributes: { strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1], group: 1 },
+    params: {
+      weight: { shape: [c, c, 3, 3], data: rng.uniformArray(c * c * 9, -0.05, 0.05) },
+      bias: { shape: [c], data: rng.uniformArray(c, -0.1, 0.1) },
+    },
+  };
+}
+
+/**
+ * Conv forwards and adjoints on one thread and on two (split whatever their size), with the
+ * multiply-adds of the block each thread computes in the forward (the first ⌊tiles / 2⌋ tiles of
+ * 256 positions on this thread). One thread is a threshold of ∞, so the worker stays warm.
+ */
+async function threads(): Promise<Record<string, unknown>> {
+  const sizes: [number, number][] = [
+    [8, 32],
+    [16, 24],
+    [16, 32],
+    [32, 24],
+    [32, 32],
+    [64, 28],
+    [64, 56],
+    [128, 56],
+    [256, 56],
+    [64, 224],
+  ];
+  const rows: Record<string, unknown>[] = [];
+  const both = async (fn: () => unknown, runs: number) => {
+    configureKernelThreads(2, Number.POSITIVE_INFINITY);
+    const one = await time(fn, { warmup: 1, runs });
+    configureKernelThreads(2, 0);
+    const two = await time(fn, { warmup: 1, runs });
+    return { oneMs: one.medianMs, twoMs: two.medianMs, speedup: round(one.medianMs / two.medianMs, 2) };
+  };
+  for (const [c, s] of sizes) {
+    const node = squareConv(c, s);
+    const rng = new Rng(s);
+    const shape = [c, s, s];
+    const x = { shape: [1, ...shape], data: rng.uniformArray(c * s * s, 0, 1) };
+    const z = { shape: [1, ...shape], data: new Float32Array(c * s * s) };
+    const grad = rng.uniformArray(c * s * s, -1, 1);
+    const into = new Float32Array(c * s * s);
+    const runs = c * c * s * s > 2 ** 26 ? 5 : 21;
+    rows.push({
+      layer: `${c}->${c}, ${s}x${s}, 3x3`,
+      forwardMacsPerThread: c * c * 9 * Math.floor(Math.ceil((s * s) / 256) / 2) * 256,
+      forward: await both(() => opOf(node).forward(node, [x], z), runs),
+      adjoint: await both(() => convAdjoint(node, shape, shape, grad, into), runs),
+    });
+  }
+  configureKernelThreads(2);
+  return { threadMinMacs: THREAD_MIN_MACS, conv: rows };
 }
 
 async function small(): Promise<Record<string, unknown>[]> {
@@ -432,6 +500,7 @@ export async function run(): Promise<Record<string, unknown>> {
     mlpAdjoint: await mlpAdjoint(),
     vggConv: await vggConv(kernels),
     small: await small(),
+    threads: await threads(),
     gradients: await gradients(),
     training: await training(),
     precision: precision(),

@@ -5,10 +5,12 @@
  * float32 roundings (the kernels round once), so the choice changes speed, not results; float64
  * computations always run the JavaScript loops, whose results stay exactly as they were.
  *
- * The kernels are loaded on first use. `configureKernels` forces the JavaScript loops or detects
- * again with another `WebAssembly` namespace; tests and benchmarks use it to compare the two.
+ * The kernels are loaded on first use. `configureKernels` forces the JavaScript loops, detects
+ * again with another `WebAssembly` namespace or sets the threads of the large GEMMs (threads.ts);
+ * tests and benchmarks use it to compare them.
  */
 import { InvalidArgumentError } from '../../core/errors.js';
+import { configureKernelThreads } from './threads.js';
 import { loadWasmKernels, type WasmKernels, type WebAssemblyLike } from './wasm-kernels.js';
 
 /** The implementation in use. */
@@ -23,6 +25,8 @@ export interface KernelOptions {
    * `undefined`: as if the runtime had no WebAssembly).
    */
   readonly webAssembly?: WebAssemblyLike | undefined;
+  /** Threads of the large float32 GEMMs, 1 or 2 (threads.ts's `configureKernelThreads`). */
+  readonly threads?: number;
 }
 
 /**
@@ -55,7 +59,7 @@ export const kernelBackend = (): KernelBackend => (activeWasmKernels() === null 
 /**
  * Chooses the implementation (see `KernelOptions`) and returns the one now in use.
  *
- * @throws InvalidArgumentError for a backend other than `auto` or `js`.
+ * @throws InvalidArgumentError for a backend other than `auto` or `js`, or threads other than 1 or 2.
  */
 export function configureKernels(options: KernelOptions = {}): KernelBackend {
   const backend = options.backend ?? 'auto';
@@ -64,6 +68,7 @@ export function configureKernels(options: KernelOptions = {}): KernelBackend {
       'configureKernels',
       `backend must be "auto" or "js", got ${JSON.stringify(backend)}`,
     );
+  if (options.threads !== undefined) configureKernelThreads(options.threads);
   forceJs = backend === 'js';
   if ('webAssembly' in options) loaded = loadWasmKernels(options.webAssembly);
   return kernelBackend();

@@ -23,6 +23,7 @@
  * of at most `PANEL_BYTES` (in L2); a group's ∂W stays in a float64 accumulator for the whole batch.
  */
 import { roundUp4 } from './gemm.js';
+import { commandBytes, directCalls, type KernelCalls, kernelTeamFor } from './threads.js';
 import { GEOMETRY_BYTES, type WasmKernels } from './wasm-kernels.js';
 
 /** Output positions per tile (a multiple of 4). */
@@ -77,9 +78,61 @@ function writeGeometry(kernels: WasmKernels, at: number, g: ConvShape): void {
   );
 }
 
+/** The buffers of a forward call (byte offsets), for `forwardTiles`. */
+interface ForwardBuffers {
+  readonly geometry: number;
+  readonly bias: number;
+  readonly weightPanels: number;
+  readonly input: number;
+  readonly out: number;
+}
+
+/**
+ * Output positions p0 … p1 − 1 (a multiple of TILE apart, or up to the last) of one sample and
+ * group, from its input plane and the group's weight panels into `out`, tile by tile, with the
+ * given im2col columns and accumulator.
+ */
+function forwardTiles(
+  x: KernelCalls,
+  at: ForwardBuffers,
+  columns: number,
+  acc: number,
+  o0: number,
+  outs: number,
+  depth: number,
+  positions: number,
+  p0: number,
+  p1: number,
+): void {
+  for (let t0 = p0; t0 < p1; t0 += TILE) {
+    const count = Math.min(TILE, p1 - t0);
+    x.im2col(at.geometry, at.input, columns, TILE, t0, count);
+    x.zero(acc, 8 * roundUp4(outs) * TILE);
+    x.load(at.bias + 4 * o0, 1, 0, acc, TILE, outs, count);
+    for (let k0 = 0; k0 < depth; k0 += DEPTH)
+      x.gemm(
+        at.weightPanels + 32 * k0,
+        4 * depth,
+        columns + 8 * TILE * k0,
+        4,
+        TILE,
+        acc,
+        TILE,
+        roundUp4(outs) >> 2,
+        roundUp4(count) >> 2,
+        Math.min(DEPTH, depth - k0),
+      );
+    x.store(acc, TILE, at.out + 4 * t0, positions, 1, outs, count);
+  }
+}
+
 /**
  * z = conv(a; w, b) for a float32 batch (see the file header). Returns false, writing nothing,
  * when the kernels' memory cannot hold the call's buffers.
+ *
+ * NOTE: performance. A large call (threads.ts's `kernelTeamFor`) runs on the kernel threads: for
+ * each sample and group the worker computes the second half of the tiles of positions, this thread
+ * the first, each with its own columns and accumulator; `kernels` is then not used.
  */
 export function convForwardWasm(
   kernels: WasmKernels,
@@ -94,7 +147,13 @@ export function convForwardWasm(
   const depth = perGroup * g.kh * g.kw;
   const positions = g.oh * g.ow;
   const plane = perGroup * g.height * g.width;
-  const at = kernels.layout({
+  const tiles = Math.ceil(positions / TILE);
+  // The first `mine` positions of each sample and group stay on this thread.
+  const mine = Math.floor(tiles / 2) * TILE;
+  const team = tiles >= 2 ? kernelTeamFor(outs * depth * mine) : null;
+  const used = team?.kernels ?? kernels;
+  const theirs = team === null ? 0 : (tiles - mine / TILE) * (4 + Math.ceil(depth / DEPTH));
+  const at = used.layout({
     geometry: GEOMETRY_BYTES,
     bias: 4 * g.outChannels,
     weight: 4 * outs * depth,
@@ -103,10 +162,14 @@ export function convForwardWasm(
     columns: 8 * TILE * depth,
     acc: 8 * roundUp4(outs) * TILE,
     out: 4 * outs * positions,
+    theirColumns: team === null ? 0 : 8 * TILE * depth,
+    theirAcc: team === null ? 0 : 8 * roundUp4(outs) * TILE,
+    commands: commandBytes(theirs),
   });
   if (at === null) return false;
-  const { f32, f64, exports: x } = kernels;
-  writeGeometry(kernels, at.geometry, g);
+  const { f32, exports: x } = used;
+  const direct = directCalls(used);
+  writeGeometry(used, at.geometry, g);
   f32.set(b, at.bias >> 2);
   for (let grp = 0; grp < g.group; grp++) {
     const o0 = grp * outs;
@@ -115,26 +178,16 @@ export function convForwardWasm(
     for (let n = 0; n < g.batch; n++) {
       const plane0 = (n * g.channels + grp * perGroup) * g.height * g.width;
       f32.set(a.subarray(plane0, plane0 + plane), at.input >> 2);
-      for (let p0 = 0; p0 < positions; p0 += TILE) {
-        const count = Math.min(TILE, positions - p0);
-        x.im2col(at.geometry, at.input, at.columns, TILE, p0, count);
-        f64.fill(0, at.acc >> 3, (at.acc >> 3) + roundUp4(outs) * TILE);
-        x.load(at.bias + 4 * o0, 1, 0, at.acc, TILE, outs, count);
-        for (let k0 = 0; k0 < depth; k0 += DEPTH)
-          x.gemm(
-            at.weightPanels + 32 * k0,
-            4 * depth,
-            at.columns + 8 * TILE * k0,
-            4,
-            TILE,
-            at.acc,
-            TILE,
-            roundUp4(outs) >> 2,
-            roundUp4(count) >> 2,
-            Math.min(DEPTH, depth - k0),
-          );
-        x.store(at.acc, TILE, at.out + 4 * p0, positions, 1, outs, count);
-      }
+      if (team === null)
+        forwardTiles(direct, at, at.columns, at.acc, o0, outs, depth, positions, 0, positions);
+      else
+        team.run(
+          at.commands,
+          commandBytes(theirs),
+          (y) =>
+            forwardTiles(y, at, at.theirColumns, at.theirAcc, o0, outs, depth, positions, mine, positions),
+          (y) => forwardTiles(y, at, at.columns, at.acc, o0, outs, depth, positions, 0, mine),
+        );
       const out0 = (n * g.outChannels + o0) * positions;
       z.set(f32.subarray(at.out >> 2, (at.out >> 2) + outs * positions), out0);
     }
@@ -145,6 +198,10 @@ export function convForwardWasm(
 /**
  * c += convᵀ(s; w) for float32 s ([N, O, oh, ow]), w and c ([N, C, H, W]) (see the file header).
  * Returns false, changing nothing, when the kernels' memory cannot hold the call's buffers.
+ *
+ * NOTE: performance. On the kernel threads (threads.ts's `kernelTeamFor`, for large tiles) the
+ * worker computes the second half of each tile's column rows (panels of taps), this thread the
+ * first; col2im then adds the whole tile into the image here, in the single-threaded order.
  */
 export function convAdjointWasm(
   kernels: WasmKernels,
@@ -158,7 +215,15 @@ export function convAdjointWasm(
   const depth = perGroup * g.kh * g.kw;
   const positions = g.oh * g.ow;
   const plane = perGroup * g.height * g.width;
-  const at = kernels.layout({
+  const panels = roundUp4(depth) >> 2;
+  const half = panels >> 1;
+  // NOTE: a hand-off per tile, with col2im on this thread alone, pays from about twice the
+  // forward's block size (bench/gemm.bench.ts, `threads`): the block is counted at half its size.
+  const team = half > 0 ? kernelTeamFor(2 * half * outs * Math.min(TILE, positions)) : null;
+  const used = team?.kernels ?? kernels;
+  // The worker's calls per tile: a zero and the gemm passes.
+  const theirs = team === null ? 0 : 1 + Math.ceil(outs / DEPTH);
+  const at = used.layout({
     geometry: GEOMETRY_BYTES,
     weight: 4 * outs * depth,
     weightPanels: 8 * roundUp4(depth) * outs,
@@ -167,10 +232,29 @@ export function convAdjointWasm(
     acc: 8 * roundUp4(depth) * TILE,
     image: 8 * plane,
     out: 4 * plane,
+    commands: commandBytes(theirs),
   });
   if (at === null) return false;
-  const { f32, f64, exports: x } = kernels;
-  writeGeometry(kernels, at.geometry, g);
+  const { f32, f64, exports: x } = used;
+  const direct = directCalls(used);
+  // Column rows of panels q0 … q1 − 1 of a tile of `count` positions into the accumulator.
+  const columnRows = (y: KernelCalls, count: number, q0: number, q1: number): void => {
+    y.zero(at.acc + 32 * TILE * q0, 32 * TILE * (q1 - q0));
+    for (let k0 = 0; k0 < outs; k0 += DEPTH)
+      y.gemm(
+        at.weightPanels + 32 * outs * q0 + 32 * k0,
+        4 * outs,
+        at.gradColumns + 8 * TILE * k0,
+        4,
+        TILE,
+        at.acc + 32 * TILE * q0,
+        TILE,
+        q1 - q0,
+        roundUp4(count) >> 2,
+        Math.min(DEPTH, outs - k0),
+      );
+  };
+  writeGeometry(used, at.geometry, g);
   for (let grp = 0; grp < g.group; grp++) {
     const o0 = grp * outs;
     f32.set(w.subarray(o0 * depth, (o0 + outs) * depth), at.weight >> 2);
@@ -186,19 +270,13 @@ export function convAdjointWasm(
         // s[o, p0 + j] as float64 [outs][TILE], 0 past the tile's last position
         f64.fill(0, at.gradColumns >> 3, (at.gradColumns >> 3) + outs * TILE);
         x.load(at.grad + 4 * p0, positions, 1, at.gradColumns, TILE, outs, count);
-        f64.fill(0, at.acc >> 3, (at.acc >> 3) + roundUp4(depth) * TILE);
-        for (let k0 = 0; k0 < outs; k0 += DEPTH)
-          x.gemm(
-            at.weightPanels + 32 * k0,
-            4 * outs,
-            at.gradColumns + 8 * TILE * k0,
-            4,
-            TILE,
-            at.acc,
-            TILE,
-            roundUp4(depth) >> 2,
-            roundUp4(count) >> 2,
-            Math.min(DEPTH, outs - k0),
+        if (team === null) columnRows(direct, count, 0, panels);
+        else
+          team.run(
+            at.commands,
+            commandBytes(theirs),
+            (y) => columnRows(y, count, half, panels),
+            (y) => columnRows(y, count, 0, half),
           );
         x.col2im(at.geometry, at.acc, TILE, at.image, p0, count);
       }

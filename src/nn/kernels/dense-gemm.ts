@@ -18,6 +18,7 @@
  * the panels of ∂z go by; with at most `DEPTH` rows (a training batch) a's panels are packed once.
  */
 import { roundUp4 } from './gemm.js';
+import { commandBytes, directCalls, type KernelCalls, kernelTeamFor } from './threads.js';
 import type { WasmKernels } from './wasm-kernels.js';
 
 /** Rows (samples) per block. */
@@ -32,6 +33,10 @@ const PANEL_BYTES = 256 * 2 ** 10;
 /**
  * z = a·Wᵀ + b for float32 `a` ([rows, nIn]), W ([nOut, nIn]), b and z (see the file header).
  * Returns false, writing nothing, when the kernels' memory cannot hold the call's buffers.
+ *
+ * NOTE: performance. On the kernel threads (threads.ts's `kernelTeamFor`, for large blocks) the
+ * worker packs, multiplies and stores the second half of the panels of each block of W, this thread
+ * the first; each output is still one accumulator over the whole depth, in order.
  */
 export function denseForwardWasm(
   kernels: WasmKernels,
@@ -46,7 +51,11 @@ export function denseForwardWasm(
   const rowBlock = Math.min(rows, ROWS);
   const outBlock = Math.max(4, Math.min(roundUp4(nOut), Math.floor(BLOCK_BYTES / (12 * nIn)) & ~3));
   const ldc = roundUp4(rowBlock);
-  const at = kernels.layout({
+  const team = kernelTeamFor(4 * (outBlock >> 3) * nIn * rowBlock);
+  const used = team?.kernels ?? kernels;
+  // The worker's calls per block: pack, zero, load, the gemm passes and store.
+  const theirs = team === null ? 0 : 4 + Math.ceil(nIn / DEPTH);
+  const at = used.layout({
     bias: 4 * nOut,
     input: 4 * rowBlock * nIn,
     inputPanels: 8 * ldc * nIn,
@@ -54,9 +63,35 @@ export function denseForwardWasm(
     weightPanels: 8 * outBlock * nIn,
     acc: 8 * outBlock * ldc,
     out: 4 * rowBlock * nOut,
+    commands: commandBytes(theirs),
   });
   if (at === null) return false;
-  const { f32, f64, exports: x } = kernels;
+  const { f32, exports: x } = used;
+  const direct = directCalls(used);
+  // Panels q0 … q1 − 1 of the block of W from output m0 (m outputs) for n rows: pack, multiply, store.
+  const panels = (y: KernelCalls, m0: number, m: number, n: number, q0: number, q1: number): void => {
+    const r0 = 4 * q0;
+    const count = Math.min(m, 4 * q1) - r0;
+    const acc = at.acc + 32 * ldc * q0;
+    y.pack(at.weight + 4 * r0 * nIn, count, nIn, nIn, at.weightPanels + 32 * nIn * q0);
+    // Padding rows and columns of the accumulator start at 0 (never stored; no stray NaNs).
+    y.zero(acc, 32 * ldc * (q1 - q0));
+    y.load(at.bias + 4 * (m0 + r0), 1, 0, acc, ldc, count, n);
+    for (let k0 = 0; k0 < nIn; k0 += DEPTH)
+      y.gemm(
+        at.weightPanels + 32 * nIn * q0 + 32 * k0,
+        4 * nIn,
+        at.inputPanels + 32 * k0,
+        4 * nIn,
+        4,
+        acc,
+        ldc,
+        q1 - q0,
+        roundUp4(n) >> 2,
+        Math.min(DEPTH, nIn - k0),
+      );
+    y.store(acc, ldc, at.out + 4 * (m0 + r0), 1, nOut, count, n);
+  };
   f32.set(b, at.bias >> 2);
   for (let r0 = 0; r0 < rows; r0 += rowBlock) {
     const n = Math.min(rowBlock, rows - r0);
@@ -64,25 +99,16 @@ export function denseForwardWasm(
     x.pack(at.input, n, nIn, nIn, at.inputPanels);
     for (let m0 = 0; m0 < nOut; m0 += outBlock) {
       const m = Math.min(outBlock, nOut - m0);
+      const q = roundUp4(m) >> 2;
       f32.set(w.subarray(m0 * nIn, (m0 + m) * nIn), at.weight >> 2);
-      x.pack(at.weight, m, nIn, nIn, at.weightPanels);
-      // Padding rows and columns of the accumulator start at 0 (never stored; no stray NaNs).
-      f64.fill(0, at.acc >> 3, (at.acc >> 3) + roundUp4(m) * ldc);
-      x.load(at.bias + 4 * m0, 1, 0, at.acc, ldc, m, n);
-      for (let k0 = 0; k0 < nIn; k0 += DEPTH)
-        x.gemm(
-          at.weightPanels + 32 * k0,
-          4 * nIn,
-          at.inputPanels + 32 * k0,
-          4 * nIn,
-          4,
-          at.acc,
-          ldc,
-          roundUp4(m) >> 2,
-          roundUp4(n) >> 2,
-          Math.min(DEPTH, nIn - k0),
+      if (team === null || q < 2) panels(direct, m0, m, n, 0, q);
+      else
+        team.run(
+          at.commands,
+          commandBytes(theirs),
+          (y) => panels(y, m0, m, n, q >> 1, q),
+          (y) => panels(y, m0, m, n, 0, q >> 1),
         );
-      x.store(at.acc, ldc, at.out + 4 * m0, 1, nOut, m, n);
     }
     z.set(f32.subarray(at.out >> 2, (at.out >> 2) + n * nOut), r0 * nOut);
   }

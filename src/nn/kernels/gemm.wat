@@ -33,6 +33,8 @@
 ;;
 ;; Built by scripts/build-wasm.ts into gemm-wasm.ts; the JavaScript twins are in gemm.ts and in
 ;; the loops of src/nn/ops, src/nn/adjoints and src/nn/train (the weight gradients).
+;; build-wasm.ts also builds a variant whose memory is imported (`env.memory`) and shared, which
+;; threads.ts instantiates on each of its threads.
 (module
   (memory (export "memory") 1)
 

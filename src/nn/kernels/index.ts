@@ -6,4 +6,5 @@ export * from './backend.js';
 export * from './conv-gemm.js';
 export * from './dense-gemm.js';
 export * from './gemm.js';
+export * from './threads.js';
 export * from './wasm-kernels.js';

@@ -11,8 +11,10 @@
  *
  * `loadWasmKernels` returns null where WebAssembly or its SIMD proposal is unavailable (the
  * module then fails to validate), and the callers run their plain JavaScript loops instead.
+ * `loadSharedWasmKernels` instantiates the same kernels on a shared memory for the kernel threads
+ * (threads.ts); that memory is separate from this instance's and likewise never shrinks.
  */
-import { GEMM_WASM_BASE64 } from './gemm-wasm.js';
+import { GEMM_WASM_BASE64, GEMM_WASM_SHARED_BASE64 } from './gemm-wasm.js';
 
 /** The exports of gemm.wat (pointers in bytes; lengths and strides in elements). */
 export interface KernelExports {
@@ -150,12 +152,56 @@ export class WasmKernels {
   }
 }
 
-/** The module's bytes, decoded from gemm-wasm.ts. */
-export function kernelBytes(): Uint8Array {
-  const text = atob(GEMM_WASM_BASE64);
+/** Bytes decoded from base64. */
+function decode(base64: string): Uint8Array {
+  const text = atob(base64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
+}
+
+/** The module's bytes, decoded from gemm-wasm.ts. */
+export const kernelBytes = (): Uint8Array => decode(GEMM_WASM_BASE64);
+
+/** The bytes of the shared-memory variant (imports `env.memory`, shared), from gemm-wasm.ts. */
+export const sharedKernelBytes = (): Uint8Array => decode(GEMM_WASM_SHARED_BASE64);
+
+/** Pages of the shared memory at most: 2 GiB, `MAX_BYTES`. */
+const SHARED_MAX_PAGES = MAX_BYTES / PAGE;
+
+/** The shared-memory kernels of one thread, with what another thread needs to join them. */
+export interface SharedKernels {
+  readonly kernels: WasmKernels;
+  /** The compiled shared-memory variant, a `WebAssembly.Module` (other threads instantiate it). */
+  readonly module: object;
+  /** The shared `WebAssembly.Memory` the kernels work in. */
+  readonly memory: WasmMemory;
+}
+
+/** What `loadSharedWasmKernels` needs of the `WebAssembly` namespace beyond `WebAssemblyLike`. */
+interface SharedWebAssembly extends WebAssemblyLike {
+  readonly Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+}
+
+/**
+ * Instantiates the shared-memory variant of the kernels on a new shared memory, or returns null
+ * where the runtime has no WebAssembly, no SIMD, no shared memory (no `SharedArrayBuffer`, or the
+ * engine refuses one) or fails to instantiate.
+ */
+export function loadSharedWasmKernels(): SharedKernels | null {
+  const wasm = globalWebAssembly() as SharedWebAssembly | undefined;
+  if (typeof SharedArrayBuffer !== 'function' || wasm === undefined) return null;
+  try {
+    const bytes = sharedKernelBytes();
+    if (!wasm.validate(bytes)) return null;
+    const module = new wasm.Module(bytes);
+    const memory = new wasm.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
+    const instance = new wasm.Instance(module, { env: { memory } });
+    return { kernels: new WasmKernels(instance.exports as unknown as KernelExports), module, memory };
+  } catch {
+    // NOTE: as in loadWasmKernels, any failure means the single-threaded kernels run instead.
+    return null;
+  }
 }
 
 /**
