@@ -24,7 +24,7 @@
  */
 import { roundUp4 } from './gemm.js';
 import { commandBytes, directCalls, type KernelCalls, kernelTeamFor } from './threads.js';
-import { GEOMETRY_BYTES, type WasmKernels } from './wasm-kernels.js';
+import { GEOMETRY_BYTES, gemmColumnBlocks, type WasmKernels } from './wasm-kernels.js';
 
 /** Output positions per tile (a multiple of 4). */
 const TILE = 256;
@@ -335,19 +335,7 @@ export function convWeightGradientWasm(
         const count = Math.min(tile, positions - p0);
         x.im2col_panels(at.geometry, at.input, at.columns, p0, count);
         x.pack(at.grad + 4 * p0, outs, count, positions, at.gradPanels);
-        for (let t0 = 0; t0 < ldc; t0 += tapBlock)
-          x.gemm(
-            at.gradPanels,
-            4 * count,
-            at.columns + 8 * count * t0,
-            4 * count,
-            4,
-            at.acc + 8 * t0,
-            ldc,
-            roundUp4(outs) >> 2,
-            Math.min(tapBlock, ldc - t0) >> 2,
-            count,
-          );
+        gemmColumnBlocks(x, at.gradPanels, at.columns, at.acc, ldc, outs, tapBlock, count);
       }
     }
     x.store(at.acc, ldc, at.weight, depth, 1, outs, depth);

@@ -19,7 +19,7 @@
  */
 import { roundUp4 } from './gemm.js';
 import { commandBytes, directCalls, type KernelCalls, kernelTeamFor } from './threads.js';
-import type { WasmKernels } from './wasm-kernels.js';
+import { gemmColumnBlocks, type WasmKernels } from './wasm-kernels.js';
 
 /** Rows (samples) per block. */
 const ROWS = 64;
@@ -222,19 +222,7 @@ export function denseWeightGradientWasm(
       if (rows > depth) loadRows(r0, kc);
       // A: columns m0 … m0 + m − 1 of ∂z's rows, i.e. rows of ∂zᵀ, in panels of depth kc.
       x.pack_t(at.grad + 4 * m0, kc, m, nOut, at.gradPanels);
-      for (let j0 = 0; j0 < nIn; j0 += inBlock)
-        x.gemm(
-          at.gradPanels,
-          4 * kc,
-          at.inputPanels + 8 * kc * j0,
-          4 * kc,
-          4,
-          at.acc + 8 * j0,
-          ldc,
-          roundUp4(m) >> 2,
-          Math.min(inBlock, ldc - j0) >> 2,
-          kc,
-        );
+      gemmColumnBlocks(x, at.gradPanels, at.inputPanels, at.acc, ldc, m, inBlock, kc);
     }
     x.store(at.acc, ldc, at.weight, nIn, 1, m, nIn);
     gw.set(f32.subarray(at.weight >> 2, (at.weight >> 2) + m * nIn), m0 * nIn);

@@ -68,6 +68,35 @@ const globalWebAssembly = (): WebAssemblyLike | undefined =>
 const PAGE = 65536;
 
 /**
+ * C[:, 0 … ldc) += A·Bᵀ in column blocks of `block`, both operands in panels of depth `depth`:
+ * the weight gradients' GEMM, which keeps a whole block of C in float64 across the depth.
+ */
+export function gemmColumnBlocks(
+  x: Pick<KernelExports, 'gemm'>,
+  a: number,
+  b: number,
+  c: number,
+  ldc: number,
+  rows: number,
+  block: number,
+  depth: number,
+): void {
+  for (let c0 = 0; c0 < ldc; c0 += block)
+    x.gemm(
+      a,
+      4 * depth,
+      b + 8 * depth * c0,
+      4 * depth,
+      4,
+      c + 8 * c0,
+      ldc,
+      ((rows + 3) & ~3) >> 2,
+      Math.min(block, ldc - c0) >> 2,
+      depth,
+    );
+}
+
+/**
  * The most linear memory the kernels use, 2 GiB: byte offsets then fit in a signed 32-bit integer
  * (the JavaScript side indexes its views with `offset >> 2` and `offset >> 3`).
  */

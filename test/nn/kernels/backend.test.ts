@@ -12,23 +12,18 @@ import {
   type WebAssemblyLike,
 } from '../../../src/nn/kernels/index.js';
 import { applyOp } from '../support.js';
-import { type ConvCase, convNode, convShapes } from './support.js';
+import { type ConvCase, convNode, convShapes, sameConv3x3 } from './support.js';
 
 /** A 4 → 6 channel 3 × 3 convolution on 12 × 12 (23,328 multiply-adds). */
-const CONV: ConvCase = {
+const CONV: ConvCase = sameConv3x3({
   group: 1,
   perGroupIn: 4,
   perGroupOut: 6,
-  kernel: [3, 3],
-  strides: [1, 1],
-  dilations: [1, 1],
-  pads: [1, 1, 1, 1],
-  extra: [0, 0],
   batch: 1,
   seed: 5,
   height: 12,
   width: 12,
-};
+});
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
 

@@ -18,27 +18,14 @@ import {
   F32_UNIT,
   f64,
   layoutOf,
+  TILED_CONV,
   wasmKernels,
   withJsKernels,
 } from './support.js';
 
 const SEED = 0xc0417;
 
-/** 20 × 3 × 3 = 180 taps (passes of 128), 19 × 21 = 399 positions (tiles of 256), 2 groups of 5. */
-const TILED: ConvCase = {
-  group: 2,
-  perGroupIn: 20,
-  perGroupOut: 5,
-  kernel: [3, 3],
-  strides: [1, 1],
-  dilations: [1, 1],
-  pads: [1, 1, 1, 1],
-  extra: [0, 0],
-  batch: 2,
-  seed: 9,
-  height: 19,
-  width: 21,
-};
+const TILED = TILED_CONV;
 
 /** The input coordinate of tap (u, v) for output position p, or null in the padding. */
 function tapOf(g: ConvShape, p: number, u: number, v: number): [number, number] | null {

@@ -77,6 +77,29 @@ export const convCase = fc
 /** One case of `convCase`. */
 export type ConvCase = typeof convCase extends fc.Arbitrary<infer T> ? T : never;
 
+/** A "same" 3 × 3 convolution case: stride 1, dilation 1, padding 1 on every side. */
+export const sameConv3x3 = (
+  c: Pick<ConvCase, 'group' | 'perGroupIn' | 'perGroupOut' | 'batch' | 'seed' | 'height' | 'width'>,
+): ConvCase => ({
+  ...c,
+  kernel: [3, 3],
+  strides: [1, 1],
+  dilations: [1, 1],
+  pads: [1, 1, 1, 1],
+  extra: [0, 0],
+});
+
+/** 20 × 3 × 3 = 180 taps (passes of 128), 19 × 21 = 399 positions (tiles of 256), 2 groups of 5. */
+export const TILED_CONV: ConvCase = sameConv3x3({
+  group: 2,
+  perGroupIn: 20,
+  perGroupOut: 5,
+  batch: 2,
+  seed: 9,
+  height: 19,
+  width: 21,
+});
+
 /** A conv node with seeded random float32 weight and bias for a case. */
 export function convNode(c: ConvCase): Node<'conv'> {
   const rng = new Rng(c.seed);

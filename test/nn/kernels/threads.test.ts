@@ -15,26 +15,21 @@ import {
   THREAD_MIN_MACS,
 } from '../../../src/nn/kernels/index.js';
 import { applyOp } from '../support.js';
-import { type ConvCase, convNode, convShapes, wasmKernels, withJsKernels } from './support.js';
+import { type ConvCase, convNode, convShapes, sameConv3x3, wasmKernels, withJsKernels } from './support.js';
 
 /**
  * 2 groups of 16 → 36 channels, 3 × 3 (144 taps), 65 × 63 = 4095 positions: 16 tiles, the last
  * one short; each thread's block is 36 · 144 · 2048 ≈ 10.6 M multiply-adds, over THREAD_MIN_MACS.
  */
-const LARGE: ConvCase = {
+const LARGE: ConvCase = sameConv3x3({
   group: 2,
   perGroupIn: 16,
   perGroupOut: 36,
-  kernel: [3, 3],
-  strides: [1, 1],
-  dilations: [1, 1],
-  pads: [1, 1, 1, 1],
-  extra: [0, 0],
   batch: 2,
   seed: 0x7e4d,
   height: 65,
   width: 63,
-};
+});
 
 /** Strides, dilations and asymmetric pads, 129 × 127 → 64 × 62 = 3968 positions (16 tiles). */
 const STRIDED: ConvCase = {

@@ -28,6 +28,7 @@ import {
   convShapes,
   F32_UNIT,
   layoutOf,
+  TILED_CONV,
   wasmKernels,
   withJsKernels,
 } from './support.js';
@@ -183,21 +184,7 @@ function expectWithinBound(
   expect(worst, `∂W[${at}]: wasm ${fast[at]}, plain ${plain[at]}`).toBeLessThanOrEqual(0);
 }
 
-/** 20 × 3 × 3 = 180 taps (GEMM calls over blocks of 128), 19 × 21 = 399 positions (tiles of 256). */
-const TILED: ConvCase = {
-  group: 2,
-  perGroupIn: 20,
-  perGroupOut: 5,
-  kernel: [3, 3],
-  strides: [1, 1],
-  dilations: [1, 1],
-  pads: [1, 1, 1, 1],
-  extra: [0, 0],
-  batch: 2,
-  seed: 9,
-  height: 19,
-  width: 21,
-};
+const TILED = TILED_CONV;
 
 describe('nn/kernels weight gradients', () => {
   const k = wasmKernels();
