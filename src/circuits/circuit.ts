@@ -49,8 +49,8 @@ export class Circuit {
         role: tensor === model.input ? 'input' : tensor === model.output ? 'output' : 'hidden',
       });
     for (const node of model.nodes) {
-      const family = opOf(node).connectivity;
-      const tokens = node.op === 'max_pool' ? 'rule' : family !== 'identity';
+      const { connectivity: family, lrp } = opOf(node);
+      const tokens = lrp === 'selection' ? 'rule' : lrp === 'linear' || lrp === 'residual';
       node.inputs.forEach((tensor, input) => {
         graph.addDirectedEdgeWithKey(`${node.name}#${input}`, tensor, node.output, {
           node: node.name,

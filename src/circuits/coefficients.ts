@@ -12,6 +12,10 @@
  */
 import { InvalidArgumentError } from '../core/errors.js';
 import { allocate, type DType, type FloatArray, sizeOf, type Tensor } from '../core/tensor.js';
+import { type EmitEdge, elements, type NodeShapes, nodeShapes } from '../nn/connectivity/connectivity.js';
+import { forEachConvTap } from '../nn/connectivity/conv.js';
+import { forEachWindowEdge } from '../nn/connectivity/pool.js';
+import { forEachAddEdge } from '../nn/connectivity/structural.js';
 import type { Activations } from '../nn/forward.js';
 import type { AnyNode, Model, Node } from '../nn/graph.js';
 import {
@@ -24,17 +28,8 @@ import {
   linearStatistics,
   type Rule,
 } from '../nn/lrp/index.js';
+import { opOf } from '../nn/ops/index.js';
 import { maxPoolWinners } from '../nn/ops/max-pool.js';
-import { type EmitEdge, elements, type NodeShapes, nodeShapes } from './connectivity/connectivity.js';
-import { forEachConvEdge, forEachConvTap } from './connectivity/conv.js';
-import { forEachDenseEdge } from './connectivity/dense.js';
-import { forEachAdaptivePoolEdge, forEachGlobalPoolEdge, forEachWindowEdge } from './connectivity/pool.js';
-import {
-  forEachAddEdge,
-  forEachConcatEdge,
-  forEachIdentityEdge,
-  forEachPadEdge,
-} from './connectivity/structural.js';
 
 /** One node's edges and their coefficients, sample by sample. */
 export interface NodeCoefficients {
@@ -89,43 +84,28 @@ export function nodeCoefficients(
           ? denseEdges(stats, node)
           : node.op === 'conv'
             ? convEdges(stats, node, shapes)
-            : linearEdges(stats, (emit) => forEachLinearEdge(node, shapes, emit)),
+            : linearEdges(stats, (emit) => opOf(node).edges(node, shapes, emit)),
     };
   }
-  switch (node.op) {
-    case 'add':
+  const op = opOf(node);
+  switch (op.lrp) {
+    case 'residual':
       return { ...base, tokenized: true, forEachEdge: addEdges(linear(node, rule), inputs, shapes) };
-    case 'max_pool':
-      return { ...base, ...maxPoolEdges(node, rule, inputs[0]!, output, shapes) };
-    case 'pad':
-      return { ...base, tokenized: false, forEachEdge: (_n, emit) => forEachPadEdge(node, shapes, emit) };
-    case 'concat':
-      return { ...base, tokenized: false, forEachEdge: (_n, emit) => forEachConcatEdge(node, shapes, emit) };
-    case 'relu':
-    case 'flatten':
-    case 'reshape':
-    case 'batch_norm':
-    case 'identity':
-    case 'dropout':
-      return { ...base, tokenized: false, forEachEdge: (_n, emit) => forEachIdentityEdge(shapes, emit) };
+    case 'selection':
+      return { ...base, ...maxPoolEdges(node as Node<'max_pool'>, rule, inputs[0]!, output, shapes) };
+    case 'elementwise':
+    case 'routing':
+      return { ...base, tokenized: false, forEachEdge: (_n, emit) => op.edges(node, shapes, emit) };
+    case 'linear':
+      throw new InvalidArgumentError(
+        `layer "${node.layer}" (${node.op})`,
+        'a linear node without a linear layer',
+      );
     default: {
-      const unreachable: never = node;
+      const unreachable: never = op;
       return unreachable;
     }
   }
-}
-
-/** The connectivity of a linear node. */
-function forEachLinearEdge(
-  node: Node<'dense' | 'conv' | 'avg_pool' | 'global_avg_pool' | 'adaptive_avg_pool'>,
-  shapes: NodeShapes,
-  emit: EmitEdge,
-): void {
-  if (node.op === 'dense') forEachDenseEdge(node as Node<'dense'>, shapes, emit);
-  else if (node.op === 'conv') forEachConvEdge(node as Node<'conv'>, shapes, emit);
-  else if (node.op === 'avg_pool') forEachWindowEdge(node as Node<'avg_pool'>, shapes, emit);
-  else if (node.op === 'global_avg_pool') forEachGlobalPoolEdge(shapes, emit);
-  else forEachAdaptivePoolEdge(node as Node<'adaptive_avg_pool'>, shapes, emit);
 }
 
 /** Per-edge coefficients of a linear rule from its statistics. */

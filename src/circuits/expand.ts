@@ -10,12 +10,12 @@
  */
 import { MultiDirectedGraph } from 'graphology';
 import { LimitError } from '../core/errors.js';
+import { elements } from '../nn/connectivity/connectivity.js';
 import type { AnyNode, Model } from '../nn/graph.js';
 import { argmaxPerSample, type Composite, type CompositeOptions } from '../nn/lrp/index.js';
 import { boolean, edgeToken, type Semiring, tokenName } from '../semirings/index.js';
 import type { Annotation } from './annotations/annotation.js';
 import { type AnnotationSpec, resolveAnnotation } from './annotations/resolve.js';
-import { elements } from './connectivity/connectivity.js';
 import { layerView } from './layer-view.js';
 import { tensorLabel } from './neurons.js';
 import { layerIndexMap } from './token-index.js';

@@ -9,11 +9,12 @@
  * Edges whose upper relevance is 0 are skipped, which the semiring laws allow (0 annihilates
  * under ⊗ and is the identity of ⊕).
  */
+
+import { elements } from '../nn/connectivity/connectivity.js';
 import type { AnyNode, Model } from '../nn/graph.js';
 import { edgeToken, type Semiring } from '../semirings/index.js';
 import type { Annotation, EdgeInfo } from './annotations/annotation.js';
 import type { NodeCoefficients } from './coefficients.js';
-import { elements } from './connectivity/connectivity.js';
 import { layerView } from './layer-view.js';
 import { layerIndexMap } from './token-index.js';
 

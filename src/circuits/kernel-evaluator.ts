@@ -6,12 +6,13 @@
  * Real relevance with the identity annotation takes the factored form on linear layers instead
  * (DESIGN.md §4: s = f ⊙ R, c = W_tᵀs, R_in = Σ_t sign_t in_t ⊙ c), never touching single edges.
  */
+
+import { elements } from '../nn/connectivity/connectivity.js';
 import type { AnyNode, Model } from '../nn/graph.js';
 import { propagateLinear } from '../nn/lrp/index.js';
 import { edgeToken } from '../semirings/index.js';
 import type { Annotation, EdgeInfo } from './annotations/annotation.js';
 import type { NodeCoefficients } from './coefficients.js';
-import { elements } from './connectivity/connectivity.js';
 import { type RelevanceKernel, realKernel } from './kernels/kernel.js';
 import { layerView } from './layer-view.js';
 import { layerIndexMap } from './token-index.js';

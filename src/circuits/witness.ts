@@ -5,11 +5,12 @@
  * target down that remembers, for each neuron, the edge its maximum came through (the first
  * maximum in edge order on ties). Top-k paths come from the top-k semiring on an input's cone.
  */
+
+import { elements } from '../nn/connectivity/connectivity.js';
 import { argmaxPerSample, type Composite } from '../nn/lrp/index.js';
 import { edgeToken, tokenName, topK, viterbi } from '../semirings/index.js';
 import type { AnnotationSpec } from './annotations/resolve.js';
 import { resolveAnnotation } from './annotations/resolve.js';
-import { elements } from './connectivity/connectivity.js';
 import { expand } from './expand.js';
 import { layerView } from './layer-view.js';
 import { tensorLabel } from './neurons.js';

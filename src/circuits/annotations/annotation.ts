@@ -13,9 +13,9 @@
  * A lift that does not fit (identity into 𝔹) is an error that says what to use instead.
  */
 import { InvalidArgumentError } from '../../core/errors.js';
+import type { EmitEdge } from '../../nn/connectivity/connectivity.js';
 import type { AnyNode } from '../../nn/graph.js';
 import type { Semiring } from '../../semirings/index.js';
-import type { EmitEdge } from '../connectivity/connectivity.js';
 
 /** One layer's coefficients in one sample, as `prepare` sees them. */
 export interface LayerView {

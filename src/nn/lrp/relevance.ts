@@ -7,9 +7,10 @@
  */
 import { InvalidArgumentError } from '../../core/errors.js';
 import { allocate, type DType, type FloatArray, sizeOf, type Tensor } from '../../core/tensor.js';
-import { concatAdjoint, padAdjoint } from '../adjoints/structural.js';
+import { nodeShapes } from '../connectivity/connectivity.js';
 import type { AnyNode, Model, Node } from '../graph.js';
 import { avgPoolDivisors } from '../ops/avg-pool.js';
+import { opOf } from '../ops/index.js';
 import { maxPoolWinners } from '../ops/max-pool.js';
 import { axes2d } from '../ops/window.js';
 import { isLinearNode, LinearLayer } from './linear-layer.js';
@@ -34,37 +35,71 @@ export function nodeRelevance(
     const layer = new LinearLayer(node, shapeOf(node.inputs[0]!), shapeOf(node.output));
     return [propagateLinear(linearStatistics(layer, expectLinear(node, rule), inputs[0]!, output), R)];
   }
-  switch (node.op) {
-    case 'add':
+  const op = opOf(node);
+  switch (op.lrp) {
+    case 'linear':
+      throw new InvalidArgumentError(
+        'lrp',
+        `layer "${node.layer}" (${node.op}) is linear but not a linear node`,
+      );
+    case 'residual':
       return addRelevance(expectLinear(node, rule), inputs, R, shapeOf(node.output), dtype);
-    case 'max_pool':
+    case 'selection':
       return [
-        maxPoolRelevance(model, node, expectKind(node, rule, 'max_pool'), inputs[0]!, output, R, dtype),
+        maxPoolRelevance(
+          model,
+          node as Node<'max_pool'>,
+          expectKind(node, rule, 'max_pool'),
+          inputs[0]!,
+          output,
+          R,
+          dtype,
+        ),
       ];
-    case 'pad': {
-      const rIn = allocate(dtype, inputs[0]!.data.length);
-      padAdjoint(node, shapeOf(node.inputs[0]!), shapeOf(node.output), R, rIn);
-      return [rIn];
-    }
-    case 'concat':
-      return node.inputs.map((_, i) => {
-        const rIn = allocate(dtype, inputs[i]!.data.length);
-        concatAdjoint(node, node.inputs.map(shapeOf), i, R, rIn);
-        return rIn;
-      });
-    case 'relu':
-    case 'flatten':
-    case 'reshape':
-    case 'batch_norm':
-    case 'identity':
-    case 'dropout':
+    case 'elementwise':
       expectKind(node, rule, 'pass');
       return [R];
+    case 'routing':
+      return routeBack(model, node, inputs, R, dtype);
     default: {
-      const unreachable: never = node;
+      const unreachable: never = op;
       throw new InvalidArgumentError('lrp', `no relevance step for ${String(unreachable)}`);
     }
   }
+}
+
+/**
+ * Padding, concatenation: each output element comes from at most one input element, so each input
+ * element receives the relevance of the output its edge leads to (padding's own positions pass
+ * nothing back).
+ */
+function routeBack(
+  model: Model,
+  node: AnyNode,
+  inputs: readonly Tensor[],
+  R: FloatArray,
+  dtype: DType,
+): FloatArray[] {
+  const shapes = nodeShapes(model, node);
+  const sizes = shapes.inputs.map(sizeOf);
+  const perOut = sizeOf(shapes.output);
+  const batch = R.length / perOut;
+  const from: number[] = [];
+  const to: number[] = [];
+  opOf(node).edges(node, shapes, (j, k) => {
+    from.push(j);
+    to.push(k);
+  });
+  const rIn = inputs.map((a) => allocate(dtype, a.data.length));
+  for (let e = 0; e < from.length; e++) {
+    let input = 0;
+    let j = from[e]!;
+    while (j >= sizes[input]!) j -= sizes[input++]!;
+    const into = rIn[input]!;
+    const per = sizes[input]!;
+    for (let n = 0; n < batch; n++) into[n * per + j] = R[n * perOut + to[e]!]!;
+  }
+  return rIn;
 }
 
 /** Residual sum: R_i = a_i · R / stab(Σ_i a_i), with the rule's stabiliser. */
