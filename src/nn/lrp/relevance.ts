@@ -14,7 +14,7 @@ import { opOf } from '../ops/index.js';
 import { maxPoolWinners } from '../ops/max-pool.js';
 import { axes2d } from '../ops/window.js';
 import { isLinearNode, LinearLayer } from './linear-layer.js';
-import { linearStatistics, propagateLinear } from './linear-relevance.js';
+import { type LinearStatistics, linearStatistics, propagateLinear } from './linear-relevance.js';
 import { averagePoolingOf, averageVariantStatistics, normOf } from './max-pool-average.js';
 import { identityParam as identity } from './modifiers.js';
 import type { LinearRule, MaxPoolRule, Rule } from './rule.js';
@@ -28,12 +28,16 @@ export function nodeRelevance(
   inputs: readonly Tensor[],
   output: Tensor,
   R: FloatArray,
+  /** A linear node's statistics, where the caller keeps them (else computed here). */
+  linear?: LinearStatistics,
 ): FloatArray[] {
   const dtype: DType = output.data instanceof Float64Array ? 'float64' : 'float32';
   const shapeOf = (name: string): readonly number[] => model.shapes.get(name)!;
   if (isLinearNode(node)) {
     const layer = new LinearLayer(node, shapeOf(node.inputs[0]!), shapeOf(node.output));
-    return [propagateLinear(linearStatistics(layer, expectLinear(node, rule), inputs[0]!, output), R)];
+    return [
+      propagateLinear(linear ?? linearStatistics(layer, expectLinear(node, rule), inputs[0]!, output), R),
+    ];
   }
   const op = opOf(node);
   switch (op.lrp) {
