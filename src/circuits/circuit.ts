@@ -133,6 +133,15 @@ export class Circuit {
     return new Circuit(model, { neurons, edges });
   }
 
+  /** The cone of output class `target`: the circuit without every other output neuron. */
+  cone(target: number): Circuit {
+    const classes = this.plan.size(this.model.output);
+    checkIndex('cone target', target, classes);
+    const output = layerOfTensor(this.model, this.model.output);
+    const others = Array.from({ length: classes }, (_, index) => ({ layer: output, index }));
+    return this.without({ neurons: others.filter((n) => n.index !== target) });
+  }
+
   /**
    * The neuron-level graph of one sample of a trace of this circuit: the whole net, a target's
    * cone, one input's paths, or the edges whose annotation is non-zero (see `expand`).
@@ -145,6 +154,11 @@ export class Circuit {
       );
     return expand(trace, options);
   }
+}
+
+/** The layer whose output a tensor is. */
+function layerOfTensor(model: Model, tensor: string): string {
+  return model.nodes.find((node) => node.output === tensor)!.layer;
 }
 
 function checkIndex(what: string, index: number, size: number): void {
