@@ -13,9 +13,9 @@ import { layerOutput } from '../layers.js';
 import type { Composite } from './composite.js';
 import { type CompositeOptions, compositeByName, DEFAULT_COMPOSITE } from './composites.js';
 import type { LinearStatistics } from './linear-relevance.js';
-import { nodeRelevance } from './relevance.js';
 import type { Rule } from './rule.js';
 import { outputSeed, type SeedOptions } from './seed.js';
+import { nodeRelevance } from './steps/index.js';
 
 /** Options of `lrp`. */
 export interface LrpOptions extends SeedOptions, CompositeOptions {
