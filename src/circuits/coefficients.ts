@@ -45,6 +45,8 @@ export interface NodeCoefficients {
   /** Elements per sample of the node's inputs laid end to end, and of its output. */
   readonly inputSize: number;
   readonly outputSize: number;
+  /** The node's output in the forward pass, batch first: z_k for a linear layer. */
+  readonly output: Tensor;
   /** Calls `emit(j, k, d)` for every edge of sample `n`. */
   forEachEdge(n: number, emit: EmitEdge): void;
   /**
@@ -64,14 +66,15 @@ export function nodeCoefficients(
   activations: Activations,
 ): NodeCoefficients {
   const shapes = nodeShapes(model, node);
+  const inputs = activations.inputsOf(node);
+  const output = activations.outputOf(node);
   const base = {
     node,
     rule,
     inputSize: shapes.inputs.reduce((p, s) => p + elements(s), 0),
     outputSize: elements(shapes.output),
+    output,
   };
-  const inputs = activations.inputsOf(node);
-  const output = activations.outputOf(node);
   if (isLinearNode(node)) {
     const stats = linearStatistics(
       new LinearLayer(node, shapes.inputs[0]!, shapes.output),
