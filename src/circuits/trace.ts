@@ -4,6 +4,8 @@
  * composite's coefficient statistics (computed once per composite and kept), the annotation Θ,
  * one target per sample, and returns the relevance of the input or of a layer's output.
  */
+
+import type fc from 'fast-check';
 import { InvalidArgumentError, LimitError } from '../core/errors.js';
 import type { DType, Tensor } from '../core/tensor.js';
 import { type Activations, forward } from '../nn/forward.js';
@@ -17,7 +19,15 @@ import {
   resolveTargets,
   type SeedOptions,
 } from '../nn/lrp/index.js';
-import { counting, EXPANSION_DEFAULTS, real, type Semiring, semiringByName } from '../semirings/index.js';
+import {
+  assertSemiringLaws,
+  counting,
+  EXPANSION_DEFAULTS,
+  lawValuesOf,
+  real,
+  type Semiring,
+  semiringByName,
+} from '../semirings/index.js';
 import type { Annotation } from './annotations/annotation.js';
 import { type AnnotationSpec, isUserAnnotation, resolveAnnotation } from './annotations/resolve.js';
 import { type NodeCoefficients, nodeCoefficients } from './coefficients.js';
@@ -46,6 +56,11 @@ export interface RelevanceOptions<T> extends SeedOptions, CompositeOptions {
    * a built-in one, else the generic gate-level evaluator; `generic` forces the latter.
    */
   readonly evaluator?: 'auto' | 'generic';
+  /**
+   * Check the semiring's laws first (a `SemiringLawError` names the law and a counterexample):
+   * `true` draws values with `lawValuesOf`, or give the values to draw from.
+   */
+  readonly checkLaws?: boolean | fc.Arbitrary<T>;
 }
 
 /** What a trace has computed so far: the instruments of its laziness. */
@@ -107,6 +122,8 @@ export class Trace {
   /** K-LRP relevance in a semiring. */
   relevance<T = number>(options: RelevanceOptions<T> = {}): Relevance<T> {
     const K = resolveSemiring(options.semiring);
+    if (options.checkLaws)
+      assertSemiringLaws(K, options.checkLaws === true ? lawValuesOf(K) : options.checkLaws);
     const key = this.memoKey(K, options);
     const cached = key === undefined ? undefined : this.memo.get(key);
     if (cached) {
