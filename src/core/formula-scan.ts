@@ -22,6 +22,8 @@ export interface FormulaNames {
   readonly symbols: ReadonlySet<string> | 'any';
   /** Functions the formula may call. */
   readonly functions: ReadonlySet<string>;
+  /** The most characters allowed (default `MAX_FORMULA_LENGTH`). */
+  readonly maxLength?: number;
 }
 
 /** Word operators and constants of mathjs that formulas may use. */

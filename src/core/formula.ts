@@ -117,14 +117,20 @@ interface Compiled {
 const MAX_NODES = 2000;
 
 /**
- * Parses `source` with mathjs after the character scan, and checks the node types of its tree
- * (used on its own for expressions that are not evaluated, such as polynomials).
+ * Parses `source` with mathjs after the character scan and bounds the size of its tree (used on its
+ * own for expressions that are not evaluated, such as polynomials, whose integers may be read as
+ * exact bigints).
  */
-export function parseFormula(where: string, source: string, names: FormulaNames): MathNode {
+export function parseFormula(
+  where: string,
+  source: string,
+  names: FormulaNames,
+  integers: 'number' | 'bigint' = 'number',
+): MathNode {
   scanFormula(where, source, names);
   let node: MathNode;
   try {
-    node = mathjs().parse(source);
+    node = integers === 'bigint' ? mathjs().parseExact(source) : mathjs().parse(source);
   } catch (error) {
     const at = (error as { char?: unknown }).char;
     const message = error instanceof Error ? error.message.replace(/ \(char \d+\)$/, '') : String(error);

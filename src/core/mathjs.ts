@@ -19,6 +19,8 @@ import { UnsupportedError } from './errors.js';
 export interface Mathjs {
   /** mathjs's parser (never evaluates anything). */
   readonly parse: (source: string) => MathNode;
+  /** The parser with integer literals read as exact bigints (polynomial text). */
+  readonly parseExact: (source: string) => MathNode;
   /** Symbolic derivative of a node with respect to a symbol. */
   readonly derivative: (node: MathNode, symbol: string) => MathNode;
   /** Symbolic simplification of a node. */
@@ -40,7 +42,16 @@ function restrict(module: typeof import('mathjs')): Mathjs {
     throw new UnsupportedError(`mathjs: function ${name} is disabled in provlrp's formula instance`);
   };
   math.import(Object.fromEntries(REFUSED.map((name) => [name, refuse(name)])), { override: true });
-  return { parse, derivative, simplify, math };
+  let exact: ((source: string) => MathNode) | undefined;
+  const parseExact = (source: string): MathNode => {
+    if (!exact) {
+      const instance = module.create(module.all!, { number: 'bigint' });
+      exact = instance.parse.bind(instance) as (source: string) => MathNode;
+      instance.import(Object.fromEntries(REFUSED.map((name) => [name, refuse(name)])), { override: true });
+    }
+    return exact(source);
+  };
+  return { parse, parseExact, derivative, simplify, math };
 }
 
 /** The restricted mathjs, loading it on first use (synchronously in Node; see the file header). */

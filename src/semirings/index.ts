@@ -23,6 +23,7 @@ export * from './monomial.js';
 export * from './monomial-set.js';
 export * from './numeric-homomorphisms.js';
 export * from './polynomial.js';
+export * from './polynomial-mathjs.js';
 export * from './posbool.js';
 export * from './product.js';
 export * from './provenance-arbitraries.js';
