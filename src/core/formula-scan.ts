@@ -88,7 +88,6 @@ export function scanFormula(where: string, source: string, names: FormulaNames):
     else if (isIdentStart(c)) i = checkIdentifier(source, i, names, refuse);
     else if ((c === '=' || c === '!') && source[i + 1] === '=') i += 2;
     else if ((c === '<' || c === '>') && source[i + 1] === '=') i += 2;
-    else if (c === '=' && (source[i - 1] === '<' || source[i - 1] === '>')) i += 1;
     else if (ALLOWED_CHARACTERS.has(c)) {
       if (c === '(' && ++depth > MAX_FORMULA_DEPTH)
         refuse(i, `parentheses nest at most ${MAX_FORMULA_DEPTH} deep`);

@@ -18,7 +18,7 @@
  */
 import type { MathNode } from 'mathjs';
 import { FormulaError } from './errors.js';
-import { FORMULA_KEYWORDS, type FormulaNames, scanFormula } from './formula-scan.js';
+import { type FormulaNames, scanFormula } from './formula-scan.js';
 import { mathjs } from './mathjs.js';
 
 /** The type of a formula's value. */
@@ -253,6 +253,3 @@ export function compileFormula(source: string, signature: FormulaSignature): Com
     refuse('the formula gives a string; it must give a number or a true/false test');
   return { source, type: root.type as 'number' | 'boolean', uses, evaluate: root.run };
 }
-
-/** Whether `name` is a word mathjs reads as an operator or constant in formulas. */
-export const isFormulaKeyword = (name: string): boolean => FORMULA_KEYWORDS.has(name);
