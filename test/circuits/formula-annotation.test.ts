@@ -1,9 +1,10 @@
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile, resolveAnnotation } from '../../src/circuits/index.js';
 import { FormulaError, InvalidArgumentError, loadMathjs } from '../../src/core/index.js';
 import { linear, loadMnist, loadShippedModel, sequential } from '../../src/nn/index.js';
 import { boolean, polynomial, real } from '../../src/semirings/index.js';
-import { randomBatch, tinyNet } from '../support/random-nets.js';
+import { arbNetSpec, randomBatch, tinyNet } from '../support/random-nets.js';
 
 beforeAll(async () => {
   await loadMathjs();
@@ -52,6 +53,42 @@ describe('formula annotations on the shipped models', () => {
       annotate: 'expr:colmax > 0 ? abs(d) / colmax : 0',
     });
     expect(maxDifference(guarded.values, built.values)).toBeLessThanOrEqual(1e-12);
+  });
+});
+
+describe('formula annotations on random nets', () => {
+  it('equal the built-in annotations they restate, in every semiring that takes them', () => {
+    fc.assert(
+      fc.property(
+        arbNetSpec(),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.double({ min: -0.5, max: 0.5, noNaN: true }),
+        (spec, seed, t) => {
+          const net = tinyNet(spec);
+          const tr = compile(net).trace(randomBatch(net, 2, seed), 'float64');
+          const pairs: [string, string, string][] = [
+            ['boolean', `threshold:${t}`, `expr:d >= ${t}`],
+            ['counting', `abs_threshold:${t}`, `expr:abs(d) >= ${t}`],
+            ['viterbi', 'viterbi', 'expr:colmax > 0 ? min(1, abs(d) / colmax) : 0'],
+            ['tropical', 'neglog', 'expr:colmax > 0 and d != 0 ? -log(min(1, abs(d) / colmax)) : 1e308'],
+            ['real', 'identity', 'expr:d'],
+          ];
+          for (const [semiring, built, formula] of pairs) {
+            const a = tr.relevance({ semiring, annotate: built, composite: 'epsilon' });
+            const b = tr.relevance({ semiring, annotate: formula, composite: 'epsilon' });
+            if (semiring === 'tropical' || semiring === 'real')
+              // ℝ's identity takes the factored form (rounding differs); tropical's +∞ (no path) is a
+              // cost of 1e308 or more from the formula, which must give finite numbers.
+              a.values.forEach((v, i) => {
+                if (Number.isFinite(v)) expect(b.values[i]).toBeCloseTo(v as number, 12);
+                else expect(b.values[i] as number).toBeGreaterThan(1e300);
+              });
+            else expect(b.values, `${semiring} ${formula}`).toEqual(a.values);
+          }
+        },
+      ),
+      { seed: 0x5eed, numRuns: 40 },
+    );
   });
 });
 
