@@ -152,104 +152,137 @@ export function parseFormula(
 
 /** Parses, checks and compiles a formula over `signature`'s symbols (see the file header). */
 export function compileFormula(source: string, signature: FormulaSignature): CompiledFormula {
-  const { where } = signature;
-  const slots = new Map(signature.symbols.map(([name, type], i) => [name, { i, type }] as const));
-  const node = parseFormula(where, source, { symbols: new Set(slots.keys()), functions: FUNCTION_NAMES });
-  const uses = new Set<string>();
-  const refuse = (problem: string, near?: string): never => {
-    const at = near === undefined ? -1 : source.indexOf(near);
-    throw new FormulaError(where, source, at < 0 ? undefined : at, problem);
-  };
-  const compile = (n: MathNode): Compiled => {
+  const compiler = new FormulaCompiler(source, signature);
+  const node = parseFormula(signature.where, source, {
+    symbols: new Set(compiler.slots.keys()),
+    functions: FUNCTION_NAMES,
+  });
+  const root = compiler.compile(node);
+  if (root.type === 'string')
+    compiler.refuse('the formula gives a string; it must give a number or a true/false test');
+  return { source, type: root.type as 'number' | 'boolean', uses: compiler.uses, evaluate: root.run };
+}
+
+type Args = { readonly args: readonly MathNode[] };
+
+/** Types every node of a checked tree and builds its closure; refuses what the allow-list lacks. */
+class FormulaCompiler {
+  readonly slots: ReadonlyMap<string, { readonly i: number; readonly type: 'number' | 'string' }>;
+  readonly uses = new Set<string>();
+
+  constructor(
+    private readonly source: string,
+    private readonly signature: FormulaSignature,
+  ) {
+    this.slots = new Map(signature.symbols.map(([name, type], i) => [name, { i, type }] as const));
+  }
+
+  /** Throws a `FormulaError`, at the first occurrence of `near` in the source when given. */
+  refuse(problem: string, near?: string): never {
+    const at = near === undefined ? -1 : this.source.indexOf(near);
+    throw new FormulaError(this.signature.where, this.source, at < 0 ? undefined : at, problem);
+  }
+
+  compile(n: MathNode): Compiled {
+    const node = n as unknown as Record<string, unknown>;
     switch (n.type) {
-      case 'ConstantNode': {
-        const value = (n as unknown as { value: unknown }).value;
-        const type = typeof value;
-        if (type !== 'number' && type !== 'boolean' && type !== 'string')
-          return refuse(`constant ${String(value)} is not a number, boolean or string`);
-        return { type: type as FormulaType, run: () => value as FormulaValue };
-      }
-      case 'SymbolNode': {
-        const name = (n as unknown as { name: string }).name;
-        if (name === 'true' || name === 'false') return { type: 'boolean', run: () => name === 'true' };
-        const slot = slots.get(name);
-        if (!slot) return refuse(`unknown symbol "${name}"`, name);
-        uses.add(name);
-        const i = slot.i;
-        return { type: slot.type, run: (v) => v[i]! };
-      }
+      case 'ConstantNode':
+        return this.constant(node.value);
+      case 'SymbolNode':
+        return this.symbol(node.name as string);
       case 'ParenthesisNode':
-        return compile((n as unknown as { content: MathNode }).content);
-      case 'ConditionalNode': {
-        const c = n as unknown as { condition: MathNode; trueExpr: MathNode; falseExpr: MathNode };
-        const test = expect(compile(c.condition), 'boolean', 'the condition of ? :');
-        const yes = compile(c.trueExpr);
-        const no = compile(c.falseExpr);
-        if (yes.type !== no.type)
-          refuse(`the two branches of ? : give a ${yes.type} and a ${no.type}; make them the same type`, '?');
-        return { type: yes.type, run: (v) => (test.run(v) ? yes.run(v) : no.run(v)) };
-      }
+        return this.compile(node.content as MathNode);
+      case 'ConditionalNode':
+        return this.conditional(node as { condition: MathNode; trueExpr: MathNode; falseExpr: MathNode });
       case 'OperatorNode':
-        return operator(n as unknown as { op: string; fn: string; args: MathNode[] });
+        return this.operator(node as { op: string; fn: string } & Args);
       case 'FunctionNode':
-        return call(n as unknown as { fn: MathNode; args: MathNode[] });
+        return this.call(node as { fn: MathNode } & Args);
       default:
-        return refuse(
+        return this.refuse(
           `${n.type.replace(/Node$/, '').toLowerCase()} expressions are not allowed`,
           NEAR[n.type],
         );
     }
-  };
-  const expect = (c: Compiled, type: FormulaType, what: string): Compiled => {
-    if (c.type !== type) refuse(`${what} must be a ${type}, not a ${c.type}`);
+  }
+
+  private typed(c: Compiled, type: FormulaType, what: string): Compiled {
+    if (c.type !== type) this.refuse(`${what} must be a ${type}, not a ${c.type}`);
     return c;
-  };
-  const operator = ({ op, fn, args }: { op: string; fn: string; args: MathNode[] }): Compiled => {
+  }
+
+  private constant(value: unknown): Compiled {
+    const type = typeof value;
+    if (type !== 'number' && type !== 'boolean' && type !== 'string')
+      return this.refuse(`constant ${String(value)} is not a number, boolean or string`);
+    return { type: type as FormulaType, run: () => value as FormulaValue };
+  }
+
+  private symbol(name: string): Compiled {
+    if (name === 'true' || name === 'false') return { type: 'boolean', run: () => name === 'true' };
+    const slot = this.slots.get(name);
+    if (!slot) return this.refuse(`unknown symbol "${name}"`, name);
+    this.uses.add(name);
+    const i = slot.i;
+    return { type: slot.type, run: (v) => v[i]! };
+  }
+
+  private conditional(c: { condition: MathNode; trueExpr: MathNode; falseExpr: MathNode }): Compiled {
+    const test = this.typed(this.compile(c.condition), 'boolean', 'the condition of ? :').run;
+    const yes = this.compile(c.trueExpr);
+    const no = this.compile(c.falseExpr);
+    if (yes.type !== no.type)
+      this.refuse(
+        `the two branches of ? : give a ${yes.type} and a ${no.type}; make them the same type`,
+        '?',
+      );
+    const [ry, rn] = [yes.run, no.run];
+    return { type: yes.type, run: (v) => (test(v) ? ry(v) : rn(v)) };
+  }
+
+  private operator({ op, fn, args }: { op: string; fn: string } & Args): Compiled {
     if (args.length === 1) {
-      const a = compile(args[0]!);
-      if (fn === 'unaryMinus')
-        return { type: 'number', run: (v) => -(expect(a, 'number', 'the operand of -').run(v) as number) };
-      if (fn === 'unaryPlus') return expect(a, 'number', 'the operand of +');
-      if (fn === 'not') {
-        const b = expect(a, 'boolean', 'the operand of not');
-        return { type: 'boolean', run: (v) => !b.run(v) };
+      const a = this.compile(args[0]!);
+      if (fn === 'unaryPlus') return this.typed(a, 'number', 'the operand of +');
+      if (fn === 'unaryMinus') {
+        const r = this.typed(a, 'number', 'the operand of -').run;
+        return { type: 'number', run: (v) => -(r(v) as number) };
       }
-      return refuse(`operator ${op} is not allowed`, op);
+      if (fn === 'not') {
+        const r = this.typed(a, 'boolean', 'the operand of not').run;
+        return { type: 'boolean', run: (v) => !r(v) };
+      }
+      return this.refuse(`operator ${op} is not allowed`, op);
     }
     const entry = BINARY[fn];
-    if (!entry || args.length !== 2) return refuse(`operator ${op} is not allowed`, op);
+    if (!entry || args.length !== 2) return this.refuse(`operator ${op} is not allowed`, op);
     const [operands, type, f] = entry;
-    const a = compile(args[0]!);
-    const b = compile(args[1]!);
-    if (operands === 'same') {
-      if (a.type !== b.type) refuse(`${op} compares a ${a.type} with a ${b.type}`, op);
-    } else {
-      expect(a, operands, `the operands of ${op}`);
-      expect(b, operands, `the operands of ${op}`);
-    }
+    const a = this.compile(args[0]!);
+    const b = this.compile(args[1]!);
+    if (operands !== 'same') {
+      this.typed(a, operands, `the operands of ${op}`);
+      this.typed(b, operands, `the operands of ${op}`);
+    } else if (a.type !== b.type) this.refuse(`${op} compares a ${a.type} with a ${b.type}`, op);
     const [ra, rb] = [a.run, b.run];
     return { type, run: (v) => f(ra(v), rb(v)) };
-  };
-  const call = ({ fn, args }: { fn: MathNode; args: MathNode[] }): Compiled => {
+  }
+
+  private call({ fn, args }: { fn: MathNode } & Args): Compiled {
     const name = fn.type === 'SymbolNode' ? (fn as unknown as { name: string }).name : undefined;
     const entry = name === undefined ? undefined : FORMULA_FUNCTIONS[name];
     if (!entry || name === undefined)
-      return refuse('only calls of allowed functions by name are allowed', name);
+      return this.refuse('only calls of allowed functions by name are allowed', name);
     const [fewest, most, f] = entry;
     if (args.length < fewest || args.length > most)
-      refuse(
+      this.refuse(
         `${name} takes ${fewest === most ? fewest : `${fewest} to ${most}`} argument(s), not ${args.length}`,
         name,
       );
-    const runs = args.map((a) => expect(compile(a), 'number', `the arguments of ${name}`).run);
+    const runs = args.map((a) => this.typed(this.compile(a), 'number', `the arguments of ${name}`).run);
     if (runs.length === 1) {
       const r = runs[0]!;
       return { type: 'number', run: (v) => f(r(v) as number) };
     }
     return { type: 'number', run: (v) => f(...runs.map((r) => r(v) as number)) };
-  };
-  const root = compile(node);
-  if (root.type === 'string')
-    refuse('the formula gives a string; it must give a number or a true/false test');
-  return { source, type: root.type as 'number' | 'boolean', uses, evaluate: root.run };
+  }
 }

@@ -88,6 +88,7 @@ const HOSTILE: readonly (readonly [string, RegExp])[] = [
   ['d > 0 ? 1 : true', /branches/],
   ['"fc1" + 1', /must be a number/],
   ['d ? 1 : 0', /condition .* must be a boolean/],
+  ['-(d > 0)', /operand of - must be a number/],
   ['1 +', /Unexpected end/],
   ['"unclosed', /not closed/],
   [`${'('.repeat(5000)}d${')'.repeat(5000)}`, /at most 2000 characters/],
