@@ -4,6 +4,7 @@
  * composite's coefficient statistics (computed once per composite and kept), the annotation Θ,
  * one target per sample, and returns the relevance of the input or of a layer's output.
  */
+import type fc from 'fast-check';
 import { DEFAULTS } from '../core/defaults.js';
 import { InvalidArgumentError, LimitError } from '../core/errors.js';
 import { propagate, startPropagation } from '../core/propagate.js';
@@ -20,7 +21,14 @@ import {
   resolveTargets,
   type SeedOptions,
 } from '../nn/lrp/index.js';
-import { counting, real, type Semiring, semiringByName } from '../semirings/index.js';
+import {
+  assertSemiringLaws,
+  counting,
+  lawValuesOf,
+  real,
+  type Semiring,
+  semiringByName,
+} from '../semirings/index.js';
 import type { Annotation } from './annotations/annotation.js';
 import { type AnnotationSpec, isUserAnnotation, resolveAnnotation } from './annotations/resolve.js';
 import type { Circuit } from './circuit.js';
@@ -51,6 +59,11 @@ export interface RelevanceOptions<T> extends SeedOptions, CompositeOptions {
    * a built-in one, else the generic gate-level evaluator; `generic` forces the latter.
    */
   readonly evaluator?: 'auto' | 'generic';
+  /**
+   * Check the semiring's laws first (a `SemiringLawError` names the law and a counterexample):
+   * `true` draws values with `lawValuesOf`, or give the values to draw from.
+   */
+  readonly checkLaws?: boolean | fc.Arbitrary<T>;
 }
 
 /** What a trace has computed so far: the instruments of its laziness. */
@@ -137,6 +150,8 @@ export class Trace {
   /** K-LRP relevance in a semiring. */
   relevance<T = number>(options: RelevanceOptions<T> = {}): Relevance<T> {
     const K = resolveSemiring(options.semiring);
+    if (options.checkLaws)
+      assertSemiringLaws(K, options.checkLaws === true ? lawValuesOf(K) : options.checkLaws);
     const target = options.layer === undefined ? this.model.input : layerOutput(this.model, options.layer);
     const key = this.memoKey(K, options);
     let entry = key === undefined ? undefined : this.memo.get(key);
@@ -154,7 +169,14 @@ export class Trace {
       entry = this.evaluation(K, options);
       if (key !== undefined) this.memo.set(key, entry);
     }
-    const result = entry.relevanceOf(target) as Relevance<T>;
+    let result: Relevance<T>;
+    try {
+      result = entry.relevanceOf(target) as Relevance<T>;
+    } catch (error) {
+      // A step that threw may have passed part of its relevance on: the entry cannot be resumed.
+      if (key !== undefined) this.memo.delete(key);
+      throw error;
+    }
     entry.results.set(target, result);
     if (key !== undefined) this.evict();
     return result;

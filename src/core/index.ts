@@ -2,7 +2,10 @@
  * provlrp/core: the ground floor: errors, tensors and file formats.
  */
 export * from './errors.js';
+export * from './formula.js';
+export * from './formula-scan.js';
 export * from './idx.js';
+export * from './mathjs.js';
 export * from './npy.js';
 export * from './rng.js';
 export * from './tensor.js';

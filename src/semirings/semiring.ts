@@ -10,6 +10,7 @@
  * the generic path otherwise. Code asks flags, never names; names are looked up only at the
  * boundary, in the registry.
  */
+import type fc from 'fast-check';
 import { InvalidArgumentError } from '../core/errors.js';
 
 /** A semiring over the carrier `T`. Build a user's own with `defineSemiring`. */
@@ -60,6 +61,11 @@ export interface Semiring<T> {
    * carriers, which are compared with `equals`.
    */
   approxEquals?(a: T, b: T, context: readonly T[], rtol: number): boolean;
+  /**
+   * Random values of the carrier, for the law checker (`checkLaws`, `lawValuesOf`); the registry's
+   * semirings have theirs in `LAW_VALUES`, semirings defined from formulas draw from their carrier.
+   */
+  values?(): fc.Arbitrary<T>;
 }
 
 /** Checks that `v` lies in [lo, hi] for `fromNumber`. */
