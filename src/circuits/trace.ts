@@ -7,8 +7,8 @@
 import type fc from 'fast-check';
 import { DEFAULTS } from '../core/defaults.js';
 import { InvalidArgumentError, LimitError } from '../core/errors.js';
-import { propagate, startPropagation } from '../core/propagate.js';
-import type { DType, Tensor } from '../core/tensor.js';
+import { type PropagationVisitor, propagate, startPropagation } from '../core/propagate.js';
+import type { DType, FloatArray, Tensor } from '../core/tensor.js';
 import { type Activations, forward } from '../nn/forward.js';
 import type { AnyNode, Model } from '../nn/graph.js';
 import { layerOutput } from '../nn/layers.js';
@@ -29,7 +29,7 @@ import {
   type Semiring,
   semiringByName,
 } from '../semirings/index.js';
-import type { Annotation } from './annotations/annotation.js';
+import { type Annotation, liftedFrom } from './annotations/annotation.js';
 import { type AnnotationSpec, isUserAnnotation, resolveAnnotation } from './annotations/resolve.js';
 import type { Circuit } from './circuit.js';
 import { type NodeCoefficients, nodeCoefficients } from './coefficients.js';
@@ -84,7 +84,10 @@ export interface TraceCounters {
 export const DEFAULT_REAL_COMPOSITE = DEFAULTS.composite.real;
 export const DEFAULT_SEMIRING_COMPOSITE = DEFAULTS.composite.semiring;
 
-/** The bytes a propagation state holds, roughly (a semiring value other than a number as 16). */
+/**
+ * The bytes a propagation state holds, roughly: typed arrays exactly, other values as 16 bytes
+ * each (a symbolic value can be far larger; the symbolic size limit bounds those).
+ */
 function stateBytes(relevance: ReadonlyMap<string, ArrayLike<unknown>>): number {
   let bytes = 0;
   for (const r of relevance.values()) bytes += ArrayBuffer.isView(r) ? r.byteLength : 16 * r.length;
@@ -184,11 +187,16 @@ export class Trace {
 
   /** Forgets the least recently used entries while the memo holds more than its bound. */
   private evict(): void {
+    const size = (entry: MemoEntry) => {
+      let bytes = entry.bytes();
+      for (const r of entry.results.values()) bytes += (r.data?.byteLength ?? 0) + 16 * r.values.length;
+      return bytes;
+    };
     let bytes = 0;
-    for (const entry of this.memo.values()) bytes += entry.bytes();
+    for (const entry of this.memo.values()) bytes += size(entry);
     for (const [key, entry] of this.memo) {
       if (bytes <= this.memoBytes || this.memo.size === 1) break;
-      bytes -= entry.bytes();
+      bytes -= size(entry);
       this.memo.delete(key);
     }
   }
@@ -205,18 +213,31 @@ export class Trace {
     const shapeOf = (tensor: string) => this.activations.get(tensor).shape;
     const results = new Map<string, Relevance<unknown>>();
     const kernel = kernelOf(K);
-    const builtIn = annotation.raw !== undefined;
-    if (kernel && builtIn && options.evaluator !== 'generic') {
+    const raw = liftedFrom(annotation as Annotation<unknown>);
+    if (kernel && raw !== undefined && options.evaluator !== 'generic') {
+      const perEdge = kernelVisitor({
+        plan,
+        kernel,
+        annotation: annotation as Annotation<unknown>,
+        coefficients,
+        batch: this.batch,
+      });
       const factored = kernel.factored;
-      if (factored && annotation.raw === factored.annotation && !plan.hasRemovedEdges) {
-        const visitor = factored.visitor({
+      if (factored && raw === factored.annotation) {
+        const form = factored.visitor({
           model: this.model,
           activations: this.activations,
           ruleOf: (node) => stats.rules.get(node.name)!,
-          linear: (node) => coefficients(plan.steps[plan.producer(node.output)]!).linear,
+          // Every visited step's statistics, once per composite (a linear layer's are what it reads).
+          statistics: (i) => coefficients(plan.steps[i]!),
         });
-        const complete = knockOut(plan, this.batch, 0);
-        if (complete) visitor.complete = complete;
+        // Steps with knocked-out edges go edge by edge, in the same arrays.
+        const visitor: PropagationVisitor<FloatArray> = {
+          zero: form.zero,
+          visit: (i, upper, lower) =>
+            (plan.removedEdges(plan.steps[i]!) ? perEdge : form).visit(i, upper, lower),
+          ...(perEdge.complete ? { complete: perEdge.complete } : {}),
+        };
         const seeds = new Map([
           [this.model.output, outputSeed(this.activations.output, this.dtype, options)],
         ]);
@@ -232,19 +253,15 @@ export class Trace {
         };
       }
       const seed = Float64Array.from(this.seeds(K, options).flat(), (v) => kernel.encode(v));
-      const visitor = kernelVisitor({
-        plan,
-        kernel,
-        annotation: annotation as Annotation<unknown>,
-        coefficients,
-        batch: this.batch,
-      });
-      const state = startPropagation(plan.steps, new Map([[this.model.output, seed]]));
+      const state = startPropagation<FloatArray>(plan.steps, new Map([[this.model.output, seed]]));
       return {
         results,
         bytes: () => stateBytes(state.relevance),
         relevanceOf: (tensor) => {
-          const data = propagate(plan.steps, state, plan.producer(tensor), tensor, visitor);
+          // A copy: the state's own array stays as the propagation left it, for later requests.
+          const data = Float64Array.from(
+            propagate(plan.steps, state, plan.producer(tensor), tensor, perEdge),
+          );
           return {
             semiring: K,
             shape: shapeOf(tensor),
@@ -266,7 +283,9 @@ export class Trace {
           this.assertSymbolicSize(annotation as Annotation<unknown>, K as Semiring<unknown>, options, tensor);
         const values: T[] = [];
         states.forEach((state, n) => {
-          values.push(...propagate(plan.steps, state, plan.producer(tensor), tensor, visitors[n]!));
+          // NOTE: a loop, not push(...R): spreading an image-sized tensor overflows the stack.
+          for (const v of propagate(plan.steps, state, plan.producer(tensor), tensor, visitors[n]!))
+            values.push(v);
         });
         return { semiring: K, shape: shapeOf(tensor), values };
       },
@@ -301,9 +320,9 @@ export class Trace {
     const seed = Float64Array.from(
       this.seeds(counting, { ...options, outputRelevance: 'onehot' } as SeedOptions).flat(),
     );
-    const state = startPropagation(plan.steps, new Map([[this.model.output, seed]]));
-    const counts = propagate(plan.steps, state, plan.producer(target), target, visitor);
-    const total = counts.reduce((sum, c) => sum + c, 0);
+    const state = startPropagation<FloatArray>(plan.steps, new Map([[this.model.output, seed]]));
+    let total = 0;
+    for (const c of propagate(plan.steps, state, plan.producer(target), target, visitor)) total += c;
     if (total > limit)
       throw new LimitError(
         `relevance in ${K.name}`,
@@ -394,6 +413,8 @@ export class Trace {
   /** Relevance at the output, per sample: one-hot at the target, times the logit, or explicit. */
   private seeds<T>(K: Semiring<T>, options: SeedOptions): T[][] {
     const logits = this.activations.output;
+    // The same checks as real LRP's seed (an explicit seed with targets, an unknown mode, …).
+    outputSeed(logits, 'float64', options);
     const batch = this.batch;
     const classes = logits.data.length / batch;
     if (options.seed !== undefined) {

@@ -56,13 +56,13 @@ export function lrp(model: Model, x: Tensor, options: LrpOptions = {}): Tensor {
  * Real LRP as a propagation visitor: each node passes its output relevance to its inputs under
  * its rule (`nodeRelevance`), in the activations' dtype. `lrp()` and the circuit's real relevance
  * under the identity annotation both run exactly this, so they agree bit for bit; `linear` hands
- * in a linear layer's statistics where the caller keeps them.
+ * in step i's linear statistics where the caller keeps them (it is asked for every step).
  */
 export function lrpVisitor(
   model: Model,
   activations: Activations,
   ruleOf: (node: AnyNode) => Rule,
-  linear?: (node: AnyNode) => LinearStatistics | undefined,
+  linear?: (step: number) => LinearStatistics | undefined,
 ): PropagationVisitor<FloatArray> {
   const batch = activations.batch;
   return {
@@ -76,7 +76,7 @@ export function lrpVisitor(
         activations.inputsOf(node),
         activations.outputOf(node),
         upper,
-        linear?.(node),
+        linear?.(i),
       );
       lower.forEach((sum, k) => {
         const rIn = passed[k]!;
