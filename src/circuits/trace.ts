@@ -4,7 +4,7 @@
  * composite's coefficient statistics (computed once per composite and kept), the annotation Θ,
  * one target per sample, and returns the relevance of the input or of a layer's output.
  */
-import { InvalidArgumentError, LimitError } from '../core/errors.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import type { DType, Tensor } from '../core/tensor.js';
 import { type Activations, forward } from '../nn/forward.js';
 import type { AnyNode, Model } from '../nn/graph.js';
@@ -19,12 +19,18 @@ import {
 } from '../nn/lrp/index.js';
 import { counting, EXPANSION_DEFAULTS, real, type Semiring, semiringByName } from '../semirings/index.js';
 import type { Annotation } from './annotations/annotation.js';
-import { type AnnotationSpec, isUserAnnotation, resolveAnnotation } from './annotations/resolve.js';
+import {
+  type AnnotationSpec,
+  isUserAnnotation,
+  resolveAnnotation,
+  resolveRaw,
+} from './annotations/resolve.js';
 import { type NodeCoefficients, nodeCoefficients } from './coefficients.js';
 import { evaluateGeneric } from './generic-evaluator.js';
 import { evaluateKernel } from './kernel-evaluator.js';
-import { countingKernel, kernelOf } from './kernels/kernel.js';
+import { kernelOf } from './kernels/kernel.js';
 import type { Relevance } from './relevance-result.js';
+import { assertSymbolicSize } from './symbolic-size.js';
 
 /** Options of `Trace.relevance`. */
 export interface RelevanceOptions<T> extends SeedOptions, CompositeOptions {
@@ -142,7 +148,7 @@ export class Trace {
       result = { semiring: K, shape, values: Array.from(data, (v) => kernel.decode(v) as T), data };
     } else {
       if (K.fromToken)
-        this.assertSymbolicSize(annotation as Annotation<unknown>, K as Semiring<unknown>, options, target);
+        this.limitSymbolicSize(annotation as Annotation<unknown>, K as Semiring<unknown>, options, target);
       const values = evaluateGeneric({
         model: this.model,
         K,
@@ -157,43 +163,29 @@ export class Trace {
     return result;
   }
 
-  /**
-   * Refuses symbolic relevance that would be too large to build: the number of paths through edges
-   * whose annotation is non-zero, counted with the counting kernel, bounds the monomials.
-   */
-  private assertSymbolicSize(
+  /** Refuses symbolic relevance that would be too large to build (see symbolic-size.ts). */
+  private limitSymbolicSize(
     annotation: Annotation<unknown>,
     K: Semiring<unknown>,
     options: RelevanceOptions<unknown>,
     target: string,
   ): void {
-    const limit = options.limit ?? EXPANSION_DEFAULTS.limit;
-    const support: Annotation<number> = {
-      name: `support of ${annotation.name}`,
-      ...(annotation.prepare ? { prepare: annotation.prepare.bind(annotation) } : {}),
-      map: (d, edge, stats) => (K.equals(annotation.map(d, edge, stats), K.zero) ? 0 : 1),
-    };
     const stats = this.statistics(options, K);
-    const counts = evaluateKernel({
-      model: this.model,
-      kernel: countingKernel,
-      annotation: support as Annotation<unknown>,
-      coefficients: (node) => this.coefficientsOf(stats, node),
-      seed: Float64Array.from(
-        this.seeds(counting, { ...options, outputRelevance: 'onehot' } as SeedOptions).flat(),
-      ),
-      batch: this.batch,
-      target,
-      factored: false,
-    });
-    const total = counts.reduce((sum, c) => sum + c, 0);
-    if (total > limit)
-      throw new LimitError(
-        `relevance in ${K.name}`,
-        total,
-        limit,
-        'restrict it with an annotation (threshold:T), a layer, a target, or expand() one input; or raise limit',
-      );
+    const seed = this.seeds(counting, { ...options, outputRelevance: 'onehot' } as SeedOptions).flat();
+    assertSymbolicSize(
+      {
+        model: this.model,
+        batch: this.batch,
+        target,
+        seed: Float64Array.from(seed),
+        rule: (node) => stats.rules.get(node.name)!,
+        coefficients: (node) => this.coefficientsOf(stats, node),
+        raw: resolveRaw(options.annotate, K, this.model),
+        annotation,
+      },
+      K,
+      options.limit ?? EXPANSION_DEFAULTS.limit,
+    );
   }
 
   /** The memo key of a request, or undefined when it cannot be keyed (an explicit seed). */

@@ -67,6 +67,19 @@ export function resolveAnnotation<T>(
   K: Semiring<T>,
   model: Model,
 ): Annotation<T> {
+  if (spec !== undefined && typeof spec === 'object' && isUserAnnotation(spec)) return spec as Annotation<T>;
+  return lift(resolveRaw(spec, K, model)!, K);
+}
+
+/**
+ * The built-in annotation a spec names before it is lifted into `K` (the default of `K` when
+ * `spec` is undefined), or undefined for a user's own annotation object.
+ */
+export function resolveRaw<T>(
+  spec: AnnotationSpec<T> | undefined,
+  K: Semiring<T>,
+  model: Model,
+): RawAnnotation | undefined {
   if (spec === undefined) {
     const fallback = DEFAULT_ANNOTATIONS[K.name];
     if (fallback === undefined)
@@ -75,11 +88,11 @@ export function resolveAnnotation<T>(
         `semiring ${K.name} has no default annotation; give one (annotate: e.g. threshold:1e-9, viterbi, ` +
           'or your own { name, prepare?, map })',
       );
-    return lift(parseRaw(fallback, model), K);
+    return parseRaw(fallback, model);
   }
-  if (typeof spec === 'string') return lift(parseRaw(spec, model), K);
-  if (isUserAnnotation(spec)) return spec as Annotation<T>;
-  return lift(perLayer(spec), K);
+  if (typeof spec === 'string') return parseRaw(spec, model);
+  if (isUserAnnotation(spec)) return undefined;
+  return perLayer(spec);
 }
 
 /** Whether a spec is a user's own annotation object. */
