@@ -4,7 +4,8 @@
  * composite's coefficient statistics (computed once per composite and kept), the annotation Θ,
  * one target per sample, and returns the relevance of the input or of a layer's output.
  */
-import { InvalidArgumentError } from '../core/errors.js';
+import { InvalidArgumentError, OverflowError } from '../core/errors.js';
+import { firstNonFinite } from '../core/finite.js';
 import type { DType, Tensor } from '../core/tensor.js';
 import { type Activations, forward } from '../nn/forward.js';
 import type { AnyNode, Model } from '../nn/graph.js';
@@ -17,7 +18,14 @@ import {
   resolveTargets,
   type SeedOptions,
 } from '../nn/lrp/index.js';
-import { counting, EXPANSION_DEFAULTS, real, type Semiring, semiringByName } from '../semirings/index.js';
+import {
+  assertSemiring,
+  counting,
+  EXPANSION_DEFAULTS,
+  real,
+  type Semiring,
+  semiringByName,
+} from '../semirings/index.js';
 import type { Annotation } from './annotations/annotation.js';
 import {
   type AnnotationSpec,
@@ -159,6 +167,7 @@ export class Trace {
       });
       result = { semiring: K, shape, values };
     }
+    assertFiniteResult(result, this.dtype);
     if (key !== undefined) this.memo.set(key, result as Relevance<unknown>);
     return result;
   }
@@ -304,7 +313,30 @@ export class Trace {
   }
 }
 
+/**
+ * Number-valued relevance must be finite, or the semiring's zero (tropical +∞, "no path"): an
+ * overflow (a path count beyond float64, a real relevance beyond float32) is an error, not output.
+ */
+function assertFiniteResult<T>(result: Relevance<T>, dtype: DType): void {
+  const { semiring: K } = result;
+  if (typeof K.zero !== 'number') return;
+  const values = (result.data ?? result.values) as ArrayLike<number>;
+  const i = firstNonFinite(values, K.zero);
+  if (i < 0) return;
+  const hint =
+    dtype === 'float32'
+      ? 'compute in float64 (--dtype float64, or trace(x, "float64")); for path counts use counting_exact'
+      : 'for path counts use counting_exact or a higher threshold; otherwise seed with onehot';
+  throw new OverflowError(
+    `relevance in ${K.name}`,
+    undefined,
+    `element ${i} of the result is ${values[i]}, outside the values of ${K.name}; ${hint}`,
+  );
+}
+
 function resolveSemiring<T>(semiring: Semiring<T> | string | undefined): Semiring<T> {
   if (semiring === undefined) return real as unknown as Semiring<T>;
-  return (typeof semiring === 'string' ? semiringByName(semiring) : semiring) as Semiring<T>;
+  if (typeof semiring === 'string') return semiringByName(semiring) as Semiring<T>;
+  assertSemiring(semiring, 'relevance semiring');
+  return semiring;
 }

@@ -10,7 +10,7 @@
  * through the provenance circuit: ℝ in the compute dtype, Boolean as uint8, counting, tropical and
  * the other number-valued semirings as float64, symbolic semirings (ℕ[X], Why(X), …) as JSON only.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+
 import {
   compile,
   type PerLayerSpec,
@@ -18,11 +18,13 @@ import {
   relevanceToArray,
   relevanceToJson,
 } from '../circuits/index.js';
-import { FormatError, InvalidArgumentError, NotFoundError } from '../core/errors.js';
+import { parseDecimal } from '../core/decimal.js';
+import { FormatError, InvalidArgumentError } from '../core/errors.js';
+import { readFileBytes, writeFileAtomic } from '../core/file-io.js';
 import { type NpyArray, readNpyFile, writeNpyFile } from '../core/npy.js';
 import { type DType, showShape, type Tensor } from '../core/tensor.js';
 import type { Model } from '../nn/graph.js';
-import { COMPOSITE_NAMES, DEFAULT_COMPOSITE, lrp } from '../nn/lrp/index.js';
+import { assertBoxBounds, COMPOSITE_NAMES, DEFAULT_COMPOSITE, lrp } from '../nn/lrp/index.js';
 import { readModelFile } from '../nn/model-file.js';
 import { real, SEMIRING_NAMES } from '../semirings/index.js';
 
@@ -64,11 +66,14 @@ export function explain(modelPath: string, flags: ExplainFlags): string {
   const targets = flags.targets === undefined ? undefined : readTargets(flags.targets);
   const target =
     flags.target === undefined || flags.target === 'argmax' ? undefined : integer('--target', flags.target);
+  const low = number('--low', flags.low);
+  const high = number('--high', flags.high);
+  assertBoxBounds(low, high, 'explain --low/--high');
   const options = {
     dtype,
     outputRelevance,
-    low: number('--low', flags.low),
-    high: number('--high', flags.high),
+    low,
+    high,
     ...(composite !== undefined ? { composite } : {}),
     ...(target !== undefined ? { target } : {}),
     ...(targets !== undefined ? { targets } : {}),
@@ -105,12 +110,15 @@ function writeRelevance(path: string, R: Relevance<unknown>, dtype: DType): void
   }
 }
 
-/** An annotation spec, or the per-layer thresholds of a JSON file. */
+/**
+ * An annotation spec, or the per-layer thresholds of a JSON file (checked, as any spec is, where
+ * the annotation is resolved: an array or `null` there is refused with what to write instead).
+ */
 function annotationSpec(spec: string): string | PerLayerSpec {
   if (!spec.toLowerCase().endsWith('.json')) return spec;
-  if (!existsSync(spec)) throw new NotFoundError('annotation file', spec);
+  const bytes = readFileBytes(spec, 'annotation file');
   try {
-    return JSON.parse(readFileSync(spec, 'utf8')) as PerLayerSpec;
+    return JSON.parse(new TextDecoder().decode(bytes)) as PerLayerSpec;
   } catch (error) {
     throw new FormatError(
       'annotation JSON',
@@ -122,7 +130,7 @@ function annotationSpec(spec: string): string | PerLayerSpec {
 const isJson = (path: string): boolean => path.toLowerCase().endsWith('.json');
 
 function writeJson(path: string, value: unknown): void {
-  writeFileSync(path, `${JSON.stringify(value)}\n`);
+  writeFileAtomic(path, `${JSON.stringify(value)}\n`);
 }
 
 /** The defaults shown in `--help`. */
@@ -152,13 +160,18 @@ function inputBatch(model: Model, npy: NpyArray, path: string): Tensor {
   return { shape: npy.shape, data: npy.data };
 }
 
+/** One class per sample, from any integer or float dtype (numpy saves integers as int64). */
 function readTargets(path: string): number[] {
   const npy = readNpyFile(path);
-  const values = Array.from(npy.data as ArrayLike<number>);
-  if (npy.shape.length !== 1 || !values.every(Number.isInteger))
+  const values = Array.from(npy.data as ArrayLike<number | bigint>, Number);
+  if (
+    npy.shape.length !== 1 ||
+    npy.dtype === 'bool' ||
+    !values.every((v) => Number.isSafeInteger(v) && v >= 0)
+  )
     throw new InvalidArgumentError(
       'explain --targets',
-      `${path} must hold one integer class per sample, shape [N]`,
+      `${path} must hold one class index (a non-negative integer) per sample, shape [N]`,
     );
   return values;
 }
@@ -176,9 +189,12 @@ function choice(flag: string, value: string, allowed: readonly string[]): string
 }
 
 function number(flag: string, value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n))
-    throw new InvalidArgumentError(`explain ${flag}`, `"${value}" is not a finite number`);
+  const n = parseDecimal(value);
+  if (n === undefined)
+    throw new InvalidArgumentError(
+      `explain ${flag}`,
+      `"${value}" is not a finite decimal number (such as 0, -1 or 0.5)`,
+    );
   return n;
 }
 
@@ -187,7 +203,7 @@ function integer(flag: string, value: string): number {
   if (!Number.isInteger(n) || n < 0)
     throw new InvalidArgumentError(
       `explain ${flag}`,
-      `"${value}" is not a class index (a non-negative integer)`,
+      `"${value}" is not a class index (a non-negative whole number in decimal)`,
     );
   return n;
 }

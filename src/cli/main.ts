@@ -109,8 +109,21 @@ function program(io: Io): Command {
   return root;
 }
 
+/**
+ * A reader that stops early (`provlrp semirings | head`) closes the pipe; the next write fails
+ * with EPIPE after the command has returned. Say so in one line instead of dying with a stack.
+ */
+function guardStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.stderr.write('provlrp: the output was closed before all of it was written (EPIPE)\n');
+    process.exit(1);
+  });
+}
+
 /** Runs the CLI on `argv` (without node and the script) and returns the exit code. */
 export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promise<number> {
+  if (io === PROCESS_IO) guardStdout();
   try {
     await program(io).parseAsync([...argv], { from: 'user' });
     return 0;

@@ -4,7 +4,8 @@
  * order: each passes the relevance at its output to its inputs under its composite's rule, and a
  * tensor read by several nodes sums what they pass back.
  */
-import { InvalidArgumentError } from '../../core/errors.js';
+import { InvalidArgumentError, OverflowError } from '../../core/errors.js';
+import { firstNonFinite } from '../../core/finite.js';
 import type { DType, FloatArray, Tensor } from '../../core/tensor.js';
 import { forward } from '../forward.js';
 import type { Model } from '../graph.js';
@@ -57,6 +58,7 @@ export function lrp(model: Model, x: Tensor, options: LrpOptions = {}): Tensor {
     );
     node.inputs.forEach((name, k) => {
       const rIn = passed[k]!;
+      assertFiniteRelevance(rIn, node.layer, dtype);
       const sum = relevance.get(name);
       if (sum === undefined) relevance.set(name, rIn === R ? rIn.slice() : rIn);
       else for (let j = 0; j < sum.length; j++) sum[j] = sum[j]! + rIn[j]!;
@@ -65,4 +67,18 @@ export function lrp(model: Model, x: Tensor, options: LrpOptions = {}): Tensor {
   const shape = activations.get(wanted).shape;
   const data = relevance.get(wanted) ?? activations.get(wanted).data.slice().fill(0);
   return { shape, data };
+}
+
+/** Relevance that overflowed (a logit seed of 1e38, s = R/z over a tiny z) stops here, named. */
+function assertFiniteRelevance(R: FloatArray, layer: string, dtype: DType): void {
+  const i = firstNonFinite(R);
+  if (i >= 0)
+    throw new OverflowError(
+      'lrp',
+      layer,
+      `the relevance passed down by layer "${layer}" overflowed ${dtype} (element ${i} is ${R[i]}); ` +
+        (dtype === 'float32'
+          ? 'compute in float64 (--dtype float64, or dtype: "float64")'
+          : 'seed with onehot'),
+    );
 }
