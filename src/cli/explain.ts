@@ -193,7 +193,7 @@ function number(flag: string, value: string): number {
   if (n === undefined)
     throw new InvalidArgumentError(
       `explain ${flag}`,
-      `"${value}" is not a finite decimal number (such as 0, -1 or 0.5)`,
+      `"${value}" is not a finite number in decimal notation (such as 0, -1 or 0.5)`,
     );
   return n;
 }

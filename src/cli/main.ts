@@ -23,6 +23,8 @@ function packageVersion(): string {
 export interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /** Told of the typed error behind a non-zero exit, before its line is printed. */
+  readonly failed?: (error: ProvlrpError) => void;
 }
 
 const PROCESS_IO: Io = {
@@ -130,7 +132,9 @@ export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promis
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof ProvlrpError) {
-      io.err(`provlrp: ${error.message}\n`);
+      io.failed?.(error);
+      // One line, whatever a nested message (a JSON parser's, a system's) carried.
+      io.err(`provlrp: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
       return 1;
     }
     throw error;
