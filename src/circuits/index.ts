@@ -16,6 +16,8 @@ export * from './neurons.js';
 export * from './relevance-result.js';
 export * from './serialize.js';
 export * from './symbolic.js';
+export * from './symbolic-size.js';
 export * from './token-index.js';
 export * from './trace.js';
+export * from './value-budget.js';
 export * from './witness.js';

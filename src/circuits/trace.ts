@@ -39,6 +39,7 @@ import { evaluateKernel } from './kernel-evaluator.js';
 import { kernelOf } from './kernels/kernel.js';
 import type { Relevance } from './relevance-result.js';
 import { assertSymbolicSize } from './symbolic-size.js';
+import { DEFAULT_DIGITS, type EvaluationProgress, withValueBudget } from './value-budget.js';
 
 /** Options of `Trace.relevance`. */
 export interface RelevanceOptions<T> extends SeedOptions, CompositeOptions {
@@ -53,6 +54,13 @@ export interface RelevanceOptions<T> extends SeedOptions, CompositeOptions {
    * all, predicted with the counting semiring before anything symbolic is built (default 10^6).
    */
   readonly limit?: number;
+  /**
+   * For semirings whose values grow (ℚ): the most decimal digits one value may reach before the
+   * evaluation stops with a `LimitError` (default 2,000; see value-budget.ts).
+   */
+  readonly digits?: number;
+  /** Told about once a second how a long generic evaluation advances. */
+  readonly onProgress?: (progress: EvaluationProgress) => void;
   /** The relevance at this layer's output instead of at the input. */
   readonly layer?: string;
   /**
@@ -159,7 +167,7 @@ export class Trace {
         this.limitSymbolicSize(annotation as Annotation<unknown>, K as Semiring<unknown>, options, target);
       const values = evaluateGeneric({
         model: this.model,
-        K,
+        K: withValueBudget(K, options.digits ?? DEFAULT_DIGITS, options.onProgress),
         annotation,
         coefficients,
         seeds: this.seeds(K, options),

@@ -13,6 +13,7 @@
 
 import {
   compile,
+  type EvaluationProgress,
   type PerLayerSpec,
   type Relevance,
   relevanceToArray,
@@ -44,8 +45,11 @@ export interface ExplainFlags {
   readonly dtype: string;
 }
 
-/** Runs `explain`; returns a one-line summary. */
-export function explain(modelPath: string, flags: ExplainFlags): string {
+/**
+ * Runs `explain`; returns a one-line summary. A long evaluation in a semiring of growing values
+ * (ℚ) tells `progress` how it advances, a line every second or so after the first two.
+ */
+export function explain(modelPath: string, flags: ExplainFlags, progress?: (line: string) => void): string {
   const dtype = choice('--dtype', flags.dtype, ['float32', 'float64']) as DType;
   const outputRelevance = choice('--output-relevance', flags.outputRelevance, ['onehot', 'logit']) as
     | 'onehot'
@@ -89,9 +93,24 @@ export function explain(modelPath: string, flags: ExplainFlags): string {
   const annotate = flags.annotate === undefined ? undefined : annotationSpec(flags.annotate);
   const R = compile(model)
     .trace(x, dtype)
-    .relevance({ ...options, semiring, ...(annotate !== undefined ? { annotate } : {}) });
+    .relevance({
+      ...options,
+      semiring,
+      ...(annotate !== undefined ? { annotate } : {}),
+      ...(progress ? { onProgress: progressReporter(semiring, progress) } : {}),
+    });
   writeRelevance(flags.out, R, dtype);
   return `wrote ${flags.out}: ${semiring} relevance ${showShape(R.shape)}`;
+}
+
+function progressReporter(semiring: string, progress: (line: string) => void) {
+  return ({ operations, digits, seconds }: EvaluationProgress): void => {
+    if (seconds >= 2)
+      progress(
+        `${semiring} relevance: ${operations.toLocaleString('en')} operations, values up to ` +
+          `${digits.toLocaleString('en')} digits, ${seconds.toFixed(0)} s`,
+      );
+  };
 }
 
 /** Writes K-LRP relevance as .npy (number-valued and Boolean semirings) or .json (any). */

@@ -86,7 +86,9 @@ function program(io: Io): Command {
       '--annotate <spec>',
       `the annotation Θ: ${ANNOTATION_NAMES.join(', ')}, or a JSON file of per-layer thresholds`,
     )
-    .action((model: string, flags: ExplainFlags) => print(explain(model, flags)));
+    .action((model: string, flags: ExplainFlags) =>
+      print(explain(model, flags, (line) => io.err(`provlrp: ${line}\n`))),
+    );
 
   root
     .command('semirings')

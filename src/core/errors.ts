@@ -130,9 +130,11 @@ export class LimitError extends ProvlrpError {
     /** The limit in force. */
     readonly limit: number | bigint,
     hint = '',
+    /** What size counts: elements (monomials, neurons, edges) or digits (of a fraction). */
+    unit = 'elements',
   ) {
     super(
-      `${where}: result would have up to ${size} elements, over the limit of ${limit}${hint ? `; ${hint}` : ''}`,
+      `${where}: result would have up to ${size} ${unit}, over the limit of ${limit}${hint ? `; ${hint}` : ''}`,
     );
   }
 }

@@ -55,6 +55,12 @@ export interface Semiring<T> {
    * carriers, which are compared with `equals`.
    */
   approxEquals?(a: T, b: T, context: readonly T[], rtol: number): boolean;
+  /**
+   * For carriers whose values grow with every operation (ℚ's fractions): the size of a value, in
+   * decimal digits, so that evaluation can refuse values over a limit instead of running for
+   * hours. Absent where values have a fixed size.
+   */
+  digits?(a: T): number;
 }
 
 /** Checks that `v` lies in [lo, hi] for `fromNumber`. */

@@ -53,8 +53,14 @@ async function run(...argv: string[]): Promise<Run> {
 function expectRefused(r: Run, kind: new (...args: never[]) => ProvlrpError, message: RegExp, out?: string) {
   expect(r.code, r.err).toBe(1);
   expect(r.error).toBeInstanceOf(kind);
-  expect(r.err).toMatch(/^provlrp: [^\n]*\n$/);
-  expect(r.err).toMatch(message);
+  // One line for the error, after any progress lines a long run printed on its way.
+  const lines = r.err.split('\n');
+  expect(lines.pop()).toBe('');
+  const error = lines.pop()!;
+  for (const line of lines)
+    expect(line).toMatch(/^provlrp: \w+ relevance: [\d,]+ operations, values up to [\d,]+ digits, \d+ s$/);
+  expect(error).toMatch(/^provlrp: /);
+  expect(error).toMatch(message);
   if (out !== undefined) expectNoOutput(out);
 }
 
@@ -432,4 +438,49 @@ describe('the installed command', () => {
     expect(status).toBe(1);
     expect(stderr).toMatch(/^provlrp: read \S+: it is a folder; give the path of a model file\n$/);
   });
+});
+
+describe('6. exact rational relevance is bounded, and long runs show progress', () => {
+  it('refuses --semiring rational --annotate identity on the MLP once fractions pass 2,000 digits', async () => {
+    const out = target('rational.json');
+    const start = performance.now();
+    const r = await run(
+      'explain',
+      MLP,
+      '--input',
+      X,
+      '--out',
+      out,
+      '--semiring',
+      'rational',
+      '--annotate',
+      'identity',
+    );
+    expectRefused(
+      r,
+      LimitError,
+      /relevance in rational: result would have up to \d+ digits, over the limit of 2000; exact fractions grow/,
+      out,
+    );
+    expect(performance.now() - start).toBeLessThan(30_000);
+  }, 60_000);
+
+  it('reports progress about once a second while it runs', () => {
+    const trace = compile(loadShippedModel('mlp')).trace(digit);
+    const reports: { operations: number; digits: number; seconds: number }[] = [];
+    const call = () =>
+      trace.relevance({
+        semiring: 'rational',
+        annotate: 'identity',
+        digits: 3_000,
+        onProgress: (p) => reports.push(p),
+      });
+    expect(call).toThrow(/over the limit of 3000/);
+    expect(reports.length).toBeGreaterThan(0);
+    for (let i = 1; i < reports.length; i++) {
+      expect(reports[i]!.operations).toBeGreaterThan(reports[i - 1]!.operations);
+      expect(reports[i]!.seconds - reports[i - 1]!.seconds).toBeGreaterThanOrEqual(1);
+    }
+    expect(reports.every((p) => p.digits <= 3_000)).toBe(true);
+  }, 120_000);
 });
