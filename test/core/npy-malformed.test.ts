@@ -133,9 +133,10 @@ describe('malformed .npy files', () => {
 
   it('reads integers as numpy saves them by default (int64) and native-order descriptors', () => {
     // np.save('t.npy', np.array([3, 1])): '<i8', two little-endian 64-bit integers.
-    const targets = withDict("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }", [
-      3, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,
-    ]);
+    const targets = withDict(
+      "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }",
+      [3, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0],
+    );
     expect(readNpy(targets)).toEqual({ dtype: 'int64', shape: [2], data: BigInt64Array.of(3n, 1n) });
     // '=f4' is the writing machine's order, little-endian like this one.
     const native = withDict("{'descr': '=f4', 'fortran_order': False, 'shape': (1,), }", [0, 0, 0x80, 0x3f]);

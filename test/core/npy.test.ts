@@ -203,7 +203,9 @@ describe('writeNpy argument checks', () => {
       /shape \[1e\+21, 0\] has a dimension over 2\^53 - 1/,
     );
     const unknown = { dtype: 'complex64', shape: [1], data: Float32Array.of(1, 0) } as unknown as NpyArray;
-    expect(() => writeNpy(unknown)).toThrow(/dtype "complex64" is not one of float32, float64, uint8, bool, int8/);
+    expect(() => writeNpy(unknown)).toThrow(
+      /dtype "complex64" is not one of float32, float64, uint8, bool, int8/,
+    );
   });
 
   it('rejects versions other than 1, 2 and 3', () => {
