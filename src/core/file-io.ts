@@ -97,15 +97,28 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
 }
 
 /**
- * Creates a folder (and its missing parents) to write into, one level at a time.
- * NOTE: not `mkdirSync(path, { recursive: true })`, which never returns under /proc.
+ * Creates a folder (and its missing parents) to write into, one level at a time, and makes sure
+ * a file can be created in it, so that a run refuses a folder it cannot write to before its work
+ * rather than after. NOTE: not `mkdirSync(path, { recursive: true })`, which never returns under
+ * /proc.
  */
 export function makeFolder(path: string): void {
+  createFolder(path);
+  const probe = join(path, `.provlrp-probe.${process.pid}.${++counter}.tmp`);
+  try {
+    writeFileSync(probe, '', { flag: 'wx' });
+    unlinkSync(probe);
+  } catch (error) {
+    throw fileSystemError('write into the folder', path, error);
+  }
+}
+
+function createFolder(path: string): void {
   const kind = existingKind(path);
   if (kind === 'folder') return;
   if (kind !== undefined) throw fileSystemError('create the folder', path, { code: 'EEXIST' });
   const parent = dirname(path);
-  if (parent !== path) makeFolder(parent);
+  if (parent !== path) createFolder(parent);
   try {
     mkdirSync(path);
   } catch (error) {
