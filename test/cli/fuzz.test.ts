@@ -308,7 +308,6 @@ describe('provlrp under fuzzing', () => {
       { seed: 0xf022, numRuns: 300 },
     );
     // The vectors reach both sides: real explanations written, and refusals.
-    console.log(JSON.stringify([...tally]));
     expect(tally.get(0) ?? 0).toBeGreaterThan(40);
     expect(tally.get(1) ?? 0).toBeGreaterThan(40);
   }, 600_000);
