@@ -23,52 +23,73 @@
  * relevance itself, which on VGG-sized convolutions takes seconds.
  */
 import { LimitError } from '../core/errors.js';
+import { type PropagationVisitor, propagate, startPropagation } from '../core/propagate.js';
 import { allocate, type DType } from '../core/tensor.js';
-import type { AnyNode, Model } from '../nn/graph.js';
-import { isLinearNode, LinearLayer, type LinearStatistics, oneParam, type Rule } from '../nn/lrp/index.js';
+import type { AnyNode } from '../nn/graph.js';
+import {
+  isLinearNode,
+  LinearLayer,
+  type LinearStatistics,
+  oneParam,
+  propagateLinear,
+  type Rule,
+} from '../nn/lrp/index.js';
 import type { Semiring } from '../semirings/index.js';
-import type { Annotation, RawAnnotation } from './annotations/annotation.js';
+import type { Annotation } from './annotations/annotation.js';
 import type { NodeCoefficients } from './coefficients.js';
-import { nodeShapes } from './connectivity/connectivity.js';
-import { evaluateKernel } from './kernel-evaluator.js';
-import { countingKernel, realKernel } from './kernels/kernel.js';
+import { kernelVisitor } from './kernel-evaluator.js';
+import { countingKernel } from './kernels/kernel.js';
+import type { CircuitPlan, CircuitStep } from './plan.js';
 
 /** What predicting the size needs from a trace. */
 export interface SymbolicSizeRequest {
-  readonly model: Model;
+  readonly plan: CircuitPlan;
   readonly batch: number;
   /** The tensor whose relevance is wanted. */
   readonly target: string;
   /** Relevance at the output in ℕ: one-hot at each sample's target, batch × classes. */
   readonly seed: Float64Array;
-  /** The rule of a node, and its coefficients under it (computed only where needed). */
+  /** The rule of a node, and a step's coefficients under it (computed only where needed). */
   readonly rule: (node: AnyNode) => Rule;
-  readonly coefficients: (node: AnyNode) => NodeCoefficients;
-  /** The annotation as given: its built-in raw form, or the user's own lifted one. */
-  readonly raw: RawAnnotation | undefined;
+  readonly coefficients: (step: CircuitStep) => NodeCoefficients;
+  /** The annotation, lifted into the semiring (a built-in one keeps its raw form in `raw`). */
   readonly annotation: Annotation<unknown>;
 }
 
 /** The number of monomials (paths with a non-zero annotation on every edge) of the relevance. */
 export function symbolicSize<T>(request: SymbolicSizeRequest, K: Semiring<T>): number {
-  const { raw } = request;
-  if (raw?.kind === 'token') return structuralPathCount(request, 'float64');
+  if (isStructural(request)) return structuralPathCount(request, 'float64');
+  const { annotation } = request;
   const support: Annotation<number> = {
-    name: `support of ${request.annotation.name}`,
-    ...(request.annotation.prepare ? { prepare: request.annotation.prepare.bind(request.annotation) } : {}),
+    name: `support of ${annotation.name}`,
+    ...(annotation.prepare ? { prepare: annotation.prepare.bind(annotation) } : {}),
     map: supportMap(request, K),
   };
-  const counts = evaluateKernel({
-    model: request.model,
+  return count(request, perEdgeCounting(request, support));
+}
+
+/**
+ * Whether the support is every edge of the circuit (a `token` annotation) and the circuit keeps
+ * them all (a restricted circuit's knocked-out edges are skipped edge by edge instead).
+ */
+const isStructural = (request: SymbolicSizeRequest): boolean =>
+  request.annotation.raw?.kind === 'token' && !request.plan.hasRemovedEdges;
+
+function perEdgeCounting(request: SymbolicSizeRequest, support: Annotation<number>) {
+  return kernelVisitor({
+    plan: request.plan,
     kernel: countingKernel,
     annotation: support as Annotation<unknown>,
     coefficients: request.coefficients,
-    seed: request.seed,
     batch: request.batch,
-    target: request.target,
-    factored: false,
   });
-  return sum(counts);
+}
+
+/** Σ of the counts at the target, propagated from the one-hot seed by `visitor`. */
+function count(request: SymbolicSizeRequest, visitor: PropagationVisitor<Float64Array>): number {
+  const { plan, target } = request;
+  const state = startPropagation(plan.steps, new Map([[plan.model.output, request.seed]]));
+  return sum(propagate(plan.steps, state, plan.producer(target), target, visitor));
 }
 
 /**
@@ -76,7 +97,7 @@ export function symbolicSize<T>(request: SymbolicSizeRequest, K: Semiring<T>): n
  * how to restrict it.
  */
 export function assertSymbolicSize<T>(request: SymbolicSizeRequest, K: Semiring<T>, limit: number): void {
-  const size = request.raw?.kind === 'token' ? structuralEstimate(request, limit) : symbolicSize(request, K);
+  const size = isStructural(request) ? structuralEstimate(request, limit) : symbolicSize(request, K);
   if (size > limit)
     throw new LimitError(
       `relevance in ${K.name}`,
@@ -106,7 +127,8 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** Θ̂ of a built-in raw annotation, or of a user's annotation compared with 0 in `K`. */
 function supportMap<T>(request: SymbolicSizeRequest, K: Semiring<T>): Annotation<number>['map'] {
-  const { raw, annotation } = request;
+  const { annotation } = request;
+  const { raw } = annotation;
   if (raw?.kind === 'indicator') return (d, edge, stats) => (raw.value(d, edge, stats) ? 1 : 0);
   // A number lifted by `fromNumber` may round to 0 in K; one lifted as a weighted token is 0 only at 0.
   if (raw?.kind === 'number' && !K.fromNumber)
@@ -116,67 +138,49 @@ function supportMap<T>(request: SymbolicSizeRequest, K: Semiring<T>): Annotation
 
 /**
  * Paths through every edge of the circuit: dense and conv layers on the adjoint with unit
- * weights, every other node (pooling, residual sums, structural edges) edge by edge with Θ̂ ≡ 1.
+ * weights, every other step (pooling, residual sums, structural edges) edge by edge with Θ̂ ≡ 1.
  */
 function structuralPathCount(request: SymbolicSizeRequest, dtype: DType): number {
-  const { model, batch } = request;
-  const unit = new Map<string, NodeCoefficients>();
-  const coefficients = (node: AnyNode): NodeCoefficients => {
-    const rule = request.rule(node);
-    if (!(isLinearNode(node) && (node.op === 'dense' || node.op === 'conv') && rule.kind === 'linear')) {
-      const c = request.coefficients(node);
-      // Without `linear` the evaluator takes the per-edge path, which counts every edge once.
-      const { linear: _factored, ...perEdge } = c;
-      return perEdge;
-    }
-    let c = unit.get(node.name);
-    if (c === undefined) {
-      c = unitCoefficients(model, node, rule, batch, dtype);
-      unit.set(node.name, c);
-    }
-    return c;
+  const { plan, batch } = request;
+  const perEdge = perEdgeCounting(request, { name: 'support of token', map: () => 1 });
+  const unit = new Map<number, LinearStatistics>();
+  const visitor: PropagationVisitor<Float64Array> = {
+    ...perEdge,
+    visit(i, upper, lower) {
+      const { node } = plan.steps[i]!;
+      const rule = request.rule(node);
+      if (!((node.op === 'dense' || node.op === 'conv') && isLinearNode(node) && rule.kind === 'linear')) {
+        perEdge.visit(i, upper, lower);
+        return;
+      }
+      let stats = unit.get(i);
+      if (stats === undefined) {
+        stats = unitStatistics(plan.steps[i]!, rule, batch, dtype);
+        unit.set(i, stats);
+      }
+      const passed = propagateLinear(stats, upper);
+      const into = lower[0]!;
+      for (let j = 0; j < into.length; j++) into[j] = into[j]! + passed[j]!;
+    },
   };
-  const counts = evaluateKernel({
-    model,
-    kernel: realKernel,
-    annotation: { name: 'support of token', map: () => 1 },
-    coefficients,
-    seed: request.seed,
-    batch,
-    target: request.target,
-    factored: true,
-  });
-  return sum(counts);
+  return count(request, visitor);
 }
 
 /** A dense or conv layer with every coefficient 1, in factored form: R_in = W₁ᵀ R_out. */
-function unitCoefficients(
-  model: Model,
-  node: AnyNode & { op: 'dense' | 'conv' },
-  rule: Rule,
-  batch: number,
-  dtype: DType,
-) {
-  const shapes = nodeShapes(model, node);
-  const layer = new LinearLayer(node, shapes.inputs[0]!, shapes.output);
-  const outputSize = shapes.output.reduce((p, d) => p * d, 1);
-  const inputSize = shapes.inputs[0]!.reduce((p, d) => p * d, 1);
-  const linear: LinearStatistics = {
-    layer,
+function unitStatistics(step: CircuitStep, rule: Rule, batch: number, dtype: DType): LinearStatistics {
+  const node = step.node as AnyNode & { op: 'dense' | 'conv' };
+  return {
+    layer: new LinearLayer(node, step.shapes.inputs[0]!, step.shapes.output),
     rule: rule as LinearStatistics['rule'],
     batch,
     dtype,
     groups: [
       {
-        factor: allocate(dtype, batch * outputSize).fill(1),
+        factor: allocate(dtype, batch * step.outputSize).fill(1),
         terms: [{ input: allocate(dtype, 0), weight: oneParam, sign: 1, ones: true, zero: false }],
       },
     ],
   };
-  const unused = (): never => {
-    throw new Error('symbolic size: unit coefficients are used in factored form only');
-  };
-  return { node, rule, tokenized: true, inputSize, outputSize, linear, forEachEdge: unused };
 }
 
 function sum(values: Float64Array): number {

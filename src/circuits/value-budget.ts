@@ -18,9 +18,6 @@ export interface EvaluationProgress {
   readonly seconds: number;
 }
 
-/** The default most digits of one value (numerator and denominator together). */
-export const DEFAULT_DIGITS = 2_000;
-
 /** How often, in operations, the clock is read for progress. */
 const PROGRESS_EVERY = 1024;
 

@@ -5,10 +5,10 @@
  *     [--composite NAME] [--low L --high H] [--output-relevance onehot|logit] [--layer NAME]
  *     [--dtype float32|float64] [--semiring NAME] [--annotate SPEC|FILE.json]
  *
- * X carries the batch axis; R has X's exact shape (or the layer output's with --layer). Without
- * --semiring this is real LRP (`lrp()`), written in the compute dtype. With --semiring it is K-LRP
- * through the provenance circuit: ℝ in the compute dtype, Boolean as uint8, counting, tropical and
- * the other number-valued semirings as float64, symbolic semirings (ℕ[X], Why(X), …) as JSON only.
+ * X carries the batch axis; R has X's exact shape (or the layer output's with --layer). Every run is
+ * K-LRP through the provenance circuit, real LRP (the same as `lrp()`) without --semiring: ℝ in the
+ * compute dtype, Boolean as uint8, counting, tropical and the other number-valued semirings as
+ * float64, symbolic semirings (ℕ[X], Why(X), …) as JSON only.
  */
 
 import {
@@ -20,12 +20,13 @@ import {
   relevanceToJson,
 } from '../circuits/index.js';
 import { parseDecimal } from '../core/decimal.js';
+import { DEFAULTS } from '../core/defaults.js';
 import { FormatError, InvalidArgumentError } from '../core/errors.js';
 import { readFileBytes, writeFileAtomic } from '../core/file-io.js';
 import { type NpyArray, readNpyFile, writeNpyFile } from '../core/npy.js';
 import { type DType, showShape, type Tensor } from '../core/tensor.js';
 import type { Model } from '../nn/graph.js';
-import { assertBoxBounds, COMPOSITE_NAMES, DEFAULT_COMPOSITE, lrp } from '../nn/lrp/index.js';
+import { assertBoxBounds, COMPOSITE_NAMES } from '../nn/lrp/index.js';
 import { readModelFile } from '../nn/model-file.js';
 import { real, SEMIRING_NAMES } from '../semirings/index.js';
 
@@ -83,23 +84,19 @@ export function explain(modelPath: string, flags: ExplainFlags, progress?: (line
     ...(targets !== undefined ? { targets } : {}),
     ...(flags.layer !== undefined ? { layer: flags.layer } : {}),
   };
-  if (semiring === undefined) {
-    const R = lrp(model, x, options);
-    if (isJson(flags.out))
-      writeJson(flags.out, { semiring: 'real', shape: R.shape, values: Array.from(R.data) });
-    else writeNpyFile(flags.out, toNpy(R));
-    return `wrote ${flags.out}: relevance ${showShape(R.shape)} (${dtype}, composite ${composite ?? DEFAULT_COMPOSITE})`;
-  }
+  // One engine: real LRP is the circuit's real relevance, with or without --semiring real.
   const annotate = flags.annotate === undefined ? undefined : annotationSpec(flags.annotate);
   const R = compile(model)
     .trace(x, dtype)
     .relevance({
       ...options,
-      semiring,
+      semiring: semiring ?? 'real',
       ...(annotate !== undefined ? { annotate } : {}),
-      ...(progress ? { onProgress: progressReporter(semiring, progress) } : {}),
+      ...(progress ? { onProgress: progressReporter(semiring ?? 'real', progress) } : {}),
     });
   writeRelevance(flags.out, R, dtype);
+  if (semiring === undefined)
+    return `wrote ${flags.out}: relevance ${showShape(R.shape)} (${dtype}, composite ${composite ?? DEFAULTS.composite.real})`;
   return `wrote ${flags.out}: ${semiring} relevance ${showShape(R.shape)}`;
 }
 

@@ -187,6 +187,7 @@ export function polynomialSemiring(options: ExpansionOptions = {}): PolynomialSe
   const limit = resolveLimit('polynomialSemiring', options);
   return {
     name: 'polynomial',
+    defaultAnnotation: 'token',
     zero: ZERO_POLYNOMIAL,
     one: ONE_POLYNOMIAL,
     plus,

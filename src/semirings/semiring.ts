@@ -37,6 +37,11 @@ export interface Semiring<T> {
   /** A number to display or plot a value by, where one makes sense. */
   toNumber?(a: T): number;
   /**
+   * The annotation Θ relevance takes when none is given (an annotation spec, DESIGN.md §1b).
+   * Absent where no choice is natural: such a semiring needs an explicit annotation.
+   */
+  readonly defaultAnnotation?: string;
+  /**
    * The value of a real number, for semirings whose carrier holds numbers (real, rational,
    * viterbi, tropical, …): how a numeric annotation Θ(d) becomes a value. It throws an
    * `InvalidArgumentError` for a number outside the carrier (a Viterbi weight above 1). Absent

@@ -5,9 +5,10 @@
  * `viterbi`, `neglog`, `report_boolean`, `report_counting`, `report_formula`, `token`), per-layer
  * thresholds `{ default?, layers?, kind? }` (the JSON file form), or a user's own `Annotation`.
  *
- * Defaults: ℝ identity; 𝔹 and ℕ (float64) `threshold:1e-9`; Viterbi `viterbi`; tropical `neglog`;
- * the provenance semirings their edge tokens (top-k weighs them by the Viterbi annotation). Every
- * other semiring needs an explicit annotation: a missing one is an error, not a guess.
+ * Defaults are the semiring's own `defaultAnnotation`: ℝ identity; 𝔹 and ℕ (float64)
+ * `threshold:1e-9`; Viterbi `viterbi`; tropical `neglog`; the provenance semirings their edge
+ * tokens (top-k weighs them by the Viterbi annotation). Every other semiring needs an explicit
+ * annotation: a missing one is an error, not a guess.
  */
 import { parseDecimal } from '../../core/decimal.js';
 import { InvalidArgumentError, NotFoundError } from '../../core/errors.js';
@@ -47,21 +48,6 @@ export const ANNOTATION_NAMES = [
   'token',
 ] as const;
 
-/** The default annotation of each semiring that has one, by registry name. */
-export const DEFAULT_ANNOTATIONS: Readonly<Record<string, string>> = {
-  real: 'identity',
-  boolean: 'threshold:1e-9',
-  counting: 'threshold:1e-9',
-  viterbi: 'viterbi',
-  tropical: 'neglog',
-  polynomial: 'token',
-  bool_polynomial: 'token',
-  why: 'token',
-  posbool: 'token',
-  lineage: 'token',
-  top_k: 'viterbi',
-};
-
 const TOKEN: RawAnnotation = { name: 'token', kind: 'token', value: () => true };
 
 /** The annotation a spec names, lifted into `K` (the default of `K` when `spec` is undefined). */
@@ -80,13 +66,13 @@ export function resolveAnnotation<T>(
  * The built-in annotation a spec names before it is lifted into `K` (the default of `K` when
  * `spec` is undefined), or undefined for a user's own annotation object.
  */
-export function resolveRaw<T>(
+function resolveRaw<T>(
   spec: AnnotationSpec<T> | undefined,
   K: Semiring<T>,
   model: Model,
 ): RawAnnotation | undefined {
   if (spec === undefined) {
-    const fallback = DEFAULT_ANNOTATIONS[K.name];
+    const fallback = K.defaultAnnotation;
     if (fallback === undefined)
       throw new InvalidArgumentError(
         'relevance',

@@ -3,12 +3,16 @@
  * [N, d₁, …, d_r] → [N, d₁·…·d_r]. The elements keep their C order.
  * Connectivity `identity`: output element i to input element i.
  */
+
+import { forEachIdentityEdge } from '../connectivity/structural.js';
 import { expectInputCount } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 
 export const flatten: OpDefinition<'flatten'> = {
   op: 'flatten',
   connectivity: 'identity',
+  lrp: 'elementwise',
+  edges: (_node, shapes, emit) => forEachIdentityEdge(shapes, emit),
   inferShape(node, inputs) {
     expectInputCount(node, inputs, 1);
     let size = 1;

@@ -52,7 +52,7 @@ export function opOf(node: AnyNode): OpDefinition<OpName> {
 export { avgPoolDivisors } from './avg-pool.js';
 export { describeNode } from './checks.js';
 export { maxPoolWinners } from './max-pool.js';
-export type { Connectivity, OpDefinition } from './op-definition.js';
+export type { Connectivity, LrpCategory, OpDefinition } from './op-definition.js';
 export {
   type Axis,
   adaptiveWindow,
