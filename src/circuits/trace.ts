@@ -4,6 +4,7 @@
  * composite's coefficient statistics (computed once per composite and kept), the annotation Θ,
  * one target per sample, and returns the relevance of the input or of a layer's output.
  */
+import type fc from 'fast-check';
 import { DEFAULTS } from '../core/defaults.js';
 import { InvalidArgumentError, OverflowError } from '../core/errors.js';
 import { firstNonFinite } from '../core/finite.js';
@@ -21,7 +22,15 @@ import {
   resolveTargets,
   type SeedOptions,
 } from '../nn/lrp/index.js';
-import { assertSemiring, counting, real, type Semiring, semiringByName } from '../semirings/index.js';
+import {
+  assertSemiring,
+  assertSemiringLaws,
+  counting,
+  lawValuesOf,
+  real,
+  type Semiring,
+  semiringByName,
+} from '../semirings/index.js';
 import type { Annotation } from './annotations/annotation.js';
 import { type AnnotationSpec, isUserAnnotation, resolveAnnotation } from './annotations/resolve.js';
 import type { Circuit } from './circuit.js';
@@ -32,7 +41,7 @@ import { kernelOf } from './kernels/kernel.js';
 import type { CircuitStep } from './plan.js';
 import type { Relevance } from './relevance-result.js';
 import { assertSymbolicSize } from './symbolic-size.js';
-import { type EvaluationProgress, withValueBudget } from './value-budget.js';
+import { type EvaluationProgress, withProgress } from './progress.js';
 
 /** Options of `Trace.relevance`. */
 export interface RelevanceOptions<T> extends SeedOptions, CompositeOptions {
@@ -47,12 +56,7 @@ export interface RelevanceOptions<T> extends SeedOptions, CompositeOptions {
    * all, predicted with the counting semiring before anything symbolic is built (default 10^6).
    */
   readonly limit?: number;
-  /**
-   * For semirings whose values grow (ℚ): the most decimal digits one value may reach before the
-   * evaluation stops with a `LimitError` (default `DEFAULTS.valueDigits`; see value-budget.ts).
-   */
-  readonly digits?: number;
-  /** Told about once a second how a long generic evaluation advances. */
+  /** Told about once a second how a long generic evaluation advances (see progress.ts). */
   readonly onProgress?: (progress: EvaluationProgress) => void;
   /** The relevance at this layer's output instead of at the input. */
   readonly layer?: string;
@@ -61,6 +65,11 @@ export interface RelevanceOptions<T> extends SeedOptions, CompositeOptions {
    * a built-in one, else the generic gate-level evaluator; `generic` forces the latter.
    */
   readonly evaluator?: 'auto' | 'generic';
+  /**
+   * Check the semiring's laws first (a `SemiringLawError` names the law and a counterexample):
+   * `true` draws values with `lawValuesOf`, or give the values to draw from.
+   */
+  readonly checkLaws?: boolean | fc.Arbitrary<T>;
 }
 
 /** What a trace has computed so far: the instruments of its laziness. */
@@ -147,6 +156,8 @@ export class Trace {
   /** K-LRP relevance in a semiring. */
   relevance<T = number>(options: RelevanceOptions<T> = {}): Relevance<T> {
     const K = resolveSemiring(options.semiring);
+    if (options.checkLaws)
+      assertSemiringLaws(K, options.checkLaws === true ? lawValuesOf(K) : options.checkLaws);
     const target = options.layer === undefined ? this.model.input : layerOutput(this.model, options.layer);
     const key = this.memoKey(K, options);
     let entry = key === undefined ? undefined : this.memo.get(key);
@@ -164,7 +175,14 @@ export class Trace {
       entry = this.evaluation(K, options);
       if (key !== undefined) this.memo.set(key, entry);
     }
-    const result = entry.relevanceOf(target) as Relevance<T>;
+    let result: Relevance<T>;
+    try {
+      result = entry.relevanceOf(target) as Relevance<T>;
+    } catch (error) {
+      // A step that threw may have passed part of its relevance on: the entry cannot be resumed.
+      if (key !== undefined) this.memo.delete(key);
+      throw error;
+    }
     assertFiniteResult(result, this.dtype);
     entry.results.set(target, result);
     if (key !== undefined) this.evict();
@@ -246,9 +264,9 @@ export class Trace {
     const states = this.seeds(K, options).map((seed) =>
       startPropagation(plan.steps, new Map([[this.model.output, [...seed]]])),
     );
-    const budgeted = withValueBudget(K, options.digits ?? DEFAULTS.valueDigits, options.onProgress);
+    const counted = withProgress(K, options.onProgress);
     const visitors = states.map((_, sample) =>
-      genericVisitor({ plan, K: budgeted, annotation, coefficients, sample }),
+      genericVisitor({ plan, K: counted, annotation, coefficients, sample }),
     );
     return {
       results,

@@ -3,12 +3,14 @@
  *
  *   provlrp explain MODEL --input X.npy --out R.npy|R.json [--target K|argmax] [--targets T.npy]
  *     [--composite NAME] [--low L --high H] [--output-relevance onehot|logit] [--layer NAME]
- *     [--dtype float32|float64] [--semiring NAME] [--annotate SPEC|FILE.json]
+ *     [--dtype float32|float64] [--semiring NAME | --semiring-file S.json] [--annotate SPEC|FILE.json]
  *
  * X carries the batch axis; R has X's exact shape (or the layer output's with --layer). Every run is
  * K-LRP through the provenance circuit, real LRP (the same as `lrp()`) without --semiring: ℝ in the
  * compute dtype, Boolean as uint8, counting, tropical and the other number-valued semirings as
  * float64, symbolic semirings (ℕ[X], Why(X), …) as JSON only.
+ * A semiring file holds a semiring as formulas (`defineSemiringFromFormulas`); its laws are always
+ * checked before it is used. `--annotate expr:FORMULA` is a formula annotation.
  */
 
 import {
@@ -28,7 +30,13 @@ import { type DType, showShape, type Tensor } from '../core/tensor.js';
 import type { Model } from '../nn/graph.js';
 import { assertBoxBounds, COMPOSITE_NAMES } from '../nn/lrp/index.js';
 import { readModelFile } from '../nn/model-file.js';
-import { real, SEMIRING_NAMES } from '../semirings/index.js';
+import {
+  defineSemiringFromFormulas,
+  real,
+  SEMIRING_NAMES,
+  type Semiring,
+  type SemiringFormulas,
+} from '../semirings/index.js';
 
 /** The options as commander parses them (strings). */
 export interface ExplainFlags {
@@ -38,6 +46,7 @@ export interface ExplainFlags {
   readonly targets?: string;
   readonly composite?: string;
   readonly semiring?: string;
+  readonly semiringFile?: string;
   readonly annotate?: string;
   readonly low: string;
   readonly high: string;
@@ -57,8 +66,14 @@ export function explain(modelPath: string, flags: ExplainFlags, progress?: (line
     | 'logit';
   const composite =
     flags.composite === undefined ? undefined : choice('--composite', flags.composite, COMPOSITE_NAMES);
-  const semiring =
-    flags.semiring === undefined ? undefined : choice('--semiring', flags.semiring, SEMIRING_NAMES);
+  if (flags.semiring !== undefined && flags.semiringFile !== undefined)
+    throw new InvalidArgumentError('explain', 'give --semiring or --semiring-file, not both');
+  const semiring: string | Semiring<unknown> | undefined =
+    flags.semiringFile !== undefined
+      ? semiringFromFile(flags.semiringFile)
+      : flags.semiring === undefined
+        ? undefined
+        : choice('--semiring', flags.semiring, SEMIRING_NAMES);
   if (flags.annotate !== undefined && semiring === undefined)
     throw new InvalidArgumentError(
       'explain --annotate',
@@ -92,21 +107,21 @@ export function explain(modelPath: string, flags: ExplainFlags, progress?: (line
       ...options,
       semiring: semiring ?? 'real',
       ...(annotate !== undefined ? { annotate } : {}),
-      ...(progress ? { onProgress: progressReporter(semiring ?? 'real', progress) } : {}),
+      ...(progress ? { onProgress: progressReporter(semiringName(semiring), progress) } : {}),
     });
   writeRelevance(flags.out, R, dtype);
   if (semiring === undefined)
     return `wrote ${flags.out}: relevance ${showShape(R.shape)} (${dtype}, composite ${composite ?? DEFAULTS.composite.real})`;
-  return `wrote ${flags.out}: ${semiring} relevance ${showShape(R.shape)}`;
+  return `wrote ${flags.out}: ${R.semiring.name} relevance ${showShape(R.shape)}`;
 }
 
+const semiringName = (semiring: string | Semiring<unknown> | undefined): string =>
+  semiring === undefined ? 'real' : typeof semiring === 'string' ? semiring : semiring.name;
+
 function progressReporter(semiring: string, progress: (line: string) => void) {
-  return ({ operations, digits, seconds }: EvaluationProgress): void => {
+  return ({ operations, seconds }: EvaluationProgress): void => {
     if (seconds >= 2)
-      progress(
-        `${semiring} relevance: ${operations.toLocaleString('en')} operations, values up to ` +
-          `${digits.toLocaleString('en')} digits, ${seconds.toFixed(0)} s`,
-      );
+      progress(`${semiring} relevance: ${operations.toLocaleString('en')} operations, ${seconds.toFixed(0)} s`);
   };
 }
 
@@ -141,6 +156,21 @@ function annotationSpec(spec: string): string | PerLayerSpec {
       `${spec}: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+}
+
+/** The semiring of a semiring file, its laws checked (a `SemiringLawError` names the law broken). */
+function semiringFromFile(path: string): Semiring<unknown> {
+  const bytes = readFileBytes(path, 'semiring file');
+  let spec: SemiringFormulas;
+  try {
+    spec = JSON.parse(new TextDecoder().decode(bytes)) as SemiringFormulas;
+  } catch (error) {
+    throw new FormatError(
+      'semiring JSON',
+      `${path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return defineSemiringFromFormulas(spec) as Semiring<unknown>;
 }
 
 const isJson = (path: string): boolean => path.toLowerCase().endsWith('.json');

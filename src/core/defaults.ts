@@ -10,8 +10,6 @@ export const DEFAULTS = {
   threshold: 1e-9,
   /** The most monomials (paths) symbolic relevance may have, counted before it is built. */
   symbolicLimit: 1_000_000,
-  /** The most decimal digits one value of a growing carrier (ℚ's fractions) may reach. */
-  valueDigits: 2_000,
   /** The most edges `expand` may materialise. */
   expandLimit: 200_000,
   /** The bytes of relevance a trace keeps for reuse before it forgets the least recently used. */

@@ -7,7 +7,8 @@
  * semiring, reachability marks — and how a step passes it belong to the visitor.
  *
  * The state can be resumed: a request that stops at a layer leaves the steps below it undone,
- * and a later request continues from there instead of starting again from the output.
+ * and a later request continues from there instead of starting again from the output. A visit
+ * that throws may have passed part of its relevance on: that state is spoilt and must be dropped.
  */
 
 /** What the driver needs of a step: the tensors it reads and the one it writes. */
@@ -64,10 +65,11 @@ export function propagate<R>(
   for (let i = state.next; i > stopAt; i--) {
     const step = steps[i]!;
     const upper = relevance.get(step.output);
+    if (upper !== undefined) {
+      visitor.complete?.(step.output, upper);
+      visitor.visit(i, upper, step.inputs.map(accumulator));
+    } // else nothing reached it (a branch that does not lead to the output)
     state.next = i - 1;
-    if (upper === undefined) continue; // nothing reached it (a branch that does not lead to the output)
-    visitor.complete?.(step.output, upper);
-    visitor.visit(i, upper, step.inputs.map(accumulator));
   }
   const result = accumulator(wanted);
   visitor.complete?.(wanted, result);

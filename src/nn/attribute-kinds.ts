@@ -31,6 +31,7 @@ export const ATTRIBUTE_KINDS = {
   global_avg_pool: {},
   adaptive_avg_pool: { outputSize: 'integers' },
   relu: {},
+  leaky_relu: { alpha: 'number' },
   flatten: {},
   reshape: { shape: 'integers' },
   batch_norm: { epsilon: 'number' },

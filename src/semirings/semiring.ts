@@ -10,6 +10,7 @@
  * the generic path otherwise. Code asks flags, never names; names are looked up only at the
  * boundary, in the registry.
  */
+import type fc from 'fast-check';
 import { InvalidArgumentError } from '../core/errors.js';
 
 /** A semiring over the carrier `T`. Build a user's own with `defineSemiring`. */
@@ -61,11 +62,10 @@ export interface Semiring<T> {
    */
   approxEquals?(a: T, b: T, context: readonly T[], rtol: number): boolean;
   /**
-   * For carriers whose values grow with every operation (ℚ's fractions): the size of a value, in
-   * decimal digits, so that evaluation can refuse values over a limit instead of running for
-   * hours. Absent where values have a fixed size.
+   * Random values of the carrier, for the law checker (`checkLaws`, `lawValuesOf`); the registry's
+   * semirings have theirs in `LAW_VALUES`, semirings defined from formulas draw from their carrier.
    */
-  digits?(a: T): number;
+  values?(): fc.Arbitrary<T>;
 }
 
 /** Checks that `v` lies in [lo, hi] for `fromNumber`. */

@@ -24,6 +24,8 @@ export interface LayerView {
   readonly sample: number;
   readonly inputSize: number;
   readonly outputSize: number;
+  /** The layer's outputs in this sample, z_k = Σ_j a_j w_jk + b_k for a linear layer (absent in a hand-built view). */
+  readonly z?: ArrayLike<number>;
   /** Calls `emit(j, k, d)` for every edge of the layer in this sample. */
   forEachEdge(emit: EmitEdge): void;
 }

@@ -3,7 +3,8 @@
  *
  * A spec is a name (`identity`, `threshold:T`, `abs_threshold:T`, `quantile:Q`, `top_k:K`,
  * `viterbi`, `neglog`, `report_boolean`, `report_counting`, `report_formula`, `token`), per-layer
- * thresholds `{ default?, layers?, kind? }` (the JSON file form), or a user's own `Annotation`.
+ * thresholds `{ default?, layers?, kind? }` (the JSON file form), a formula (`expr:FORMULA` or
+ * `{ formula }`, see formula.ts), or a user's own `Annotation`.
  *
  * Defaults are the semiring's own `defaultAnnotation`: ℝ identity; 𝔹 and ℕ (float64)
  * `threshold:1e-9`; Viterbi `viterbi`; tropical `neglog`; the provenance semirings their edge
@@ -16,6 +17,7 @@ import type { Model } from '../../nn/graph.js';
 import { layerNames } from '../../nn/layers.js';
 import type { Semiring } from '../../semirings/index.js';
 import { type Annotation, lift, type RawAnnotation } from './annotation.js';
+import { type FormulaSpec, formulaAnnotation } from './formula.js';
 import { perLayerThreshold, quantileAnnotation, thresholdAnnotation, topKAnnotation } from './indicator.js';
 import { identityAnnotation, neglogAnnotation, viterbiAnnotation } from './numeric.js';
 import { reportBooleanAnnotation, reportCountingAnnotation, reportFormulaAnnotation } from './report.js';
@@ -31,7 +33,7 @@ export interface PerLayerSpec {
 
 /** Any way of giving an annotation. */
 // biome-ignore lint/suspicious/noExplicitAny: a user annotation's statistics type is its own business.
-export type AnnotationSpec<T = any> = string | PerLayerSpec | Annotation<T, any>;
+export type AnnotationSpec<T = any> = string | PerLayerSpec | FormulaSpec | Annotation<T, any>;
 
 /** The names of the parameterless built-in annotations, and the parameterised forms. */
 export const ANNOTATION_NAMES = [
@@ -46,6 +48,7 @@ export const ANNOTATION_NAMES = [
   'report_counting',
   'report_formula',
   'token',
+  'expr:FORMULA',
 ] as const;
 
 const TOKEN: RawAnnotation = { name: 'token', kind: 'token', value: () => true };
@@ -84,6 +87,7 @@ function resolveRaw<T>(
   assertSpec(spec);
   if (typeof spec === 'string') return parseRaw(spec, model);
   if (isUserAnnotation(spec)) return undefined;
+  if ('formula' in spec) return formulaAnnotation(spec.formula) as RawAnnotation;
   return perLayer(spec, model);
 }
 
@@ -144,6 +148,8 @@ function perLayer(spec: PerLayerSpec, model: Model): RawAnnotation {
 
 /** A built-in annotation by its spec string. */
 export function parseRaw(spec: string, model: Model): RawAnnotation {
+  // A formula may hold colons itself (`c ? a : b`): everything after `expr:` is the formula.
+  if (spec.startsWith('expr:')) return formulaAnnotation(spec.slice('expr:'.length)) as RawAnnotation;
   const [name, argument, ...rest] = spec.split(':');
   const number = (): number => {
     const v = argument === undefined ? undefined : parseDecimal(argument);

@@ -7,6 +7,7 @@
 
 import { adaptiveAvgPoolAdjoint } from '../adjoints/pool.js';
 import { forEachAdaptivePoolEdge } from '../connectivity/pool.js';
+import { adaptiveAvgPoolBackward } from '../train/pool-gradients.js';
 import { expectInputCount, expectIntegers, expectNonEmpty, expectRank } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 import { adaptiveWindow } from './window.js';
@@ -15,6 +16,7 @@ export const adaptiveAvgPool: OpDefinition<'adaptive_avg_pool'> = {
   op: 'adaptive_avg_pool',
   connectivity: 'pool',
   lrp: 'linear',
+  backward: (context) => adaptiveAvgPoolBackward(context),
   edges: (node, shapes, emit) => forEachAdaptivePoolEdge(node, shapes, emit),
   hasParams: false,
   adjoint: (node, inputShape, _outputShape, s, c, _weight) => adaptiveAvgPoolAdjoint(node, inputShape, s, c),

@@ -6,6 +6,7 @@
  */
 
 import { forEachAddEdge } from '../connectivity/structural.js';
+import { addBackward } from '../train/structural-gradients.js';
 import { expectInputCount, expectSameShape } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 
@@ -13,6 +14,7 @@ export const add: OpDefinition<'add'> = {
   op: 'add',
   connectivity: 'add',
   lrp: 'residual',
+  backward: (context) => addBackward(context),
   edges: (_node, shapes, emit) => forEachAddEdge(shapes, emit),
   inferShape(node, inputs) {
     expectInputCount(node, inputs, 2, true);

@@ -14,6 +14,7 @@
 import { avgPoolAdjoint } from '../adjoints/pool.js';
 import { forEachWindowEdge } from '../connectivity/pool.js';
 import type { Node } from '../graph.js';
+import { avgPoolBackward } from '../train/pool-gradients.js';
 import { expectInputCount, expectNonEmpty, expectRank } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 import { type Axis, axes2d, checkWindowAttributes, windowOutputShape } from './window.js';
@@ -22,6 +23,7 @@ export const avgPool: OpDefinition<'avg_pool'> = {
   op: 'avg_pool',
   connectivity: 'pool',
   lrp: 'linear',
+  backward: (context) => avgPoolBackward(context),
   edges: (node, shapes, emit) => forEachWindowEdge(node, shapes, emit),
   hasParams: false,
   adjoint: (node, inputShape, outputShape, s, c, _weight) =>

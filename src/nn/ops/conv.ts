@@ -9,6 +9,7 @@ import { InvalidArgumentError, ShapeError } from '../../core/errors.js';
 import { showShape } from '../../core/tensor.js';
 import { convAdjoint } from '../adjoints/conv.js';
 import { forEachConvEdge } from '../connectivity/conv.js';
+import { convBackward } from '../train/conv-gradient.js';
 import {
   describeNode,
   expectInputCount,
@@ -25,6 +26,7 @@ export const conv: OpDefinition<'conv'> = {
   op: 'conv',
   connectivity: 'conv',
   lrp: 'linear',
+  backward: (context) => convBackward(context),
   edges: (node, shapes, emit) => forEachConvEdge(node, shapes, emit),
   hasParams: true,
   adjoint: (node, inputShape, outputShape, s, c, weight) =>

@@ -8,6 +8,7 @@ import { showShape } from '../../core/tensor.js';
 import { denseAdjoint } from '../adjoints/dense.js';
 import { forEachDenseEdge } from '../connectivity/dense.js';
 import { denseForwardWasm, wasmKernelsFor } from '../kernels/index.js';
+import { denseBackward } from '../train/dense-gradient.js';
 import { describeNode, expectInputCount, expectNonEmpty, expectParamShape } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 
@@ -15,6 +16,7 @@ export const dense: OpDefinition<'dense'> = {
   op: 'dense',
   connectivity: 'dense',
   lrp: 'linear',
+  backward: (context) => denseBackward(context),
   edges: (node, shapes, emit) => forEachDenseEdge(node, shapes, emit),
   hasParams: true,
   adjoint: (node, _inputShape, _outputShape, s, c, weight) =>

@@ -5,6 +5,7 @@
  */
 
 import { forEachIdentityEdge } from '../connectivity/structural.js';
+import { passBackward } from '../train/structural-gradients.js';
 import { expectInputCount } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 
@@ -12,6 +13,7 @@ export const flatten: OpDefinition<'flatten'> = {
   op: 'flatten',
   connectivity: 'identity',
   lrp: 'elementwise',
+  backward: (context) => passBackward(context),
   edges: (_node, shapes, emit) => forEachIdentityEdge(shapes, emit),
   inferShape(node, inputs) {
     expectInputCount(node, inputs, 1);

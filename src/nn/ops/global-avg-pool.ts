@@ -6,6 +6,7 @@
 
 import { globalAvgPoolAdjoint } from '../adjoints/pool.js';
 import { forEachGlobalPoolEdge } from '../connectivity/pool.js';
+import { globalAvgPoolBackward } from '../train/pool-gradients.js';
 import { expectInputCount, expectNonEmpty, expectRank } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 
@@ -13,6 +14,7 @@ export const globalAvgPool: OpDefinition<'global_avg_pool'> = {
   op: 'global_avg_pool',
   connectivity: 'pool',
   lrp: 'linear',
+  backward: (context) => globalAvgPoolBackward(context),
   edges: (_node, shapes, emit) => forEachGlobalPoolEdge(shapes, emit),
   hasParams: false,
   adjoint: (_node, inputShape, _outputShape, s, c, _weight) => globalAvgPoolAdjoint(inputShape, s, c),

@@ -4,6 +4,7 @@
  */
 
 import { forEachIdentityEdge } from '../connectivity/structural.js';
+import { passBackward } from '../train/structural-gradients.js';
 import { expectInputCount } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 
@@ -11,6 +12,7 @@ export const identity: OpDefinition<'identity'> = {
   op: 'identity',
   connectivity: 'identity',
   lrp: 'elementwise',
+  backward: (context) => passBackward(context),
   edges: (_node, shapes, emit) => forEachIdentityEdge(shapes, emit),
   inferShape(node, inputs) {
     expectInputCount(node, inputs, 1);

@@ -16,6 +16,7 @@ import { dropout } from './dropout.js';
 import { flatten } from './flatten.js';
 import { globalAvgPool } from './global-avg-pool.js';
 import { identity } from './identity.js';
+import { leakyRelu } from './leaky-relu.js';
 import { maxPool } from './max-pool.js';
 import type { OpDefinition } from './op-definition.js';
 import { pad } from './pad.js';
@@ -31,6 +32,7 @@ export const OPS = {
   global_avg_pool: globalAvgPool,
   adaptive_avg_pool: adaptiveAvgPool,
   relu,
+  leaky_relu: leakyRelu,
   flatten,
   reshape,
   batch_norm: batchNorm,

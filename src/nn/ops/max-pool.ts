@@ -13,6 +13,7 @@
 import type { Tensor } from '../../core/tensor.js';
 import { forEachWindowEdge } from '../connectivity/pool.js';
 import type { Node } from '../graph.js';
+import { maxPoolBackward } from '../train/pool-gradients.js';
 import { expectInputCount, expectNonEmpty, expectRank } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 import { axes2d, checkWindowAttributes, windowOutputShape } from './window.js';
@@ -21,6 +22,7 @@ export const maxPool: OpDefinition<'max_pool'> = {
   op: 'max_pool',
   connectivity: 'pool',
   lrp: 'selection',
+  backward: (context) => maxPoolBackward(context),
   edges: (node, shapes, emit) => forEachWindowEdge(node, shapes, emit),
   inferShape(node, inputs) {
     expectInputCount(node, inputs, 1);

@@ -3,11 +3,13 @@
  * `OPS` table: its shape inference and forward kernel, its connectivity (the token family of its
  * circuit edges, DESIGN.md §1b, and the enumerator of its neuron-level edges), its LRP category
  * (which fixes both views of its coefficient: the factored step and the per-edge d_jk), and for
- * linear operators the transposed map that relevance and gradients go back through.
+ * linear operators the transposed map that relevance and gradients go back through, and its
+ * training gradient.
  */
 import type { FloatArray, Tensor } from '../../core/tensor.js';
 import type { EmitEdge, NodeShapes } from '../connectivity/connectivity.js';
 import type { Node, OpName } from '../graph.js';
+import type { Backward } from '../train/backward-context.js';
 
 /**
  * How an operator's inputs connect to its outputs, which decides the tokens of its circuit edges:
@@ -67,6 +69,12 @@ interface OpBase<O extends OpName> {
    * inputs are laid end to end.
    */
   edges(node: Node<O>, shapes: NodeShapes, emit: EmitEdge): void;
+  /**
+   * Training's backward step: adds ∂L/∂input and ∂L/∂parameter given ∂L/∂output (the formulas sit
+   * in nn/train; an operator's definition names its own, wrapped in an arrow because those modules
+   * read this table and may load first).
+   */
+  readonly backward: Backward<O>;
   /**
    * The per-sample output shape from the per-sample input shapes; a `ShapeError` (naming the node)
    * when they do not fit the operator and its parameters.

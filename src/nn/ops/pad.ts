@@ -10,6 +10,7 @@
 import { InvalidArgumentError, ShapeError } from '../../core/errors.js';
 import { showShape } from '../../core/tensor.js';
 import { forEachPadEdge } from '../connectivity/structural.js';
+import { padBackward } from '../train/structural-gradients.js';
 import { describeNode, expectInputCount } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 
@@ -17,6 +18,7 @@ export const pad: OpDefinition<'pad'> = {
   op: 'pad',
   connectivity: 'identity',
   lrp: 'routing',
+  backward: (context) => padBackward(context),
   edges: (node, shapes, emit) => forEachPadEdge(node, shapes, emit),
   inferShape(node, inputs) {
     expectInputCount(node, inputs, 1);

@@ -4,6 +4,7 @@
  */
 
 import { forEachIdentityEdge } from '../connectivity/structural.js';
+import { reluBackward } from '../train/structural-gradients.js';
 import { expectInputCount } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 
@@ -11,6 +12,7 @@ export const relu: OpDefinition<'relu'> = {
   op: 'relu',
   connectivity: 'identity',
   lrp: 'elementwise',
+  backward: (context) => reluBackward(context),
   edges: (_node, shapes, emit) => forEachIdentityEdge(shapes, emit),
   inferShape(node, inputs) {
     expectInputCount(node, inputs, 1);

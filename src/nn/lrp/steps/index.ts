@@ -62,6 +62,7 @@ export function nodeCoefficients(
     rule,
     inputSize: context.shapes.inputs.reduce((p, s) => p + elements(s), 0),
     outputSize: elements(context.shapes.output),
+    output: context.output,
     ...STEPS[opOf(node).lrp].coefficients(context),
   };
 }

@@ -32,6 +32,8 @@ export interface NodeCoefficients {
   /** Elements per sample of the node's inputs laid end to end, and of its output. */
   readonly inputSize: number;
   readonly outputSize: number;
+  /** The node's output in the forward pass, batch first: z_k for a linear layer. */
+  readonly output: Tensor;
   /** Calls `emit(j, k, d)` for every edge of sample `n`. */
   forEachEdge(n: number, emit: EmitEdge): void;
   /**
@@ -44,7 +46,10 @@ export interface NodeCoefficients {
 }
 
 /** The part of `NodeCoefficients` a category computes (the sizes are common to all). */
-export type EdgeCoefficients = Omit<NodeCoefficients, 'node' | 'rule' | 'inputSize' | 'outputSize'>;
+export type EdgeCoefficients = Omit<
+  NodeCoefficients,
+  'node' | 'rule' | 'inputSize' | 'outputSize' | 'output'
+>;
 
 /** A category's relevance step in both views. */
 export interface StepRule {
