@@ -39,9 +39,9 @@ import { genericVisitor } from './generic-evaluator.js';
 import { kernelVisitor, knockOut } from './kernel-evaluator.js';
 import { kernelOf } from './kernels/kernel.js';
 import type { CircuitStep } from './plan.js';
+import { type EvaluationProgress, withProgress } from './progress.js';
 import type { Relevance } from './relevance-result.js';
 import { assertSymbolicSize } from './symbolic-size.js';
-import { type EvaluationProgress, withProgress } from './progress.js';
 
 /** Options of `Trace.relevance`. */
 export interface RelevanceOptions<T> extends SeedOptions, CompositeOptions {

@@ -121,7 +121,9 @@ const semiringName = (semiring: string | Semiring<unknown> | undefined): string 
 function progressReporter(semiring: string, progress: (line: string) => void) {
   return ({ operations, seconds }: EvaluationProgress): void => {
     if (seconds >= 2)
-      progress(`${semiring} relevance: ${operations.toLocaleString('en')} operations, ${seconds.toFixed(0)} s`);
+      progress(
+        `${semiring} relevance: ${operations.toLocaleString('en')} operations, ${seconds.toFixed(0)} s`,
+      );
   };
 }
 
