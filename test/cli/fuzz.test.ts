@@ -67,6 +67,18 @@ const INPUTS = [
   plain,
   file('empty.npy', ''),
 ];
+const SEMIRING_FILES = [
+  file('s-list.json', '[]'),
+  file('s-null.json', 'null'),
+  file('s-empty.json', '{}'),
+  file('s-broken.json', '{"plus": "a +'),
+  file(
+    's-maxplus.json',
+    JSON.stringify({ name: 'mine', zero: '-Infinity', one: '0', plus: 'max(a, b)', times: 'a + b' }),
+  ),
+  folder,
+  join(dir, 'missing-semiring.json'),
+];
 const ANNOTATION_FILES = [
   file('a-list.json', '[]'),
   file('a-numbers.json', '[1,2,3]'),
@@ -178,6 +190,7 @@ const option: fc.Arbitrary<string[]> = fc.oneof(
   annotation.map((a) => ['--annotate', a]),
   fc.constantFrom('3', '0', '0x3', '-1', '1e3', '99', 'argmax', '', '2.5').map((t) => ['--target', t]),
   fc.constantFrom(...TARGET_FILES).map((t) => ['--targets', t]),
+  fc.constantFrom(...SEMIRING_FILES).map((f) => ['--semiring-file', f]),
   number.map((v) => ['--low', v]),
   number.map((v) => ['--high', v]),
   fc.constantFrom(...COMPOSITE_NAMES, 'nope').map((c) => ['--composite', c]),
