@@ -155,7 +155,7 @@ export function expand(trace: Trace, options: ExpandOptions = {}): ExpandedCircu
   const model = trace.model;
   const n = options.sample ?? EXPAND_DEFAULTS.sample;
   const limit = options.limit ?? EXPAND_DEFAULTS.limit;
-  const composite = options.composite ?? 'epsilon';
+  const composite = options.composite ?? DEFAULTS.composite.semiring;
   const support =
     options.annotate === undefined ? undefined : resolveAnnotation(options.annotate, boolean, model);
   const target =

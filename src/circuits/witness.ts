@@ -6,6 +6,7 @@
  * maximum in edge order on ties). Top-k paths come from the top-k semiring on an input's cone.
  */
 
+import { DEFAULTS } from '../core/defaults.js';
 import { type PropagationVisitor, propagate, startPropagation } from '../core/propagate.js';
 import { argmaxPerSample, type Composite } from '../nn/lrp/index.js';
 import { edgeToken, tokenName, topK, viterbi } from '../semirings/index.js';
@@ -61,7 +62,7 @@ export function bestPaths(
   const model = trace.model;
   const n = options.sample ?? 0;
   const target = options.target ?? argmaxPerSample(trace.activations.output)[n]!;
-  const composite = options.composite ?? 'epsilon';
+  const composite = options.composite ?? DEFAULTS.composite.semiring;
   const annotation = resolveAnnotation(options.annotate ?? 'viterbi', viterbi, model);
   const plan = trace.circuit.plan;
   const pointers = new Map<string, (Pointer | undefined)[]>();
@@ -159,7 +160,7 @@ export function topKPaths(
 function bestPathsThetas(trace: Trace, options: BestPathOptions) {
   const model = trace.model;
   const n = options.sample ?? 0;
-  const composite = options.composite ?? 'epsilon';
+  const composite = options.composite ?? DEFAULTS.composite.semiring;
   const annotation = resolveAnnotation(options.annotate ?? 'viterbi', viterbi, model);
   const stats = new Map<string, unknown>();
   const steps = new Map(trace.circuit.plan.steps.map((step) => [step.node.name, step]));

@@ -6,6 +6,7 @@
  * size of its result by the product of its operands' sizes, computed exactly as a bigint without
  * expanding anything, and throws a `LimitError` naming that bound when it exceeds the limit.
  */
+import { DEFAULTS } from '../core/defaults.js';
 import { assertArgument, LimitError } from '../core/errors.js';
 
 /** Options of the symbolic semiring factories (`polynomialSemiring`, `whySemiring`, …). */
@@ -18,7 +19,7 @@ export interface ExpansionOptions {
 }
 
 /** The defaults: at most 10^6 monomials per product. */
-export const EXPANSION_DEFAULTS: Required<ExpansionOptions> = { limit: 1_000_000 };
+export const EXPANSION_DEFAULTS: Required<ExpansionOptions> = { limit: DEFAULTS.symbolicLimit };
 
 /** The limit of `options`, checked: a positive integer or `Infinity`. */
 export function resolveLimit(where: string, options: ExpansionOptions = {}): number {

@@ -3,6 +3,7 @@
  * valuation of the abstract tokens per semiring. (The library's annotation functions Θ generalise
  * these; the demo spells them out so that the table can be checked by hand.)
  */
+import { DEFAULTS } from '../../core/defaults.js';
 import { InvalidArgumentError } from '../../core/errors.js';
 import {
   boolean,
@@ -27,7 +28,7 @@ import {
 import { type DagEdge, EDGES } from './tiny-dag.js';
 
 /** The threshold of the Boolean and counting valuations: d ≥ τ (DESIGN.md 1b's default). */
-export const THRESHOLD = 1e-9;
+export const THRESHOLD = DEFAULTS.threshold;
 
 /** Viterbi's normalisation: |d_jk| / max_j' |d_j'k|, per output k of the edge's layer. */
 function normalised(e: DagEdge): number {

@@ -14,6 +14,7 @@
  *   ε = 0.25·RMS(z) on features.17–30, LRP-0 on the classifier.
  * The report's γ and zᴮ take a tiny stabiliser, z + 1e-9; its LRP-0 none (a zero z passes nothing).
  */
+import { DEFAULTS } from '../../core/defaults.js';
 import { InvalidArgumentError, NotFoundError } from '../../core/errors.js';
 import type { AnyNode, OpName } from '../graph.js';
 import {
@@ -113,7 +114,7 @@ export type CompositeName = keyof typeof COMPOSITES;
 export const COMPOSITE_NAMES = Object.keys(COMPOSITES) as CompositeName[];
 
 /** The default composite of real-valued LRP (zennit's usual choice). */
-export const DEFAULT_COMPOSITE: CompositeName = 'epsilon_plus_flat';
+export const DEFAULT_COMPOSITE: CompositeName = DEFAULTS.composite.real;
 
 /** A composite by name; a `NotFoundError` listing the names otherwise. */
 export function compositeByName(name: string, options?: CompositeOptions): Composite {
