@@ -6,7 +6,8 @@
  */
 import type fc from 'fast-check';
 import { DEFAULTS } from '../core/defaults.js';
-import { InvalidArgumentError, LimitError } from '../core/errors.js';
+import { InvalidArgumentError, OverflowError } from '../core/errors.js';
+import { firstNonFinite } from '../core/finite.js';
 import { type PropagationVisitor, propagate, startPropagation } from '../core/propagate.js';
 import type { DType, FloatArray, Tensor } from '../core/tensor.js';
 import { type Activations, forward } from '../nn/forward.js';
@@ -22,6 +23,7 @@ import {
   type SeedOptions,
 } from '../nn/lrp/index.js';
 import {
+  assertSemiring,
   assertSemiringLaws,
   counting,
   lawValuesOf,
@@ -34,10 +36,12 @@ import { type AnnotationSpec, isUserAnnotation, resolveAnnotation } from './anno
 import type { Circuit } from './circuit.js';
 import { type NodeCoefficients, nodeCoefficients } from './coefficients.js';
 import { genericVisitor } from './generic-evaluator.js';
-import { kernelVisitor, knockOut } from './kernel-evaluator.js';
-import { countingKernel, kernelOf } from './kernels/kernel.js';
+import { kernelVisitor } from './kernel-evaluator.js';
+import { kernelOf } from './kernels/kernel.js';
 import type { CircuitStep } from './plan.js';
+import { type EvaluationProgress, withProgress } from './progress.js';
 import type { Relevance } from './relevance-result.js';
+import { assertSymbolicSize } from './symbolic-size.js';
 
 /** Options of `Trace.relevance`. */
 export interface RelevanceOptions<T> extends SeedOptions, CompositeOptions {
@@ -52,6 +56,8 @@ export interface RelevanceOptions<T> extends SeedOptions, CompositeOptions {
    * all, predicted with the counting semiring before anything symbolic is built (default 10^6).
    */
   readonly limit?: number;
+  /** Told about once a second how a long generic evaluation advances (see progress.ts). */
+  readonly onProgress?: (progress: EvaluationProgress) => void;
   /** The relevance at this layer's output instead of at the input. */
   readonly layer?: string;
   /**
@@ -180,6 +186,7 @@ export class Trace {
       if (key !== undefined) this.memo.delete(key);
       throw error;
     }
+    assertFiniteResult(result, this.dtype);
     entry.results.set(target, result);
     if (key !== undefined) this.evict();
     return result;
@@ -274,13 +281,16 @@ export class Trace {
     const states = this.seeds(K, options).map((seed) =>
       startPropagation(plan.steps, new Map([[this.model.output, [...seed]]])),
     );
-    const visitors = states.map((_, sample) => genericVisitor({ plan, K, annotation, coefficients, sample }));
+    const counted = withProgress(K, options.onProgress);
+    const visitors = states.map((_, sample) =>
+      genericVisitor({ plan, K: counted, annotation, coefficients, sample }),
+    );
     return {
       results,
       bytes: () => states.reduce((sum, state) => sum + stateBytes(state.relevance), 0),
       relevanceOf: (tensor) => {
         if (K.fromToken)
-          this.assertSymbolicSize(annotation as Annotation<unknown>, K as Semiring<unknown>, options, tensor);
+          this.limitSymbolicSize(annotation as Annotation<unknown>, K as Semiring<unknown>, options, tensor);
         const values: T[] = [];
         states.forEach((state, n) => {
           // NOTE: a loop, not push(...R): spreading an image-sized tensor overflows the stack.
@@ -292,44 +302,28 @@ export class Trace {
     };
   }
 
-  /**
-   * Refuses symbolic relevance that would be too large to build: the number of paths through edges
-   * whose annotation is non-zero, counted with the counting kernel, bounds the monomials.
-   */
-  private assertSymbolicSize(
+  /** Refuses symbolic relevance that would be too large to build (see symbolic-size.ts). */
+  private limitSymbolicSize(
     annotation: Annotation<unknown>,
     K: Semiring<unknown>,
     options: RelevanceOptions<unknown>,
     target: string,
   ): void {
-    const limit = options.limit ?? DEFAULTS.symbolicLimit;
-    const support: Annotation<number> = {
-      name: `support of ${annotation.name}`,
-      ...(annotation.prepare ? { prepare: annotation.prepare.bind(annotation) } : {}),
-      map: (d, edge, stats) => (K.equals(annotation.map(d, edge, stats), K.zero) ? 0 : 1),
-    };
     const stats = this.statistics(options, K);
-    const plan = this.circuit.plan;
-    const visitor = kernelVisitor({
-      plan,
-      kernel: countingKernel,
-      annotation: support as Annotation<unknown>,
-      coefficients: (step) => this.coefficientsOf(stats, step.node),
-      batch: this.batch,
-    });
-    const seed = Float64Array.from(
-      this.seeds(counting, { ...options, outputRelevance: 'onehot' } as SeedOptions).flat(),
+    const seed = this.seeds(counting, { ...options, outputRelevance: 'onehot' } as SeedOptions).flat();
+    assertSymbolicSize(
+      {
+        plan: this.circuit.plan,
+        batch: this.batch,
+        target,
+        seed: Float64Array.from(seed),
+        rule: (node) => stats.rules.get(node.name)!,
+        coefficients: (step) => this.coefficientsOf(stats, step.node),
+        annotation,
+      },
+      K,
+      options.limit ?? DEFAULTS.symbolicLimit,
     );
-    const state = startPropagation<FloatArray>(plan.steps, new Map([[this.model.output, seed]]));
-    let total = 0;
-    for (const c of propagate(plan.steps, state, plan.producer(target), target, visitor)) total += c;
-    if (total > limit)
-      throw new LimitError(
-        `relevance in ${K.name}`,
-        total,
-        limit,
-        'restrict it with an annotation (threshold:T), a layer, a target, or expand() one input; or raise limit',
-      );
   }
 
   /** The memo key of a request, or undefined when it cannot be keyed (an explicit seed). */
@@ -449,7 +443,30 @@ export class Trace {
   }
 }
 
+/**
+ * Number-valued relevance must be finite, or the semiring's zero (tropical +∞, "no path"): an
+ * overflow (a path count beyond float64, a real relevance beyond float32) is an error, not output.
+ */
+function assertFiniteResult<T>(result: Relevance<T>, dtype: DType): void {
+  const { semiring: K } = result;
+  if (typeof K.zero !== 'number') return;
+  const values = (result.data ?? result.values) as ArrayLike<number>;
+  const i = firstNonFinite(values, K.zero);
+  if (i < 0) return;
+  const hint =
+    dtype === 'float32'
+      ? 'compute in float64 (--dtype float64, or trace(x, "float64")); for path counts use counting_exact'
+      : 'for path counts use counting_exact or a higher threshold; otherwise seed with onehot';
+  throw new OverflowError(
+    `relevance in ${K.name}`,
+    undefined,
+    `element ${i} of the result is ${values[i]}, outside the values of ${K.name}; ${hint}`,
+  );
+}
+
 function resolveSemiring<T>(semiring: Semiring<T> | string | undefined): Semiring<T> {
   if (semiring === undefined) return real as unknown as Semiring<T>;
-  return (typeof semiring === 'string' ? semiringByName(semiring) : semiring) as Semiring<T>;
+  if (typeof semiring === 'string') return semiringByName(semiring) as Semiring<T>;
+  assertSemiring(semiring, 'relevance semiring');
+  return semiring;
 }

@@ -12,9 +12,9 @@
  * Reference: Y. LeCun, C. Cortes, C. J. C. Burges, "The MNIST database of handwritten digits",
  * section "File formats for the MNIST database".
  */
-import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { FormatError, InvalidArgumentError, NotFoundError, ShapeError } from './errors.js';
+import { FormatError, InvalidArgumentError, ShapeError } from './errors.js';
+import { readFileBytes } from './file-io.js';
 import { assertShape, showShape } from './tensor.js';
 
 /** The element types of IDX. */
@@ -204,13 +204,7 @@ const isGzip = (bytes: Uint8Array): boolean => bytes[0] === 0x1f && bytes[1] ===
  *   valid IDX file or a corrupt gzip stream.
  */
 export function readIdxFile(path: string): IdxArray {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError('file', path);
-    throw e;
-  }
+  let bytes = readFileBytes(path);
   if (isGzip(bytes))
     try {
       bytes = gunzipSync(bytes, { maxOutputLength: MAX_GUNZIPPED_BYTES });

@@ -1,7 +1,10 @@
 /**
  * provlrp/core: the ground floor: errors, tensors and file formats.
  */
+export * from './decimal.js';
 export * from './errors.js';
+export * from './file-io.js';
+export * from './finite.js';
 export * from './formula.js';
 export * from './formula-scan.js';
 export * from './idx.js';

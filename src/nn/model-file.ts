@@ -3,9 +3,8 @@
  * …) or provlrp's native format (anything else, conventionally `.provlrp`). The extension
  * decides, so that a corrupt file is reported in the terms of the format it claims to be.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { NotFoundError } from '../core/errors.js';
+import { readFileBytes } from '../core/file-io.js';
 import type { Model } from './graph.js';
 import { decodeModel } from './native-format.js';
 import { importOnnx } from './onnx/index.js';
@@ -15,7 +14,6 @@ export const NATIVE_EXTENSION = '.provlrp';
 
 /** A model from a file: ONNX when the name ends in `.onnx`, the native format otherwise. */
 export function readModelFile(path: string): Model {
-  if (!existsSync(path)) throw new NotFoundError('model file', path);
-  const bytes = readFileSync(path);
+  const bytes = readFileBytes(path, 'model file');
   return extname(path).toLowerCase() === '.onnx' ? importOnnx(bytes) : decodeModel(bytes);
 }

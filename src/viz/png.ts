@@ -2,9 +2,9 @@
  * PNG: RGBA images encoded and decoded with pngjs (pure JavaScript, so every machine writes the
  * same bytes: 8-bit RGBA, no timestamps, no gamma chunk).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
-import { FormatError, NotFoundError } from '../core/errors.js';
+import { FormatError } from '../core/errors.js';
+import { readFileBytes, writeFileAtomic } from '../core/file-io.js';
 import { assertImage, type RgbaImage } from './image.js';
 
 /** The image as PNG bytes (8-bit RGBA). */
@@ -33,7 +33,7 @@ export function decodePng(bytes: Uint8Array): RgbaImage {
 
 /** Writes an image to a PNG file. */
 export function writePng(path: string, image: RgbaImage): void {
-  writeFileSync(path, encodePng(image));
+  writeFileAtomic(path, encodePng(image));
 }
 
 /**
@@ -42,13 +42,7 @@ export function writePng(path: string, image: RgbaImage): void {
  * @throws NotFoundError if the file does not exist; FormatError (naming the file) if it is not a PNG.
  */
 export function readPng(path: string): RgbaImage {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError('file', path);
-    throw e;
-  }
+  const bytes = readFileBytes(path);
   try {
     return decodePng(bytes);
   } catch (e) {

@@ -7,10 +7,10 @@
  * npm package; it is loaded on first use, so the rest of provlrp/viz (heatmaps, PNG, SVG) works
  * on platforms it does not cover.
  */
-import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Resvg as ResvgClass } from '@resvg/resvg-js';
 import { InvalidArgumentError, UnsupportedError } from '../core/errors.js';
+import { writeFileAtomic } from '../core/file-io.js';
 import { type FigureGrid, type FigureGridSpec, figureGrid } from './figure-grid.js';
 import { FIGURE_FONT_FAMILY } from './svg.js';
 
@@ -85,10 +85,10 @@ export function writeFigure(path: string, spec: FigureGridSpec): FigureGrid {
     );
   if (extension === 'svg') {
     const figure = figureGrid(spec);
-    writeFileSync(path, figure.svg);
+    writeFileAtomic(path, figure.svg);
     return figure;
   }
   const figure = figureGridPng(spec);
-  writeFileSync(path, figure.png);
+  writeFileAtomic(path, figure.png);
   return figure;
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Annotation, compile, resolveAnnotation, Trace } from '../../src/circuits/index.js';
+import { type Annotation, compile, resolveAnnotation } from '../../src/circuits/index.js';
 import { main } from '../../src/cli/main.js';
 import { writeNpyFile } from '../../src/core/npy.js';
 import type { Tensor } from '../../src/core/tensor.js';
