@@ -1,6 +1,7 @@
 /**
  * provlrp/core: the ground floor: errors, tensors and file formats.
  */
+export * from './atomic-write.js';
 export * from './errors.js';
 export * from './idx.js';
 export * from './npy.js';
