@@ -1,0 +1,34 @@
+/**
+ * The experiments by name, as `provlrp experiment <name>` offers them, in the order `all` runs them.
+ */
+import { NotFoundError } from '../core/errors.js';
+import type { ExperimentOptions, ExperimentResult } from './experiment.js';
+import { masksExperiment } from './masks.js';
+
+/** An experiment: what it shows, and how to run it. */
+export interface Experiment {
+  readonly description: string;
+  readonly run: (options: ExperimentOptions) => Promise<ExperimentResult<{ readonly settings: object }>>;
+}
+
+/** Every experiment, by name. */
+export const EXPERIMENTS = {
+  masks: {
+    description:
+      '𝔹 masks (AND, OR) and ℕ masks (min, mean, max) of the first 5 and 100 test images per class',
+    run: masksExperiment,
+  },
+} as const satisfies Record<string, Experiment>;
+
+/** An experiment's name. */
+export type ExperimentName = keyof typeof EXPERIMENTS;
+
+/** The experiments' names, in the order `all` runs them. */
+export const EXPERIMENT_NAMES = Object.keys(EXPERIMENTS) as ExperimentName[];
+
+/** The experiment called `name`. */
+export function experimentByName(name: string): Experiment {
+  if (!Object.hasOwn(EXPERIMENTS, name))
+    throw new NotFoundError('experiment', name, [...EXPERIMENT_NAMES, 'all']);
+  return EXPERIMENTS[name as ExperimentName];
+}
