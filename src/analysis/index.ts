@@ -7,4 +7,7 @@ export * from './experiment.js';
 export * from './klrp-set.js';
 export * from './masks.js';
 export * from './progress.js';
+export * from './prune.js';
+export * from './pruning.js';
 export * from './registry.js';
+export * from './statistics.js';

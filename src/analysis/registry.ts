@@ -4,11 +4,20 @@
 import { NotFoundError } from '../core/errors.js';
 import type { ExperimentOptions, ExperimentResult } from './experiment.js';
 import { masksExperiment } from './masks.js';
+import { pruningExperiment } from './pruning.js';
+
+/** Options only some experiments read (the others ignore them). */
+export interface ExperimentVariants {
+  /** pruning: keep a removed neuron's bias (the report's variant). */
+  readonly keepBias?: boolean;
+}
 
 /** An experiment: what it shows, and how to run it. */
 export interface Experiment {
   readonly description: string;
-  readonly run: (options: ExperimentOptions) => Promise<ExperimentResult<{ readonly settings: object }>>;
+  readonly run: (
+    options: ExperimentOptions & ExperimentVariants,
+  ) => Promise<ExperimentResult<{ readonly settings: object }>>;
 }
 
 /** Every experiment, by name. */
@@ -17,6 +26,11 @@ export const EXPERIMENTS = {
     description:
       '𝔹 masks (AND, OR) and ℕ masks (min, mean, max) of the first 5 and 100 test images per class',
     run: masksExperiment,
+  },
+  pruning: {
+    description:
+      'remove the first hidden layer’s lowest-ranked neurons (composite, Viterbi, 𝔹, ℕ, L1, L2, random): accuracy and loss',
+    run: pruningExperiment,
   },
 } as const satisfies Record<string, Experiment>;
 

@@ -15,6 +15,7 @@ export interface ExperimentFlags {
   readonly out: string;
   readonly quick?: boolean;
   readonly seed: string;
+  readonly keepBias?: boolean;
 }
 
 /** The defaults of the command's flags. */
@@ -36,7 +37,12 @@ export async function runExperiments(
   const lines: string[] = [];
   for (const [n, experiment] of experiments) {
     const started = performance.now();
-    const { data, figure } = await experiment.run({ quick: flags.quick ?? false, seed, progress });
+    const { data, figure } = await experiment.run({
+      quick: flags.quick ?? false,
+      seed,
+      progress,
+      keepBias: flags.keepBias ?? false,
+    });
     const seconds = (performance.now() - started) / 1000;
     const json = { ...data, seconds: Number(seconds.toFixed(1)) };
     writeFileAtomic(join(out, `${n}.json`), `${JSON.stringify(json, null, 1)}\n`);
