@@ -3,6 +3,7 @@
  * relevance-guided attack) and the faithfulness test, each one file returning plain data and a
  * figure, built on the public API of circuits, nn and viz.
  */
+export * from './dmnist.js';
 export * from './experiment.js';
 export * from './klrp-set.js';
 export * from './masks.js';

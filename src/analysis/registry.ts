@@ -2,6 +2,7 @@
  * The experiments by name, as `provlrp experiment <name>` offers them, in the order `all` runs them.
  */
 import { NotFoundError } from '../core/errors.js';
+import { dmnistExperiment } from './dmnist.js';
 import type { ExperimentOptions, ExperimentResult } from './experiment.js';
 import { masksExperiment } from './masks.js';
 import { pruningExperiment } from './pruning.js';
@@ -26,6 +27,11 @@ export const EXPERIMENTS = {
     description:
       '𝔹 masks (AND, OR) and ℕ masks (min, mean, max) of the first 5 and 100 test images per class',
     run: masksExperiment,
+  },
+  dmnist: {
+    description:
+      'two-digit MNIST and its shipped MLP: accuracy, and the share of mask pixels and of |R| in the ignored lower half',
+    run: dmnistExperiment,
   },
   pruning: {
     description:

@@ -9,7 +9,7 @@ describe('analysis/masks (quick run on the shipped MLP)', () => {
     const result = await masksExperiment({ quick: true });
     ({ data } = result);
     ({ png, svg } = result.figure);
-  });
+  }, 60_000);
 
   it('has a group for every class and for all classes, at every count', () => {
     expect(Object.keys(data.groups)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'all']);

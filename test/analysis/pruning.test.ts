@@ -23,7 +23,7 @@ describe('analysis/pruning (quick run on the shipped MLP)', () => {
   let data: PruningData;
   beforeAll(async () => {
     ({ data } = await pruningExperiment({ quick: true, seed: 3 }));
-  });
+  }, 60_000);
 
   it('starts every curve at the unpruned model’s accuracy and loss', () => {
     const unpruned = evaluateModel(model, test);
