@@ -5,6 +5,8 @@
  */
 export * from './dmnist.js';
 export * from './experiment.js';
+export * from './faithfulness.js';
+export * from './input-flips.js';
 export * from './klrp-set.js';
 export * from './masks.js';
 export * from './progress.js';

@@ -4,6 +4,7 @@
 import { NotFoundError } from '../core/errors.js';
 import { dmnistExperiment } from './dmnist.js';
 import type { ExperimentOptions, ExperimentResult } from './experiment.js';
+import { faithfulnessExperiment } from './faithfulness.js';
 import { masksExperiment } from './masks.js';
 import { pruningExperiment } from './pruning.js';
 
@@ -37,6 +38,10 @@ export const EXPERIMENTS = {
     description:
       'remove the first hidden layer’s lowest-ranked neurons (composite, Viterbi, 𝔹, ℕ, L1, L2, random): accuracy and loss',
     run: pruningExperiment,
+  },
+  faithfulness: {
+    description: 'MoRF pixel flipping and AOPC for every K-LRP semiring against a random order, 5 seeds',
+    run: faithfulnessExperiment,
   },
 } as const satisfies Record<string, Experiment>;
 

@@ -61,7 +61,7 @@ export function lineChart(spec: LineChartSpec): TopLevelSpec {
           encoding: {
             y: { field: 'low', type: 'quantitative', title: panel.yTitle, scale: { zero: false } },
             y2: { field: 'high' },
-            color,
+            color: { ...color, legend: null },
           },
         },
         {
