@@ -2,16 +2,20 @@
  * The experiments by name, as `provlrp experiment <name>` offers them, in the order `all` runs them.
  */
 import { NotFoundError } from '../core/errors.js';
+import { attackExperiment } from './attack.js';
 import { dmnistExperiment } from './dmnist.js';
 import type { ExperimentOptions, ExperimentResult } from './experiment.js';
 import { faithfulnessExperiment } from './faithfulness.js';
 import { masksExperiment } from './masks.js';
+import { occlusionExperiment } from './occlusion.js';
 import { pruningExperiment } from './pruning.js';
 
 /** Options only some experiments read (the others ignore them). */
 export interface ExperimentVariants {
   /** pruning: keep a removed neuron's bias (the report's variant). */
   readonly keepBias?: boolean;
+  /** attack: guide each image by its own |R| instead of the mean over the images. */
+  readonly perImage?: boolean;
 }
 
 /** An experiment: what it shows, and how to run it. */
@@ -38,6 +42,14 @@ export const EXPERIMENTS = {
     description:
       'remove the first hidden layer’s lowest-ranked neurons (composite, Viterbi, 𝔹, ℕ, L1, L2, random): accuracy and loss',
     run: pruningExperiment,
+  },
+  occlusion: {
+    description: 'the accuracy drop when a 4 × 4 zone is inverted, at every position, overall and per class',
+    run: occlusionExperiment,
+  },
+  attack: {
+    description: 'flip pixels chosen by softmax(−η·R̄) against uniform choice: accuracy as pixels are flipped',
+    run: attackExperiment,
   },
   faithfulness: {
     description: 'MoRF pixel flipping and AOPC for every K-LRP semiring against a random order, 5 seeds',

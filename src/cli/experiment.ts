@@ -16,6 +16,7 @@ export interface ExperimentFlags {
   readonly quick?: boolean;
   readonly seed: string;
   readonly keepBias?: boolean;
+  readonly perImage?: boolean;
 }
 
 /** The defaults of the command's flags. */

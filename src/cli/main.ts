@@ -105,6 +105,7 @@ function program(io: Io): Command {
     .option('--quick', 'a small subset that finishes in seconds')
     .option('--seed <n>', 'the seed of every random choice', EXPERIMENT_FLAG_DEFAULTS.seed)
     .option('--keep-bias', "pruning: keep a removed neuron's bias, as the report did (it outputs ReLU(b))")
+    .option('--per-image', 'attack: guide each image by its own |R| instead of the mean over the images')
     .action(async (name: string, flags: ExperimentFlags) => {
       const progress = streamProgress({ write: io.err, isTTY: io.errIsTTY ?? false });
       for (const line of await runExperiments(name, flags, progress)) print(line);
