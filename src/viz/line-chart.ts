@@ -56,6 +56,17 @@ export function lineChart(spec: LineChartSpec): TopLevelSpec {
       data: { values },
       encoding: { x: { field: 'x', type: 'quantitative', title: xTitle } },
       layer: [
+        // The line first, and the band without a legend: the legend then shows opaque lines.
+        {
+          mark: { type: 'line', strokeWidth: 1.6 },
+          encoding: {
+            y: { field: 'y', type: 'quantitative', title: panel.yTitle },
+            color: {
+              ...color,
+              legend: { symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolOpacity: 1, labelLimit: 0 },
+            },
+          },
+        },
         {
           mark: { type: 'errorband', opacity: 0.25 },
           encoding: {
@@ -63,10 +74,6 @@ export function lineChart(spec: LineChartSpec): TopLevelSpec {
             y2: { field: 'high' },
             color: { ...color, legend: null },
           },
-        },
-        {
-          mark: { type: 'line', strokeWidth: 1.6 },
-          encoding: { y: { field: 'y', type: 'quantitative', title: panel.yTitle }, color },
         },
       ],
     };
