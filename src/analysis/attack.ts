@@ -58,38 +58,59 @@ export const ATTACK_PIXELS_PER_STEP = 5;
 export const ATTACK_SEEDS = 3;
 
 /**
- * Draws `k` of the unflipped pixels without replacement, with probability ∝ exp(−η·(r_p − r_min))
- * (softmax(−η·r) renormalised over the unflipped; shifting by the minimum keeps exp finite).
- * Marks them in `flipped` and returns them.
+ * The weights exp(−η·(r_p − r_min)) of a guide, r_min its smallest value: softmax(−η·r) up to a
+ * constant factor, which the renormalisation over the unflipped pixels removes; shifting by the
+ * minimum keeps exp finite.
+ */
+export function guideWeights(r: ArrayLike<number>, eta: number): Float64Array {
+  let low = Number.POSITIVE_INFINITY;
+  for (let p = 0; p < r.length; p++) if (r[p]! < low) low = r[p]!;
+  return Float64Array.from({ length: r.length }, (_, p) => Math.exp(-eta * (r[p]! - low)));
+}
+
+/**
+ * Draws `k` of the unflipped pixels without replacement, with probability proportional to
+ * `weights` renormalised over the unflipped ones; marks them in `flipped` and returns them. When
+ * every unflipped weight has underflowed to 0 (a large η after the least relevant pixels are
+ * gone), the weights are recomputed from `r` shifted by the unflipped minimum.
  */
 export function drawPixels(
   r: ArrayLike<number>,
   eta: number,
+  weights: Float64Array,
   flipped: Uint8Array,
   k: number,
   rng: Rng,
 ): number[] {
   const drawn: number[] = [];
-  const weights = new Float64Array(flipped.length);
+  let w = weights;
   for (let draw = 0; draw < k; draw++) {
-    let low = Number.POSITIVE_INFINITY;
-    for (let p = 0; p < flipped.length; p++) if (!flipped[p] && r[p]! < low) low = r[p]!;
-    if (low === Number.POSITIVE_INFINITY) break;
     let total = 0;
-    for (let p = 0; p < flipped.length; p++) {
-      weights[p] = flipped[p] ? 0 : Math.exp(-eta * (r[p]! - low));
-      total += weights[p]!;
+    for (let p = 0; p < flipped.length; p++) if (!flipped[p]) total += w[p]!;
+    if (!(total > 0)) {
+      const open = Array.from(flipped.keys()).filter((p) => !flipped[p]);
+      if (open.length === 0) break;
+      const shifted = guideWeights(
+        open.map((p) => r[p]!),
+        eta,
+      );
+      w = new Float64Array(flipped.length);
+      open.forEach((p, i) => {
+        w[p] = shifted[i]!;
+      });
+      total = shifted.reduce((a, b) => a + b, 0);
     }
     let u = rng.next() * total;
     let chosen = -1;
+    let last = -1;
     for (let p = 0; p < flipped.length && chosen < 0; p++) {
-      if (weights[p]! <= 0) continue;
-      u -= weights[p]!;
+      if (flipped[p] || w[p]! <= 0) continue;
+      last = p;
+      u -= w[p]!;
       if (u < 0) chosen = p;
     }
-    // Rounding can leave u ≥ 0 after the last weight: take the last unflipped pixel.
-    if (chosen < 0)
-      for (let p = flipped.length - 1; p >= 0 && chosen < 0; p--) if (weights[p]! > 0) chosen = p;
+    // Rounding can leave u ≥ 0 after the last weight: that pixel is the one drawn.
+    if (chosen < 0) chosen = last;
     flipped[chosen] = 1;
     drawn.push(chosen);
   }
@@ -130,7 +151,15 @@ export async function attackExperiment(options: AttackOptions = {}): Promise<Exp
     (typeof KLRP_SET)[keyof typeof ATTACK_ETA]
   >;
   const relevance = await phase(progress, 'attack: relevance', guided.length * count, () =>
-    relevanceOf(model, test.images.data, test.labels, count, requests, progress),
+    relevanceOf(
+      model,
+      test.images.data,
+      test.labels,
+      count,
+      requests,
+      progress,
+      options.test ? undefined : 'mlp/test',
+    ),
   );
   const guide = (method: AttackMethod, n: number): ArrayLike<number> => {
     if (method === 'uniform') return new Float64Array(pixels);
@@ -147,6 +176,7 @@ export async function attackExperiment(options: AttackOptions = {}): Promise<Exp
       const guides = Array.from({ length: count }, (_, n) =>
         options.perImage || n === 0 ? guide(method, n) : undefined,
       );
+      const weights = guides.map((g) => (g === undefined ? undefined : guideWeights(g, eta)));
       const curves = seeds.map((s) => {
         const rng = new Rng(s);
         flips.reset();
@@ -157,6 +187,7 @@ export async function attackExperiment(options: AttackOptions = {}): Promise<Exp
             for (const p of drawPixels(
               guides[n] ?? guides[0]!,
               eta,
+              weights[n] ?? weights[0]!,
               flipped[n]!,
               ATTACK_PIXELS_PER_STEP,
               rng,

@@ -134,7 +134,15 @@ export async function faithfulnessExperiment(
   const test = options.test ?? loadMnist('test', { limit: count });
   const model = loadShippedModel('mlp');
   const relevance = await phase(progress, 'faithfulness: relevance', KLRP_KEYS.length * count, () =>
-    relevanceOf(model, test.images.data, test.labels, count, KLRP_SET, progress),
+    relevanceOf(
+      model,
+      test.images.data,
+      test.labels,
+      count,
+      KLRP_SET,
+      progress,
+      options.test ? undefined : 'mlp/test',
+    ),
   );
   const seeds = Array.from({ length: FAITHFULNESS_SEEDS }, (_, i) => seed + i);
   const flips = new InputFlips(model, test.images.data, count);

@@ -36,9 +36,16 @@ export const KLRP_KEYS = Object.keys(KLRP_SET) as KlrpKey[];
 const CHUNK = 250;
 
 /**
+ * Relevance already computed in this process, by data key, request and count: `experiment all`
+ * explains the same first test images for the attack and the faithfulness test.
+ */
+const MEMO = new Map<string, Float64Array>();
+
+/**
  * The relevance of each request for the first `count` images of `images` (flat, NCHW), each
  * explained for its own target, one trace per chunk of images shared by all requests. Advances
- * `progress` by one step per image and request.
+ * `progress` by one step per image and request. With a `dataKey` naming the model, images and
+ * targets (e.g. `mlp/test`), results are kept for later calls with the same key.
  */
 export function relevanceOf<Key extends string>(
   model: Model,
@@ -47,12 +54,37 @@ export function relevanceOf<Key extends string>(
   count: number,
   requests: Readonly<Record<Key, RelevanceRequest>>,
   progress: Progress,
+  dataKey?: string,
 ): Record<Key, Float64Array> {
+  const memoKey = (key: Key) => `${dataKey}|${count}|${JSON.stringify(requests[key])}`;
+  const keys = (Object.keys(requests) as Key[]).filter(
+    (key) => dataKey === undefined || !MEMO.has(memoKey(key)),
+  );
+  const out = {} as Record<Key, Float64Array>;
+  for (const key of Object.keys(requests) as Key[])
+    if (!keys.includes(key)) {
+      out[key] = MEMO.get(memoKey(key))!;
+      progress.advance(count);
+    }
+  if (keys.length > 0)
+    Object.assign(out, traceRelevance(model, images, targets, count, requests, keys, progress));
+  if (dataKey !== undefined) for (const key of keys) MEMO.set(memoKey(key), out[key]);
+  return out;
+}
+
+function traceRelevance<Key extends string>(
+  model: Model,
+  images: Float32Array,
+  targets: ArrayLike<number>,
+  count: number,
+  requests: Readonly<Record<Key, RelevanceRequest>>,
+  keys: readonly Key[],
+  progress: Progress,
+): Partial<Record<Key, Float64Array>> {
   const circuit = compile(model);
   const inputShape = model.shapes.get(model.input)!;
   const perImage = sizeOf(inputShape);
-  const keys = Object.keys(requests) as Key[];
-  const out = {} as Record<Key, Float64Array>;
+  const out: Partial<Record<Key, Float64Array>> = {};
   for (let start = 0; start < count; start += CHUNK) {
     const size = Math.min(CHUNK, count - start);
     const trace = circuit.trace({
@@ -70,8 +102,8 @@ export function relevanceOf<Key extends string>(
       });
       const values = r.data ?? Float64Array.from(r.values as number[]);
       const per = values.length / size;
-      out[key] ??= new Float64Array(count * per);
-      out[key].set(values, start * per);
+      const into = (out[key] ??= new Float64Array(count * per));
+      into.set(values, start * per);
       progress.advance(size);
     }
   }

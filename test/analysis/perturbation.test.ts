@@ -5,6 +5,7 @@ import {
   type AttackData,
   attackExperiment,
   drawPixels,
+  guideWeights,
   OCCLUSION_SIZES,
   type OcclusionData,
   occlusionExperiment,
@@ -91,18 +92,32 @@ describe('drawPixels', () => {
   it('draws unflipped pixels only, each once, and marks them', () => {
     const flipped = new Uint8Array(10);
     flipped[3] = 1;
-    const drawn = drawPixels(new Float64Array(10), 0, flipped, 9, new Rng(1));
+    const zero = new Float64Array(10);
+    const drawn = drawPixels(zero, 0, guideWeights(zero, 0), flipped, 9, new Rng(1));
     expect([...drawn].sort((a, b) => a - b)).toEqual([0, 1, 2, 4, 5, 6, 7, 8, 9]);
     expect(Array.from(flipped)).toEqual(new Array(10).fill(1));
-    expect(drawPixels(new Float64Array(10), 0, flipped, 1, new Rng(1))).toEqual([]);
+    expect(drawPixels(zero, 0, guideWeights(zero, 0), flipped, 1, new Rng(1))).toEqual([]);
   });
 
   it('prefers the least relevant pixels as η grows', () => {
     const r = Float64Array.from({ length: 20 }, (_, p) => p / 20);
     const rng = new Rng(5);
-    const drawn = Array.from({ length: 200 }, () => drawPixels(r, 200, new Uint8Array(20), 1, rng)[0]!);
+    const sharp = guideWeights(r, 200);
+    const drawn = Array.from(
+      { length: 200 },
+      () => drawPixels(r, 200, sharp, new Uint8Array(20), 1, rng)[0]!,
+    );
     expect(drawn.filter((p) => p === 0).length).toBeGreaterThan(190);
-    const uniform = Array.from({ length: 400 }, () => drawPixels(r, 0, new Uint8Array(20), 1, rng)[0]!);
+    const flat = guideWeights(r, 0);
+    const uniform = Array.from({ length: 400 }, () => drawPixels(r, 0, flat, new Uint8Array(20), 1, rng)[0]!);
     expect(new Set(uniform).size).toBe(20);
+  });
+
+  it('recomputes underflowed weights from the least relevant unflipped pixel', () => {
+    // With η = 20000 every weight but pixel 0's underflows; once 0 is flipped, 1 is the least relevant.
+    const r = Float64Array.from({ length: 20 }, (_, p) => p / 20);
+    const weights = guideWeights(r, 20_000);
+    expect(weights.filter((w) => w > 0)).toHaveLength(1);
+    expect(drawPixels(r, 20_000, weights, new Uint8Array(20), 3, new Rng(1))).toEqual([0, 1, 2]);
   });
 });
