@@ -102,8 +102,9 @@ function traceRelevance<Key extends string>(
       });
       const values = r.data ?? Float64Array.from(r.values as number[]);
       const per = values.length / size;
-      const into = (out[key] ??= new Float64Array(count * per));
+      const into = out[key] ?? new Float64Array(count * per);
       into.set(values, start * per);
+      out[key] = into;
       progress.advance(size);
     }
   }
