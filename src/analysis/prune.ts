@@ -6,8 +6,10 @@
  * NOTE: evaluating after each of ~75 removal steps for 11 rankings is ~800 passes over the 10,000
  * test images. The layer's own pre-activations do not depend on which neurons are removed except
  * in the removed columns (0, or b with `keepBias`), so `PrunedEvaluator` computes them once and
- * runs only the model's tail (the nodes after the layer, as a model of its own) per step. The
- * test checks that it equals evaluating the copy made by `pruneNeurons`.
+ * runs only the model's tail (the nodes after the layer, as a model of its own) per step: 0.28 s
+ * against 0.96 s for pruning a copy and evaluating it on the 10,000 test images
+ * (`npm run bench -- perturbation`, 2 loaded cores). The test checks that both give the same
+ * accuracy and loss.
  */
 import { assertArgument } from '../core/errors.js';
 import type { Tensor } from '../core/tensor.js';
