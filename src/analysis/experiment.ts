@@ -3,6 +3,7 @@
  * data (written as `<name>.json`) and one figure (written as `<name>.svg` and `<name>.png`).
  */
 import { assertArgument } from '../core/errors.js';
+import type { Plot } from '../viz/index.js';
 import type { Progress } from './progress.js';
 
 /** Options every experiment takes. */
@@ -15,11 +16,8 @@ export interface ExperimentOptions {
   readonly progress?: Progress;
 }
 
-/** A figure: its SVG text and its PNG bytes. */
-export interface Figure {
-  readonly svg: string;
-  readonly png: Uint8Array;
-}
+/** A figure: its SVG text and its PNG bytes (a figure grid or a Vega-Lite plot). */
+export type Figure = Plot;
 
 /** An experiment's output: the numbers behind the figure, with the settings and seeds, and the figure. */
 export interface ExperimentResult<Data extends { readonly settings: object }> {
