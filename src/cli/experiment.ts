@@ -43,6 +43,7 @@ export async function runExperiments(
       seed,
       progress,
       keepBias: flags.keepBias ?? false,
+      perImage: flags.perImage ?? false,
     });
     const seconds = (performance.now() - started) / 1000;
     const json = { ...data, seconds: Number(seconds.toFixed(1)) };

@@ -42,6 +42,14 @@ describe('provlrp experiment', () => {
     expect(readFileSync(join(out, 'masks.svg'), 'utf8').startsWith('<svg')).toBe(true);
   }, 60_000);
 
+  it('passes --keep-bias to pruning and --per-image to the attack', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'provlrp-experiment-'));
+    expect((await run('experiment', 'pruning', '--quick', '--keep-bias', '--out', out)).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'pruning.json'), 'utf8')).settings.keepBias).toBe(true);
+    expect((await run('experiment', 'attack', '--quick', '--per-image', '--out', out)).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'attack.json'), 'utf8')).settings.relevance).toBe('perImage');
+  }, 60_000);
+
   it('refuses an unknown experiment with the known ones, and a bad seed, in one line', async () => {
     const unknown = await run('experiment', 'frobnicate', '--quick');
     expect(unknown.code).toBe(1);
