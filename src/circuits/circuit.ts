@@ -13,8 +13,10 @@ import { MultiDirectedGraph } from 'graphology';
 import { InvalidArgumentError } from '../core/errors.js';
 import type { DType, Tensor } from '../core/tensor.js';
 import type { Model, OpName } from '../nn/graph.js';
+import { layerOutput, nodesOfLayer } from '../nn/layers.js';
 import { type Connectivity, opOf } from '../nn/ops/index.js';
 import { type ExpandedCircuit, type ExpandOptions, expand } from './expand.js';
+import { CircuitPlan, type Knockouts, NO_KNOCKOUTS, tokensOf } from './plan.js';
 import { Trace } from './trace.js';
 
 /** A tensor of the model, as a circuit node. */
@@ -36,12 +38,36 @@ export interface CircuitEdgeAttributes {
   readonly tokens: boolean | 'rule';
 }
 
+/** A neuron: element `index` (per sample) of a layer's output, or of the model input (`layer: 'input'`). */
+export interface NeuronRef {
+  readonly layer: string;
+  readonly index: number;
+}
+
+/** A tokenised edge x[layer, j, k] (DESIGN.md §1b). */
+export interface EdgeRef {
+  readonly layer: string;
+  readonly j: number;
+  readonly k: number;
+}
+
+/** What `Circuit.without` knocks out. */
+export interface KnockoutSpec {
+  readonly neurons?: readonly NeuronRef[];
+  readonly edges?: readonly EdgeRef[];
+}
+
 /** A compiled model. */
 export class Circuit {
   /** The circuit as a graph. */
   readonly graph: MultiDirectedGraph<CircuitNodeAttributes, CircuitEdgeAttributes>;
+  /** What the evaluators run: derived once from the graph. */
+  readonly plan: CircuitPlan;
 
-  constructor(readonly model: Model) {
+  constructor(
+    readonly model: Model,
+    knockouts: Knockouts = NO_KNOCKOUTS,
+  ) {
     const graph = new MultiDirectedGraph<CircuitNodeAttributes, CircuitEdgeAttributes>();
     for (const [tensor, shape] of model.shapes)
       graph.addNode(tensor, {
@@ -50,7 +76,7 @@ export class Circuit {
       });
     for (const node of model.nodes) {
       const family = opOf(node).connectivity;
-      const tokens = node.op === 'max_pool' ? 'rule' : family !== 'identity';
+      const tokens = tokensOf(node);
       node.inputs.forEach((tensor, input) => {
         graph.addDirectedEdgeWithKey(`${node.name}#${input}`, tensor, node.output, {
           node: node.name,
@@ -63,11 +89,57 @@ export class Circuit {
       });
     }
     this.graph = graph;
+    this.plan = new CircuitPlan(model, knockouts);
   }
 
   /** One forward pass of `batch` ([N, …inputShape]) in `dtype` (default float32). */
   trace(batch: Tensor, dtype: DType = 'float32'): Trace {
-    return new Trace(this.model, batch, dtype);
+    return new Trace(this, batch, dtype);
+  }
+
+  /**
+   * The circuit without some neurons and edges: every evaluation of it equals the full circuit's
+   * under an annotation that maps each knocked-out edge, and each edge into or out of a
+   * knocked-out neuron, to the semiring's 0, and a knocked-out neuron's own relevance is 0. Its
+   * traces run the full model forward. Knock-outs add up over repeated calls.
+   */
+  without(spec: KnockoutSpec): Circuit {
+    const { model } = this;
+    const neurons = new Map<string, number[]>();
+    for (const [tensor, indices] of this.plan.knockouts.neurons) neurons.set(tensor, [...indices]);
+    for (const { layer, index } of spec.neurons ?? []) {
+      const tensor = layer === 'input' ? model.input : layerOutput(model, layer);
+      checkIndex(`neuron ${layer}`, index, this.plan.size(tensor));
+      const list = neurons.get(tensor) ?? [];
+      if (!list.includes(index)) list.push(index);
+      neurons.set(tensor, list);
+    }
+    const edges = new Map<string, Set<number>>();
+    for (const [layer, keys] of this.plan.knockouts.edges) edges.set(layer, new Set(keys));
+    for (const { layer, j, k } of spec.edges ?? []) {
+      const step = this.plan.steps.find((s) => s.node.layer === layer && s.tokens !== false);
+      if (step === undefined)
+        throw new InvalidArgumentError(
+          `edge x[${layer},${j},${k}]`,
+          `layer "${layer}" has no tokenised edges (linear, residual or pooling layers have); knock out a neuron instead`,
+        );
+      const inputs = nodesOfLayer(model, layer)[0]!.inputs.reduce((n, t) => n + this.plan.size(t), 0);
+      checkIndex(`edge x[${layer},${j},${k}] input`, j, inputs);
+      checkIndex(`edge x[${layer},${j},${k}] output`, k, step.outputSize);
+      const keys = edges.get(layer) ?? new Set<number>();
+      keys.add(j * step.outputSize + k);
+      edges.set(layer, keys);
+    }
+    return new Circuit(model, { neurons, edges });
+  }
+
+  /** The cone of output class `target`: the circuit without every other output neuron. */
+  cone(target: number): Circuit {
+    const classes = this.plan.size(this.model.output);
+    checkIndex('cone target', target, classes);
+    const output = layerOfTensor(this.model, this.model.output);
+    const others = Array.from({ length: classes }, (_, index) => ({ layer: output, index }));
+    return this.without({ neurons: others.filter((n) => n.index !== target) });
   }
 
   /**
@@ -82,6 +154,16 @@ export class Circuit {
       );
     return expand(trace, options);
   }
+}
+
+/** The layer whose output a tensor is. */
+function layerOfTensor(model: Model, tensor: string): string {
+  return model.nodes.find((node) => node.output === tensor)!.layer;
+}
+
+function checkIndex(what: string, index: number, size: number): void {
+  if (!Number.isInteger(index) || index < 0 || index >= size)
+    throw new InvalidArgumentError(what, `the index must be an integer in [0, ${size - 1}], got ${index}`);
 }
 
 /** Compiles a model into its provenance circuit. */

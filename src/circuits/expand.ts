@@ -9,16 +9,17 @@
  * any graph is built.
  */
 import { MultiDirectedGraph } from 'graphology';
+import { DEFAULTS } from '../core/defaults.js';
 import { LimitError } from '../core/errors.js';
+import { type PropagationVisitor, propagate, startPropagation } from '../core/propagate.js';
 import type { AnyNode, Model } from '../nn/graph.js';
 import { argmaxPerSample, type Composite, type CompositeOptions } from '../nn/lrp/index.js';
 import { boolean, edgeToken, type Semiring, tokenName } from '../semirings/index.js';
 import type { Annotation } from './annotations/annotation.js';
 import { type AnnotationSpec, resolveAnnotation } from './annotations/resolve.js';
-import { elements } from './connectivity/connectivity.js';
 import { layerView } from './layer-view.js';
 import { tensorLabel } from './neurons.js';
-import { layerIndexMap } from './token-index.js';
+import { CircuitPlan } from './plan.js';
 import type { Trace } from './trace.js';
 
 /** A neuron: element `index` of `tensor`. */
@@ -58,7 +59,7 @@ export interface ExpandOptions extends CompositeOptions {
 }
 
 /** The defaults of `expand`. */
-export const EXPAND_DEFAULTS = { limit: 200_000, sample: 0 } as const;
+export const EXPAND_DEFAULTS = { limit: DEFAULTS.expandLimit, sample: 0 } as const;
 
 interface RawEdge {
   readonly node: AnyNode;
@@ -77,6 +78,8 @@ export class ExpandedCircuit {
   constructor(
     readonly model: Model,
     readonly graph: MultiDirectedGraph<NeuronAttributes, ExpandedEdgeAttributes>,
+    /** The plan of the circuit it was expanded from. */
+    readonly plan: CircuitPlan = new CircuitPlan(model),
   ) {}
 
   /** The number of edges. */
@@ -90,20 +93,45 @@ export class ExpandedCircuit {
    * output gets 1).
    */
   evaluate<T>(K: Semiring<T>, theta: (edge: ExpandedEdgeAttributes) => T): Map<string, T> {
-    const R = new Map<string, T>();
-    const order = this.reverseTopological();
-    for (const neuron of order) {
-      let value = K.zero;
-      let hasUpper = false;
-      this.graph.forEachOutEdge(neuron, (_e, attributes, _s, upper) => {
-        hasUpper = true;
-        value = K.plus(value, K.times(attributes.constant ? K.one : theta(attributes), R.get(upper)!));
+    const { graph, plan } = this;
+    // The expanded edges by the step they belong to, each with its lower input and element.
+    const byStep = new Map<
+      number,
+      { input: number; from: number; to: number; edge: ExpandedEdgeAttributes }[]
+    >();
+    graph.forEachEdge((_e, edge, source, target) => {
+      const step = plan.producer(graph.getNodeAttribute(target, 'tensor'));
+      const lower = graph.getNodeAttributes(source);
+      const list = byStep.get(step) ?? [];
+      list.push({
+        input: plan.steps[step]!.inputs.indexOf(lower.tensor),
+        from: lower.index,
+        to: graph.getNodeAttribute(target, 'index'),
+        edge,
       });
-      R.set(
-        neuron,
-        hasUpper ? value : this.graph.getNodeAttributes(neuron).tensor === this.model.output ? K.one : K.zero,
-      );
-    }
+      byStep.set(step, list);
+    });
+    const visitor: PropagationVisitor<Map<number, T>> = {
+      zero: () => new Map(),
+      visit(i, upper, lower) {
+        for (const { input, from, to, edge } of byStep.get(i) ?? []) {
+          const r = upper.get(to);
+          if (r === undefined) continue;
+          const into = lower[input]!;
+          into.set(from, K.plus(into.get(from) ?? K.zero, K.times(edge.constant ? K.one : theta(edge), r)));
+        }
+      },
+    };
+    const top = new Map<number, T>();
+    graph.forEachNode((_n, a) => {
+      if (a.tensor === this.model.output) top.set(a.index, K.one);
+    });
+    const state = startPropagation(plan.steps, new Map([[this.model.output, top]]));
+    propagate(plan.steps, state, -1, this.model.input, visitor);
+    const R = new Map<string, T>();
+    graph.forEachNode((neuron, a) => {
+      R.set(neuron, state.relevance.get(a.tensor)?.get(a.index) ?? K.zero);
+    });
     return R;
   }
 
@@ -130,11 +158,10 @@ export function expand(trace: Trace, options: ExpandOptions = {}): ExpandedCircu
   const composite = options.composite ?? 'epsilon';
   const support =
     options.annotate === undefined ? undefined : resolveAnnotation(options.annotate, boolean, model);
-  let edges = allEdges(trace, { ...options, composite }, n, support);
   const target =
     options.target === undefined ? argmaxPerSample(trace.activations.output)[n]! : options.target;
-  if (target !== null) edges = cone(edges, model.output, target, 'down');
-  if (options.input !== undefined) edges = cone(edges, model.input, options.input, 'up');
+  let edges = coneEdges(trace, { ...options, composite }, n, support, target);
+  if (options.input !== undefined) edges = upwardCone(edges, model.input, options.input);
   if (edges.length > limit)
     throw new LimitError(
       'expand',
@@ -165,64 +192,76 @@ export function expand(trace: Trace, options: ExpandOptions = {}): ExpandedCircu
       constant: e.token === null,
     });
   }
-  return new ExpandedCircuit(model, graph);
+  return new ExpandedCircuit(model, graph, trace.circuit.plan);
 }
 
-/** Every edge of sample n (tokenised edges kept only where the support annotation is true). */
-function allEdges(
+/**
+ * The edges of sample n on some path down from output element `target` (every edge for `null`),
+ * found by propagating reachability from the top: an edge is kept when its upper neuron is
+ * reached, and marks its lower neuron. Tokenised edges are kept only where the support annotation
+ * is true; knocked-out edges and neurons of a restricted circuit are left out. In topological order.
+ */
+function coneEdges(
   trace: Trace,
   options: ExpandOptions & { composite: string | Composite },
   n: number,
   support: Annotation<boolean> | undefined,
+  target: number | null,
 ): RawEdge[] {
   const model = trace.model;
-  const edges: RawEdge[] = [];
-  for (const node of model.nodes) {
-    const c = trace.coefficients(node, options);
-    const sizes = node.inputs.map((t) => elements(model.shapes.get(t)!));
-    const toLayer = layerIndexMap(model, node);
-    const stats = c.tokenized ? support?.prepare?.(layerView(model, node, c, n, toLayer)) : undefined;
-    c.forEachEdge(n, (j, k, d) => {
-      let input = 0;
-      let local = j;
-      while (local >= sizes[input]!) local -= sizes[input++]!;
-      const jl = c.tokenized ? toLayer(j) : local;
-      if (jl < 0) return;
-      const token = c.tokenized ? edgeToken(node.layer, jl, k) : null;
-      if (
-        token !== null &&
-        support &&
-        !support.map(d, { layer: node.layer, j: jl, k, token: () => token }, stats)
-      )
-        return;
-      edges.push({
-        node,
-        from: node.inputs[input]!,
-        fromIndex: local,
-        to: node.output,
-        toIndex: k,
-        j: jl,
-        k,
-        d,
-        token,
+  const plan = trace.circuit.plan;
+  const { neurons } = plan.knockouts;
+  const byStep: RawEdge[][] = [];
+  const visitor: PropagationVisitor<Uint8Array> = {
+    zero: (tensor) => new Uint8Array(plan.size(tensor)),
+    visit(i, upper, lower) {
+      const step = plan.steps[i]!;
+      const { node, toLayer } = step;
+      const c = trace.coefficients(node, options);
+      const removed = plan.removedEdges(step);
+      const stats = c.tokenized ? support?.prepare?.(layerView(model, node, c, n, toLayer)) : undefined;
+      const kept: RawEdge[] = [];
+      c.forEachEdge(n, (j, k, d) => {
+        if (target !== null && !upper[k]) return;
+        const [input, local] = plan.locate(step, j);
+        const jl = c.tokenized ? toLayer(j) : local;
+        if (jl < 0) return;
+        const from = node.inputs[input]!;
+        if (neurons.get(from)?.includes(local) || neurons.get(node.output)?.includes(k)) return;
+        const token = c.tokenized ? edgeToken(node.layer, jl, k) : null;
+        if (token !== null && removed?.has(jl * c.outputSize + k)) return;
+        if (
+          token !== null &&
+          support &&
+          !support.map(d, { layer: node.layer, j: jl, k, token: () => token }, stats)
+        )
+          return;
+        lower[input]![local] = 1;
+        kept.push({ node, from, fromIndex: local, to: node.output, toIndex: k, j: jl, k, d, token });
       });
-    });
-  }
-  return edges;
+      byStep[i] = kept;
+    },
+  };
+  const top = visitor.zero(model.output);
+  if (target === null) top.fill(1);
+  else top[target] = 1;
+  const state = startPropagation(plan.steps, new Map([[model.output, top]]));
+  // With no target every step is visited: reachability only decides which edges a cone keeps.
+  if (target === null)
+    for (const step of plan.steps) state.relevance.set(step.output, visitor.zero(step.output).fill(1));
+  propagate(plan.steps, state, -1, model.input, visitor);
+  return byStep.flat();
 }
 
-/** The edges on paths reaching (down) or leaving (up) neuron (tensor, index). */
-function cone(edges: RawEdge[], tensor: string, index: number, direction: 'down' | 'up'): RawEdge[] {
+/** The edges on paths leaving neuron (tensor, index), in topological order. */
+function upwardCone(edges: RawEdge[], tensor: string, index: number): RawEdge[] {
   const key = (t: string, i: number) => `${t}\u0000${i}`;
   const reached = new Set<string>([key(tensor, index)]);
-  // Edges are in topological order of their nodes: one sweep from the right end suffices.
-  const order = direction === 'down' ? [...edges].reverse() : edges;
   const kept: RawEdge[] = [];
-  for (const e of order) {
-    const near = direction === 'down' ? key(e.to, e.toIndex) : key(e.from, e.fromIndex);
-    if (!reached.has(near)) continue;
-    reached.add(direction === 'down' ? key(e.from, e.fromIndex) : key(e.to, e.toIndex));
+  for (const e of edges) {
+    if (!reached.has(key(e.from, e.fromIndex))) continue;
+    reached.add(key(e.to, e.toIndex));
     kept.push(e);
   }
-  return direction === 'down' ? kept.reverse() : kept;
+  return kept;
 }

@@ -1,6 +1,6 @@
 /**
  * The generic gate-level evaluator: K-LRP in any semiring by walking the neuron-level edges,
- * R_j = ⊕_k Θ(d_jk) ⊗ R_k, one sample at a time, nodes in reverse topological order. Tokenised
+ * R_j = ⊕_k Θ(d_jk) ⊗ R_k, one sample at a time, as a visitor of the propagation driver. Tokenised
  * edges take their annotation's value, structural edges the constant 1 (so they carry R_k
  * unchanged). It uses nothing of a semiring but its operations, so it serves ℕ[X], Why(X), ℚ and
  * a user's own semirings, and is the reference twin of every fast kernel. Per-element calls make
@@ -9,100 +9,61 @@
  * Edges whose upper relevance is 0 are skipped, which the semiring laws allow (0 annihilates
  * under ⊗ and is the identity of ⊕).
  */
-import type { AnyNode, Model } from '../nn/graph.js';
+import type { PropagationVisitor } from '../core/propagate.js';
 import { edgeToken, type Semiring } from '../semirings/index.js';
 import type { Annotation, EdgeInfo } from './annotations/annotation.js';
 import type { NodeCoefficients } from './coefficients.js';
-import { elements } from './connectivity/connectivity.js';
+import { knockOut } from './kernel-evaluator.js';
 import { layerView } from './layer-view.js';
-import { layerIndexMap } from './token-index.js';
+import type { CircuitPlan, CircuitStep } from './plan.js';
 
-/** What the generic evaluator needs. */
+/** What the generic visitor needs. */
 export interface GenericEvaluation<T> {
-  readonly model: Model;
+  readonly plan: CircuitPlan;
   readonly K: Semiring<T>;
   readonly annotation: Annotation<T>;
-  /** The coefficients of a node (computed on demand). */
-  readonly coefficients: (node: AnyNode) => NodeCoefficients;
-  /** Relevance at the model output of each sample. */
-  readonly seeds: readonly (readonly T[])[];
-  /** The tensor whose relevance is wanted; nodes up to its producer are not visited. */
-  readonly target: string;
+  /** The coefficients of a step (computed on demand). */
+  readonly coefficients: (step: CircuitStep) => NodeCoefficients;
+  /** The sample this visitor propagates. */
+  readonly sample: number;
 }
 
-/** The relevance of `target` for every sample, flat in C order. */
-export function evaluateGeneric<T>(evaluation: GenericEvaluation<T>): T[] {
-  const { model, target } = evaluation;
-  const stopAt = model.nodes.findIndex((node) => node.output === target);
-  const size = elements(model.shapes.get(target)!);
-  const out: T[] = [];
-  evaluation.seeds.forEach((seed, n) => {
-    const R = relevanceOfSample(evaluation, n, seed, stopAt);
-    const values = R.get(target);
-    for (let i = 0; i < size; i++) out.push(values?.[i] ?? evaluation.K.zero);
-  });
-  return out;
-}
-
-function relevanceOfSample<T>(
-  evaluation: GenericEvaluation<T>,
-  n: number,
-  seed: readonly T[],
-  stopAt: number,
-): Map<string, T[]> {
-  const { model, K, annotation } = evaluation;
-  const R = new Map<string, T[]>([[model.output, [...seed]]]);
-  const zeroIsSkippable = (v: T) => K.equals(v, K.zero);
-  for (let i = model.nodes.length - 1; i > stopAt; i--) {
-    const node = model.nodes[i]!;
-    const rOut = R.get(node.output);
-    if (rOut === undefined) continue;
-    const coefficients = evaluation.coefficients(node);
-    const inputs = node.inputs.map((name) => {
-      let values = R.get(name);
-      if (values === undefined) {
-        values = new Array<T>(elements(model.shapes.get(name)!)).fill(K.zero);
-        R.set(name, values);
+/** The generic visitor of one sample: relevance as an array of semiring values per tensor. */
+export function genericVisitor<T>(evaluation: GenericEvaluation<T>): PropagationVisitor<T[]> {
+  const { plan, K, annotation, sample: n } = evaluation;
+  const isZero = (v: T) => K.equals(v, K.zero);
+  return {
+    zero: (tensor) => new Array<T>(plan.size(tensor)).fill(K.zero),
+    visit(i, rOut, inputs) {
+      const step = plan.steps[i]!;
+      const coefficients = evaluation.coefficients(step);
+      const at = (j: number): [T[], number] => {
+        const [input, local] = plan.locate(step, j);
+        return [inputs[input]!, local];
+      };
+      if (!coefficients.tokenized) {
+        coefficients.forEachEdge(n, (j, k) => {
+          const upper = rOut[k]!;
+          if (isZero(upper)) return;
+          const [values, local] = at(j);
+          values[local] = K.plus(values[local]!, upper); // a structural edge carries 1, and 1 ⊗ R = R
+        });
+        return;
       }
-      return values;
-    });
-    const offsets = inputOffsets(model, node);
-    const locate = (j: number): [T[], number] => {
-      let input = 0;
-      while (input + 1 < offsets.length && j >= offsets[input + 1]!) input++;
-      return [inputs[input]!, j - offsets[input]!];
-    };
-    if (!coefficients.tokenized) {
-      coefficients.forEachEdge(n, (j, k) => {
+      const { node, toLayer } = step;
+      const removed = plan.removedEdges(step);
+      const stats = annotation.prepare?.(layerView(plan.model, step.node, coefficients, n, step.toLayer));
+      coefficients.forEachEdge(n, (j, k, d) => {
         const upper = rOut[k]!;
-        if (zeroIsSkippable(upper)) return;
-        const [values, at] = locate(j);
-        values[at] = K.plus(values[at]!, upper); // a structural edge carries 1, and 1 ⊗ R = R
+        if (isZero(upper)) return;
+        const jl = toLayer(j);
+        if (jl < 0) return; // from padding: no element of the layer's input behind it
+        if (removed?.has(jl * coefficients.outputSize + k)) return; // knocked out: Θ = 0
+        const edge: EdgeInfo = { layer: node.layer, j: jl, k, token: () => edgeToken(node.layer, jl, k) };
+        const [values, local] = at(j);
+        values[local] = K.plus(values[local]!, K.times(annotation.map(d, edge, stats), upper));
       });
-      continue;
-    }
-    const toLayer = layerIndexMap(model, node);
-    const stats = annotation.prepare?.(layerView(model, node, coefficients, n, toLayer));
-    coefficients.forEachEdge(n, (j, k, d) => {
-      const upper = rOut[k]!;
-      if (zeroIsSkippable(upper)) return;
-      const jl = toLayer(j);
-      if (jl < 0) return; // from padding: no element of the layer's input behind it
-      const edge: EdgeInfo = { layer: node.layer, j: jl, k, token: () => edgeToken(node.layer, jl, k) };
-      const [values, at] = locate(j);
-      values[at] = K.plus(values[at]!, K.times(annotation.map(d, edge, stats), upper));
-    });
-  }
-  return R;
-}
-
-/** Where each input of a node starts in the inputs laid end to end. */
-function inputOffsets(model: Model, node: AnyNode): number[] {
-  const offsets: number[] = [];
-  let at = 0;
-  for (const name of node.inputs) {
-    offsets.push(at);
-    at += elements(model.shapes.get(name)!);
-  }
-  return offsets;
+    },
+    complete: knockOut(plan, 1, K.zero),
+  };
 }

@@ -2,10 +2,11 @@
  * provlrp/circuits: provenance circuits compiled from models, traces, annotations and the
  * evaluation of K-LRP in any semiring.
  */
+
+export * from '../nn/connectivity/connectivity.js';
 export * from './annotations/index.js';
 export * from './circuit.js';
 export * from './coefficients.js';
-export * from './connectivity/connectivity.js';
 export * from './expand.js';
 export * from './export.js';
 export * from './generic-evaluator.js';

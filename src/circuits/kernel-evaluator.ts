@@ -1,79 +1,73 @@
 /**
- * K-LRP on typed arrays with a semiring kernel: the same traversal as the generic evaluator,
- * R_j = ⊕_k Θ(d_jk) ⊗ R_k in reverse topological order, but with relevance in `Float64Array`s and
- * ⊕/⊗ fused into one numeric update per edge; edges whose upper relevance is 0 are skipped before
- * Θ is computed.
- * Real relevance with the identity annotation takes the factored form on linear layers instead
- * (DESIGN.md §4: s = f ⊙ R, c = W_tᵀs, R_in = Σ_t sign_t in_t ⊙ c), never touching single edges.
+ * K-LRP on typed arrays with a semiring kernel, as a visitor of the propagation driver:
+ * R_j = ⊕_k Θ(d_jk) ⊗ R_k with relevance in `Float64Array`s (batch × elements) and ⊕/⊗ fused into
+ * one numeric update per edge; edges whose upper relevance is 0 are skipped before Θ is computed.
+ * A kernel's factored form, where it has one and the annotation is the one it holds under, replaces
+ * this per-edge loop altogether (see kernels/kernel.ts).
  */
-import type { AnyNode, Model } from '../nn/graph.js';
-import { propagateLinear } from '../nn/lrp/index.js';
+import type { PropagationVisitor } from '../core/propagate.js';
 import { edgeToken } from '../semirings/index.js';
 import type { Annotation, EdgeInfo } from './annotations/annotation.js';
 import type { NodeCoefficients } from './coefficients.js';
-import { elements } from './connectivity/connectivity.js';
-import { type RelevanceKernel, realKernel } from './kernels/kernel.js';
+import type { RelevanceKernel } from './kernels/kernel.js';
 import { layerView } from './layer-view.js';
-import { layerIndexMap } from './token-index.js';
+import type { CircuitPlan, CircuitStep } from './plan.js';
 
-/** What the kernel evaluator needs. */
+/** What the kernel visitor needs. */
 export interface KernelEvaluation {
-  readonly model: Model;
+  readonly plan: CircuitPlan;
   readonly kernel: RelevanceKernel;
   readonly annotation: Annotation<unknown>;
-  readonly coefficients: (node: AnyNode) => NodeCoefficients;
-  /** Encoded relevance at the model output, batch × classes. */
-  readonly seed: Float64Array;
+  readonly coefficients: (step: CircuitStep) => NodeCoefficients;
   readonly batch: number;
-  /** The tensor whose relevance is wanted. */
-  readonly target: string;
-  /** Use the factored form for real relevance (the annotation is the identity). */
-  readonly factored: boolean;
 }
 
-/** The encoded relevance of `target`, batch × elements. */
-export function evaluateKernel(evaluation: KernelEvaluation): Float64Array {
-  const { model, kernel, batch, target } = evaluation;
-  const stopAt = model.nodes.findIndex((node) => node.output === target);
-  const R = new Map<string, Float64Array>([[model.output, evaluation.seed.slice()]]);
-  const relevanceOf = (name: string): Float64Array => {
-    let r = R.get(name);
-    if (r === undefined) {
-      r = new Float64Array(batch * elements(model.shapes.get(name)!)).fill(kernel.zero);
-      R.set(name, r);
-    }
-    return r;
+/** The per-edge kernel visitor. */
+export function kernelVisitor(evaluation: KernelEvaluation): PropagationVisitor<Float64Array> {
+  const { plan, kernel, batch } = evaluation;
+  return {
+    zero: (tensor) => new Float64Array(batch * plan.size(tensor)).fill(kernel.zero),
+    visit(i, upper, lower) {
+      const step = plan.steps[i]!;
+      const c = evaluation.coefficients(step);
+      for (let n = 0; n < batch; n++) propagateSample(evaluation, step, c, n, upper, lower);
+    },
+    complete: knockOut(plan, batch, kernel.zero),
   };
-  for (let i = model.nodes.length - 1; i > stopAt; i--) {
-    const node = model.nodes[i]!;
-    const rOut = R.get(node.output);
-    if (rOut === undefined) continue;
-    const c = evaluation.coefficients(node);
-    const inputs = node.inputs.map(relevanceOf);
-    if (evaluation.factored && kernel === realKernel && c.linear) {
-      const rIn = propagateLinear(c.linear, rOut);
-      const into = inputs[0]!;
-      for (let j = 0; j < into.length; j++) into[j] = into[j]! + rIn[j]!;
-      continue;
-    }
-    for (let n = 0; n < batch; n++) propagateSample(evaluation, node, c, n, rOut, inputs);
-  }
-  return R.get(target) ?? new Float64Array(batch * elements(model.shapes.get(target)!)).fill(kernel.zero);
+}
+
+/**
+ * The `complete` hook that sets a restricted circuit's knocked-out neurons to `zero` in every
+ * sample (undefined where nothing is knocked out).
+ */
+export function knockOut<V>(
+  plan: CircuitPlan,
+  batch: number,
+  zero: V,
+): ((tensor: string, relevance: { [i: number]: V }) => void) | undefined {
+  const { neurons } = plan.knockouts;
+  if (neurons.size === 0) return undefined;
+  return (tensor, relevance) => {
+    const indices = neurons.get(tensor);
+    if (indices === undefined) return;
+    const size = plan.size(tensor);
+    for (let n = 0; n < batch; n++) for (const i of indices) relevance[n * size + i] = zero;
+  };
 }
 
 /** One node, one sample: the kernel's update over every edge whose upper relevance is not 0. */
 function propagateSample(
   evaluation: KernelEvaluation,
-  node: AnyNode,
+  step: CircuitStep,
   c: NodeCoefficients,
   n: number,
   rOut: Float64Array,
-  inputs: Float64Array[],
+  inputs: readonly Float64Array[],
 ): void {
-  const { kernel, model } = evaluation;
+  const { kernel, plan } = evaluation;
   const { zero, update, add } = kernel;
   const out = rOut.subarray(n * c.outputSize, (n + 1) * c.outputSize);
-  const sizes = node.inputs.map((name) => elements(model.shapes.get(name)!));
+  const sizes = step.inputSizes;
   // A single input is updated in place; several are laid end to end in a buffer and copied back.
   const rIn =
     inputs.length === 1
@@ -87,15 +81,18 @@ function propagateSample(
   else {
     const { annotation } = evaluation;
     const encode = kernel.encode;
-    const toLayer = layerIndexMap(model, node);
-    const stats = annotation.prepare?.(layerView(model, node, c, n, toLayer));
+    const toLayer = step.toLayer;
+    const removed = plan.removedEdges(step);
+    const stats = annotation.prepare?.(layerView(plan.model, step.node, c, n, step.toLayer));
     // NOTE: one mutable edge record serves every edge: annotations read it and do not keep it.
+    const node = step.node;
     const edge = { layer: node.layer, j: 0, k: 0, token: () => edgeToken(node.layer, edge.j, edge.k) };
     const visit = (j: number, k: number, d: number) => {
       const r = out[k]!;
       if (r === zero) return;
       const jl = toLayer(j);
       if (jl < 0) return; // from padding: no element of the layer's input behind it
+      if (removed?.has(jl * c.outputSize + k)) return; // knocked out: Θ = 0
       edge.j = jl;
       edge.k = k;
       rIn[j] = update(rIn[j]!, encode(annotation.map(d, edge as EdgeInfo, stats)), r);
@@ -103,13 +100,10 @@ function propagateSample(
     if (c.forEachLiveEdge) c.forEachLiveEdge(n, (k) => out[k] !== zero, visit);
     else c.forEachEdge(n, visit);
   }
-  if (inputs.length > 1) {
-    let at = 0;
+  if (inputs.length > 1)
     inputs.forEach((r, i) => {
-      r.set(rIn.subarray(at, at + sizes[i]!), n * sizes[i]!);
-      at += sizes[i]!;
+      r.set(rIn.subarray(step.inputOffsets[i]!, step.inputOffsets[i]! + sizes[i]!), n * sizes[i]!);
     });
-  }
 }
 
 function concatenate(parts: Float64Array[]): Float64Array {

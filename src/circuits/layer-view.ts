@@ -21,6 +21,7 @@ export function layerView(
     sample: n,
     inputSize: c.inputSize,
     outputSize: c.outputSize,
+    z: c.output.data.subarray(n * c.outputSize, (n + 1) * c.outputSize),
     forEachEdge: (emit) =>
       c.forEachEdge(n, (j, k, d) => {
         const jl = toLayer(j);

@@ -12,7 +12,7 @@ import type { DType } from '../core/tensor.js';
 import { sizeOf } from '../core/tensor.js';
 import { decodeModel, encodeModel } from '../nn/native-format.js';
 import { Circuit } from './circuit.js';
-import { Trace } from './trace.js';
+import type { Trace } from './trace.js';
 
 const packr = new Packr({ moreTypes: true, useRecords: false });
 
@@ -59,7 +59,7 @@ export function decodeTrace(bytes: Uint8Array): Trace {
   if (data.length !== sizeOf(shape as number[]))
     throw new FormatError('provlrp trace', `data has ${data.length} values for shape [${shape.join(', ')}]`);
   try {
-    return new Trace(model, { shape: shape as number[], data }, dtype as DType);
+    return new Circuit(model).trace({ shape: shape as number[], data }, dtype as DType);
   } catch (error) {
     throw new FormatError(
       'provlrp trace',

@@ -7,14 +7,13 @@
  * of the layer's input behind it, carries no relevance anywhere (padding passes nothing back), and
  * is left out of the circuit.
  */
+
+import { type NodeShapes, nodeShapes } from '../nn/connectivity/connectivity.js';
 import type { AnyNode, Model } from '../nn/graph.js';
-import { type NodeShapes, nodeShapes } from './connectivity/connectivity.js';
-import { forEachPadEdge } from './connectivity/structural.js';
+import { opOf } from '../nn/ops/index.js';
 
 /** Maps an index of a node's (concatenated) input to the layer's input, or −1 for padding. */
 export type LayerIndexMap = (j: number) => number;
-
-const SAME_INDEX = new Set(['relu', 'flatten', 'reshape', 'identity', 'dropout', 'batch_norm']);
 
 /** The map from `node`'s input indices to its layer's input indices. */
 export function layerIndexMap(model: Model, node: AnyNode): LayerIndexMap {
@@ -32,13 +31,14 @@ export function layerIndexMap(model: Model, node: AnyNode): LayerIndexMap {
 
 /** The inverse index map of a structural node (output index → input index, −1 if none). */
 function inverseOf(node: AnyNode, shapes: NodeShapes): LayerIndexMap | undefined {
-  if (SAME_INDEX.has(node.op)) return (j) => j;
-  if (node.op !== 'pad') return undefined;
+  const op = opOf(node);
+  if (op.lrp === 'elementwise') return (j) => j;
+  if (op.lrp !== 'routing') return undefined;
   const size = shapes.output.reduce((p, d) => p * d, 1);
   const inverse = new Int32Array(size).fill(-1);
   const record = (j: number, k: number) => {
     inverse[k] = j;
   };
-  forEachPadEdge(node, shapes, record);
+  op.edges(node, shapes, record);
   return (j) => inverse[j] ?? -1;
 }

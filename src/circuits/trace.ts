@@ -4,7 +4,10 @@
  * composite's coefficient statistics (computed once per composite and kept), the annotation Θ,
  * one target per sample, and returns the relevance of the input or of a layer's output.
  */
+import type fc from 'fast-check';
+import { DEFAULTS } from '../core/defaults.js';
 import { InvalidArgumentError, LimitError } from '../core/errors.js';
+import { propagate, startPropagation } from '../core/propagate.js';
 import type { DType, Tensor } from '../core/tensor.js';
 import { type Activations, forward } from '../nn/forward.js';
 import type { AnyNode, Model } from '../nn/graph.js';
@@ -13,17 +16,27 @@ import {
   type Composite,
   type CompositeOptions,
   compositeByName,
+  outputSeed,
   type Rule,
   resolveTargets,
   type SeedOptions,
 } from '../nn/lrp/index.js';
-import { counting, EXPANSION_DEFAULTS, real, type Semiring, semiringByName } from '../semirings/index.js';
+import {
+  assertSemiringLaws,
+  counting,
+  lawValuesOf,
+  real,
+  type Semiring,
+  semiringByName,
+} from '../semirings/index.js';
 import type { Annotation } from './annotations/annotation.js';
 import { type AnnotationSpec, isUserAnnotation, resolveAnnotation } from './annotations/resolve.js';
+import type { Circuit } from './circuit.js';
 import { type NodeCoefficients, nodeCoefficients } from './coefficients.js';
-import { evaluateGeneric } from './generic-evaluator.js';
-import { evaluateKernel } from './kernel-evaluator.js';
+import { genericVisitor } from './generic-evaluator.js';
+import { kernelVisitor, knockOut } from './kernel-evaluator.js';
 import { countingKernel, kernelOf } from './kernels/kernel.js';
+import type { CircuitStep } from './plan.js';
 import type { Relevance } from './relevance-result.js';
 
 /** Options of `Trace.relevance`. */
@@ -46,6 +59,11 @@ export interface RelevanceOptions<T> extends SeedOptions, CompositeOptions {
    * a built-in one, else the generic gate-level evaluator; `generic` forces the latter.
    */
   readonly evaluator?: 'auto' | 'generic';
+  /**
+   * Check the semiring's laws first (a `SemiringLawError` names the law and a counterexample):
+   * `true` draws values with `lawValuesOf`, or give the values to draw from.
+   */
+  readonly checkLaws?: boolean | fc.Arbitrary<T>;
 }
 
 /** What a trace has computed so far: the instruments of its laziness. */
@@ -63,8 +81,15 @@ export interface TraceCounters {
 }
 
 /** The default composite of real LRP, and of every other semiring (DESIGN.md §1b). */
-export const DEFAULT_REAL_COMPOSITE = 'epsilon_plus_flat';
-export const DEFAULT_SEMIRING_COMPOSITE = 'epsilon';
+export const DEFAULT_REAL_COMPOSITE = DEFAULTS.composite.real;
+export const DEFAULT_SEMIRING_COMPOSITE = DEFAULTS.composite.semiring;
+
+/** The bytes a propagation state holds, roughly (a semiring value other than a number as 16). */
+function stateBytes(relevance: ReadonlyMap<string, ArrayLike<unknown>>): number {
+  let bytes = 0;
+  for (const r of relevance.values()) bytes += ArrayBuffer.isView(r) ? r.byteLength : 16 * r.length;
+  return bytes;
+}
 
 /** Statistics kept per composite: the rule of every node and its coefficients. */
 interface CompositeStatistics {
@@ -72,10 +97,24 @@ interface CompositeStatistics {
   readonly coefficients: Map<string, NodeCoefficients>;
 }
 
-/** One forward pass of a batch, and the relevance computed from it. */
+/**
+ * One request's propagation, kept between requests that differ only in the layer asked for: a
+ * request for the input after one for a layer goes on from where the first stopped.
+ */
+interface MemoEntry {
+  /** The relevance of a tensor (continuing the propagation as far as it needs). */
+  readonly relevanceOf: (tensor: string) => Relevance<unknown>;
+  readonly results: Map<string, Relevance<unknown>>;
+  /** The bytes the entry holds, roughly, for the memo's bound. */
+  bytes: () => number;
+}
+
+/** One forward pass of a batch through a circuit, and the relevance computed from it. */
 export class Trace {
   /** Every tensor of the forward pass. */
   readonly activations: Activations;
+  /** The traced model (the circuit's). */
+  readonly model: Model;
   /** What has been computed so far. */
   readonly counters: TraceCounters = {
     forwardPasses: 0,
@@ -86,16 +125,20 @@ export class Trace {
   };
   private readonly byName = new Map<string, CompositeStatistics>();
   private readonly byObject = new WeakMap<Composite, CompositeStatistics>();
-  private readonly memo = new Map<string, Relevance<unknown>>();
+  /** Least recently used first (a Map keeps insertion order; a hit moves its entry to the end). */
+  private readonly memo = new Map<string, MemoEntry>();
   private readonly objectIds = new WeakMap<object, number>();
   private nextObjectId = 1;
 
   constructor(
-    readonly model: Model,
+    readonly circuit: Circuit,
     batch: Tensor,
     readonly dtype: DType = 'float32',
+    /** The bytes of relevance kept for reuse (least recently used forgotten first). */
+    readonly memoBytes: number = DEFAULTS.memoBytes,
   ) {
-    this.activations = forward(model, batch, { dtype });
+    this.model = circuit.model;
+    this.activations = forward(this.model, batch, { dtype });
     this.counters.forwardPasses++;
   }
 
@@ -107,54 +150,127 @@ export class Trace {
   /** K-LRP relevance in a semiring. */
   relevance<T = number>(options: RelevanceOptions<T> = {}): Relevance<T> {
     const K = resolveSemiring(options.semiring);
+    if (options.checkLaws)
+      assertSemiringLaws(K, options.checkLaws === true ? lawValuesOf(K) : options.checkLaws);
+    const target = options.layer === undefined ? this.model.input : layerOutput(this.model, options.layer);
     const key = this.memoKey(K, options);
-    const cached = key === undefined ? undefined : this.memo.get(key);
-    if (cached) {
-      this.counters.memoHits++;
-      return cached as Relevance<T>;
+    let entry = key === undefined ? undefined : this.memo.get(key);
+    if (entry !== undefined) {
+      this.memo.delete(key!);
+      this.memo.set(key!, entry);
+      const cached = entry.results.get(target);
+      if (cached) {
+        this.counters.memoHits++;
+        return cached as Relevance<T>;
+      }
     }
     this.counters.evaluations++;
+    if (entry === undefined) {
+      entry = this.evaluation(K, options);
+      if (key !== undefined) this.memo.set(key, entry);
+    }
+    let result: Relevance<T>;
+    try {
+      result = entry.relevanceOf(target) as Relevance<T>;
+    } catch (error) {
+      // A step that threw may have passed part of its relevance on: the entry cannot be resumed.
+      if (key !== undefined) this.memo.delete(key);
+      throw error;
+    }
+    entry.results.set(target, result);
+    if (key !== undefined) this.evict();
+    return result;
+  }
+
+  /** Forgets the least recently used entries while the memo holds more than its bound. */
+  private evict(): void {
+    let bytes = 0;
+    for (const entry of this.memo.values()) bytes += entry.bytes();
+    for (const [key, entry] of this.memo) {
+      if (bytes <= this.memoBytes || this.memo.size === 1) break;
+      bytes -= entry.bytes();
+      this.memo.delete(key);
+    }
+  }
+
+  /** How a request is evaluated: the kernel's factored form, its per-edge loop, or the generic path. */
+  private evaluation<T>(K: Semiring<T>, options: RelevanceOptions<T>): MemoEntry {
+    const plan = this.circuit.plan;
     const stats = this.statistics(options, K);
     const annotation = resolveAnnotation(options.annotate, K, this.model);
-    const target = options.layer === undefined ? this.model.input : layerOutput(this.model, options.layer);
-    const shape = this.activations.get(target).shape;
-    const coefficients = (node: AnyNode) => {
+    const coefficients = (step: CircuitStep) => {
       this.counters.nodeSteps++;
-      return this.coefficientsOf(stats, node);
+      return this.coefficientsOf(stats, step.node);
     };
+    const shapeOf = (tensor: string) => this.activations.get(tensor).shape;
+    const results = new Map<string, Relevance<unknown>>();
     const kernel = kernelOf(K);
-    const builtIn =
-      options.annotate === undefined ||
-      typeof options.annotate === 'string' ||
-      !isUserAnnotation(options.annotate);
-    let result: Relevance<T>;
+    const builtIn = annotation.raw !== undefined;
     if (kernel && builtIn && options.evaluator !== 'generic') {
-      const data = evaluateKernel({
-        model: this.model,
+      const factored = kernel.factored;
+      if (factored && annotation.raw === factored.annotation && !plan.hasRemovedEdges) {
+        const visitor = factored.visitor({
+          model: this.model,
+          activations: this.activations,
+          ruleOf: (node) => stats.rules.get(node.name)!,
+          linear: (node) => coefficients(plan.steps[plan.producer(node.output)]!).linear,
+        });
+        const complete = knockOut(plan, this.batch, 0);
+        if (complete) visitor.complete = complete;
+        const seeds = new Map([
+          [this.model.output, outputSeed(this.activations.output, this.dtype, options)],
+        ]);
+        const state = startPropagation(plan.steps, seeds);
+        return {
+          results,
+          bytes: () => stateBytes(state.relevance),
+          relevanceOf: (tensor) => {
+            const R = propagate(plan.steps, state, plan.producer(tensor), tensor, visitor);
+            const data = Float64Array.from(R);
+            return { semiring: K, shape: shapeOf(tensor), values: Array.from(data), data };
+          },
+        };
+      }
+      const seed = Float64Array.from(this.seeds(K, options).flat(), (v) => kernel.encode(v));
+      const visitor = kernelVisitor({
+        plan,
         kernel,
         annotation: annotation as Annotation<unknown>,
         coefficients,
-        seed: Float64Array.from(this.seeds(K, options).flat(), (v) => kernel.encode(v)),
         batch: this.batch,
-        target,
-        factored: annotation.name === 'identity',
       });
-      result = { semiring: K, shape, values: Array.from(data, (v) => kernel.decode(v) as T), data };
-    } else {
-      if (K.fromToken)
-        this.assertSymbolicSize(annotation as Annotation<unknown>, K as Semiring<unknown>, options, target);
-      const values = evaluateGeneric({
-        model: this.model,
-        K,
-        annotation,
-        coefficients,
-        seeds: this.seeds(K, options),
-        target,
-      });
-      result = { semiring: K, shape, values };
+      const state = startPropagation(plan.steps, new Map([[this.model.output, seed]]));
+      return {
+        results,
+        bytes: () => stateBytes(state.relevance),
+        relevanceOf: (tensor) => {
+          const data = propagate(plan.steps, state, plan.producer(tensor), tensor, visitor);
+          return {
+            semiring: K,
+            shape: shapeOf(tensor),
+            values: Array.from(data, (v) => kernel.decode(v)),
+            data,
+          };
+        },
+      };
     }
-    if (key !== undefined) this.memo.set(key, result as Relevance<unknown>);
-    return result;
+    const states = this.seeds(K, options).map((seed) =>
+      startPropagation(plan.steps, new Map([[this.model.output, [...seed]]])),
+    );
+    const visitors = states.map((_, sample) => genericVisitor({ plan, K, annotation, coefficients, sample }));
+    return {
+      results,
+      bytes: () => states.reduce((sum, state) => sum + stateBytes(state.relevance), 0),
+      relevanceOf: (tensor) => {
+        if (K.fromToken)
+          this.assertSymbolicSize(annotation as Annotation<unknown>, K as Semiring<unknown>, options, tensor);
+        const values: T[] = [];
+        states.forEach((state, n) => {
+          values.push(...propagate(plan.steps, state, plan.producer(tensor), tensor, visitors[n]!));
+        });
+        return { semiring: K, shape: shapeOf(tensor), values };
+      },
+    };
   }
 
   /**
@@ -167,25 +283,26 @@ export class Trace {
     options: RelevanceOptions<unknown>,
     target: string,
   ): void {
-    const limit = options.limit ?? EXPANSION_DEFAULTS.limit;
+    const limit = options.limit ?? DEFAULTS.symbolicLimit;
     const support: Annotation<number> = {
       name: `support of ${annotation.name}`,
       ...(annotation.prepare ? { prepare: annotation.prepare.bind(annotation) } : {}),
       map: (d, edge, stats) => (K.equals(annotation.map(d, edge, stats), K.zero) ? 0 : 1),
     };
     const stats = this.statistics(options, K);
-    const counts = evaluateKernel({
-      model: this.model,
+    const plan = this.circuit.plan;
+    const visitor = kernelVisitor({
+      plan,
       kernel: countingKernel,
       annotation: support as Annotation<unknown>,
-      coefficients: (node) => this.coefficientsOf(stats, node),
-      seed: Float64Array.from(
-        this.seeds(counting, { ...options, outputRelevance: 'onehot' } as SeedOptions).flat(),
-      ),
+      coefficients: (step) => this.coefficientsOf(stats, step.node),
       batch: this.batch,
-      target,
-      factored: false,
     });
+    const seed = Float64Array.from(
+      this.seeds(counting, { ...options, outputRelevance: 'onehot' } as SeedOptions).flat(),
+    );
+    const state = startPropagation(plan.steps, new Map([[this.model.output, seed]]));
+    const counts = propagate(plan.steps, state, plan.producer(target), target, visitor);
     const total = counts.reduce((sum, c) => sum + c, 0);
     if (total > limit)
       throw new LimitError(
@@ -212,7 +329,7 @@ export class Trace {
       typeof options.annotate === 'object' && isUserAnnotation(options.annotate)
         ? id(options.annotate)
         : options.annotate;
-    const { epsilon, gamma, low, high, maxPool, target, outputRelevance, layer, evaluator } = options;
+    const { epsilon, gamma, low, high, maxPool, target, outputRelevance, evaluator } = options;
     const targets = options.targets === undefined ? undefined : Array.from(options.targets);
     return JSON.stringify([
       id(K),
@@ -227,7 +344,6 @@ export class Trace {
         target,
         targets,
         outputRelevance,
-        layer,
         evaluator,
         limit: options.limit,
       },
@@ -245,7 +361,7 @@ export class Trace {
   }
 
   private statistics(options: RelevanceOptions<unknown>, K: Semiring<unknown>): CompositeStatistics {
-    const spec = options.composite ?? (K === real ? DEFAULT_REAL_COMPOSITE : DEFAULT_SEMIRING_COMPOSITE);
+    const spec = options.composite ?? kernelOf(K)?.defaultComposite ?? DEFAULTS.composite.semiring;
     if (typeof spec === 'object') {
       let stats = this.byObject.get(spec);
       if (!stats) {

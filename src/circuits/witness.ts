@@ -5,15 +5,16 @@
  * target down that remembers, for each neuron, the edge its maximum came through (the first
  * maximum in edge order on ties). Top-k paths come from the top-k semiring on an input's cone.
  */
+
+import { type PropagationVisitor, propagate, startPropagation } from '../core/propagate.js';
 import { argmaxPerSample, type Composite } from '../nn/lrp/index.js';
 import { edgeToken, tokenName, topK, viterbi } from '../semirings/index.js';
 import type { AnnotationSpec } from './annotations/resolve.js';
 import { resolveAnnotation } from './annotations/resolve.js';
-import { elements } from './connectivity/connectivity.js';
 import { expand } from './expand.js';
+import { knockOut } from './kernel-evaluator.js';
 import { layerView } from './layer-view.js';
 import { tensorLabel } from './neurons.js';
-import { layerIndexMap } from './token-index.js';
 import type { Trace } from './trace.js';
 
 /** One step of a witness path, from a lower neuron to an upper one. */
@@ -62,48 +63,48 @@ export function bestPaths(
   const target = options.target ?? argmaxPerSample(trace.activations.output)[n]!;
   const composite = options.composite ?? 'epsilon';
   const annotation = resolveAnnotation(options.annotate ?? 'viterbi', viterbi, model);
-  const best = new Map<string, Float64Array>();
+  const plan = trace.circuit.plan;
   const pointers = new Map<string, (Pointer | undefined)[]>();
-  const valuesOf = (t: string) => {
-    let v = best.get(t);
-    if (!v) {
-      v = new Float64Array(elements(model.shapes.get(t)!));
-      best.set(t, v);
-      pointers.set(t, new Array(v.length));
-    }
-    return v;
+  // A Viterbi pass from the target down that remembers where each maximum came from.
+  const visitor: PropagationVisitor<Float64Array> = {
+    zero: (tensor) => {
+      const v = new Float64Array(plan.size(tensor));
+      pointers.set(tensor, new Array(v.length));
+      return v;
+    },
+    visit(i, upper, inputs) {
+      const step = plan.steps[i]!;
+      const { node, toLayer } = step;
+      const c = trace.coefficients(node, { composite });
+      const removed = plan.removedEdges(step);
+      const stats = c.tokenized ? annotation.prepare?.(layerView(model, node, c, n, toLayer)) : undefined;
+      c.forEachEdge(n, (j, k, d) => {
+        const r = upper[k]!;
+        if (r === 0) return;
+        const jl = c.tokenized ? toLayer(j) : j;
+        if (jl < 0 || (c.tokenized && removed?.has(jl * c.outputSize + k))) return;
+        const theta = c.tokenized
+          ? annotation.map(
+              d,
+              { layer: node.layer, j: jl, k, token: () => edgeToken(node.layer, jl, k) },
+              stats,
+            )
+          : 1;
+        const [input, local] = plan.locate(step, j);
+        const v = theta * r;
+        if (v > inputs[input]![local]!) {
+          inputs[input]![local] = v;
+          pointers.get(node.inputs[input]!)![local] = { node: i, upper: k, d, theta, j: jl, k };
+        }
+      });
+    },
+    ...(knockOut(plan, 1, 0) ? { complete: knockOut(plan, 1, 0)! } : {}),
   };
-  valuesOf(model.output)[target] = 1;
-  for (let i = model.nodes.length - 1; i >= 0; i--) {
-    const node = model.nodes[i]!;
-    const upper = best.get(node.output);
-    if (!upper) continue;
-    const c = trace.coefficients(node, { composite });
-    const sizes = node.inputs.map((t) => elements(model.shapes.get(t)!));
-    const inputs = node.inputs.map(valuesOf);
-    const toLayer = layerIndexMap(model, node);
-    const stats = c.tokenized ? annotation.prepare?.(layerView(model, node, c, n, toLayer)) : undefined;
-    c.forEachEdge(n, (j, k, d) => {
-      const r = upper[k]!;
-      if (r === 0) return;
-      const jl = c.tokenized ? toLayer(j) : j;
-      if (jl < 0) return;
-      const theta = c.tokenized
-        ? annotation.map(d, { layer: node.layer, j: jl, k, token: () => edgeToken(node.layer, jl, k) }, stats)
-        : 1;
-      let input = 0;
-      let local = j;
-      while (local >= sizes[input]!) local -= sizes[input++]!;
-      const v = theta * r;
-      if (v > inputs[input]![local]!) {
-        inputs[input]![local] = v;
-        pointers.get(node.inputs[input]!)![local] = { node: i, upper: k, d, theta, j: jl, k };
-      }
-    });
-  }
-  const values = Float64Array.from(
-    best.get(model.input) ?? new Float64Array(elements(model.shapes.get(model.input)!)),
-  );
+  const seed = visitor.zero(model.output);
+  seed[target] = 1;
+  const state = startPropagation(plan.steps, new Map([[model.output, seed]]));
+  const reached = propagate(plan.steps, state, -1, model.input, visitor);
+  const values = Float64Array.from(reached);
   const path = (index: number): WitnessPath | undefined => {
     if (!(values[index]! > 0)) return undefined;
     const steps: PathStep[] = [];
@@ -161,11 +162,11 @@ function bestPathsThetas(trace: Trace, options: BestPathOptions) {
   const composite = options.composite ?? 'epsilon';
   const annotation = resolveAnnotation(options.annotate ?? 'viterbi', viterbi, model);
   const stats = new Map<string, unknown>();
+  const steps = new Map(trace.circuit.plan.steps.map((step) => [step.node.name, step]));
   return (nodeName: string, j: number, k: number, d: number): number => {
-    const node = model.nodes.find((x) => x.name === nodeName)!;
+    const { node, toLayer } = steps.get(nodeName)!;
     if (!stats.has(nodeName)) {
       const c = trace.coefficients(node, { composite });
-      const toLayer = layerIndexMap(model, node);
       stats.set(nodeName, annotation.prepare?.(layerView(model, node, c, n, toLayer)));
     }
     return annotation.map(

@@ -3,12 +3,14 @@
  *
  *   provlrp explain MODEL --input X.npy --out R.npy|R.json [--target K|argmax] [--targets T.npy]
  *     [--composite NAME] [--low L --high H] [--output-relevance onehot|logit] [--layer NAME]
- *     [--dtype float32|float64] [--semiring NAME] [--annotate SPEC|FILE.json]
+ *     [--dtype float32|float64] [--semiring NAME | --semiring-file S.json] [--annotate SPEC|FILE.json]
  *
- * X carries the batch axis; R has X's exact shape (or the layer output's with --layer). Without
- * --semiring this is real LRP (`lrp()`), written in the compute dtype. With --semiring it is K-LRP
- * through the provenance circuit: ℝ in the compute dtype, Boolean as uint8, counting, tropical and
- * the other number-valued semirings as float64, symbolic semirings (ℕ[X], Why(X), …) as JSON only.
+ * X carries the batch axis; R has X's exact shape (or the layer output's with --layer). Every run is
+ * K-LRP through the provenance circuit, real LRP (the same as `lrp()`) without --semiring: ℝ in the
+ * compute dtype, Boolean as uint8, counting, tropical and the other number-valued semirings as
+ * float64, symbolic semirings (ℕ[X], Why(X), …) as JSON only.
+ * A semiring file holds a semiring as formulas (`defineSemiringFromFormulas`); its laws are always
+ * checked before it is used. `--annotate expr:FORMULA` is a formula annotation.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import {
@@ -18,13 +20,20 @@ import {
   relevanceToArray,
   relevanceToJson,
 } from '../circuits/index.js';
+import { DEFAULTS } from '../core/defaults.js';
 import { FormatError, InvalidArgumentError, NotFoundError } from '../core/errors.js';
 import { type NpyArray, readNpyFile, writeNpyFile } from '../core/npy.js';
 import { type DType, showShape, type Tensor } from '../core/tensor.js';
 import type { Model } from '../nn/graph.js';
-import { COMPOSITE_NAMES, DEFAULT_COMPOSITE, lrp } from '../nn/lrp/index.js';
+import { COMPOSITE_NAMES } from '../nn/lrp/index.js';
 import { readModelFile } from '../nn/model-file.js';
-import { real, SEMIRING_NAMES } from '../semirings/index.js';
+import {
+  defineSemiringFromFormulas,
+  real,
+  SEMIRING_NAMES,
+  type Semiring,
+  type SemiringFormulas,
+} from '../semirings/index.js';
 
 /** The options as commander parses them (strings). */
 export interface ExplainFlags {
@@ -34,6 +43,7 @@ export interface ExplainFlags {
   readonly targets?: string;
   readonly composite?: string;
   readonly semiring?: string;
+  readonly semiringFile?: string;
   readonly annotate?: string;
   readonly low: string;
   readonly high: string;
@@ -50,8 +60,14 @@ export function explain(modelPath: string, flags: ExplainFlags): string {
     | 'logit';
   const composite =
     flags.composite === undefined ? undefined : choice('--composite', flags.composite, COMPOSITE_NAMES);
-  const semiring =
-    flags.semiring === undefined ? undefined : choice('--semiring', flags.semiring, SEMIRING_NAMES);
+  if (flags.semiring !== undefined && flags.semiringFile !== undefined)
+    throw new InvalidArgumentError('explain', 'give --semiring or --semiring-file, not both');
+  const semiring: string | Semiring<unknown> | undefined =
+    flags.semiringFile !== undefined
+      ? semiringFromFile(flags.semiringFile)
+      : flags.semiring === undefined
+        ? undefined
+        : choice('--semiring', flags.semiring, SEMIRING_NAMES);
   if (flags.annotate !== undefined && semiring === undefined)
     throw new InvalidArgumentError(
       'explain --annotate',
@@ -74,19 +90,15 @@ export function explain(modelPath: string, flags: ExplainFlags): string {
     ...(targets !== undefined ? { targets } : {}),
     ...(flags.layer !== undefined ? { layer: flags.layer } : {}),
   };
-  if (semiring === undefined) {
-    const R = lrp(model, x, options);
-    if (isJson(flags.out))
-      writeJson(flags.out, { semiring: 'real', shape: R.shape, values: Array.from(R.data) });
-    else writeNpyFile(flags.out, toNpy(R));
-    return `wrote ${flags.out}: relevance ${showShape(R.shape)} (${dtype}, composite ${composite ?? DEFAULT_COMPOSITE})`;
-  }
+  // One engine: real LRP is the circuit's real relevance, with or without --semiring real.
   const annotate = flags.annotate === undefined ? undefined : annotationSpec(flags.annotate);
   const R = compile(model)
     .trace(x, dtype)
-    .relevance({ ...options, semiring, ...(annotate !== undefined ? { annotate } : {}) });
+    .relevance({ ...options, semiring: semiring ?? 'real', ...(annotate !== undefined ? { annotate } : {}) });
   writeRelevance(flags.out, R, dtype);
-  return `wrote ${flags.out}: ${semiring} relevance ${showShape(R.shape)}`;
+  if (semiring === undefined)
+    return `wrote ${flags.out}: relevance ${showShape(R.shape)} (${dtype}, composite ${composite ?? DEFAULTS.composite.real})`;
+  return `wrote ${flags.out}: ${R.semiring.name} relevance ${showShape(R.shape)}`;
 }
 
 /** Writes K-LRP relevance as .npy (number-valued and Boolean semirings) or .json (any). */
@@ -117,6 +129,21 @@ function annotationSpec(spec: string): string | PerLayerSpec {
       `${spec}: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+}
+
+/** The semiring of a semiring file, its laws checked (a `SemiringLawError` names the law broken). */
+function semiringFromFile(path: string): Semiring<unknown> {
+  if (!existsSync(path)) throw new NotFoundError('semiring file', path);
+  let spec: SemiringFormulas;
+  try {
+    spec = JSON.parse(readFileSync(path, 'utf8')) as SemiringFormulas;
+  } catch (error) {
+    throw new FormatError(
+      'semiring JSON',
+      `${path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return defineSemiringFromFormulas(spec) as Semiring<unknown>;
 }
 
 const isJson = (path: string): boolean => path.toLowerCase().endsWith('.json');

@@ -87,8 +87,13 @@ function program(io: Io): Command {
     .option('--dtype <dtype>', 'compute precision: float32 or float64', EXPLAIN_DEFAULTS.dtype)
     .option('--semiring <name>', `K-LRP in a semiring: ${SEMIRING_NAMES.join(', ')}`)
     .option(
+      '--semiring-file <file>',
+      'K-LRP in a semiring given as formulas in JSON; its laws are checked first',
+    )
+    .option(
       '--annotate <spec>',
-      `the annotation Θ: ${ANNOTATION_NAMES.join(', ')}, or a JSON file of per-layer thresholds`,
+      `the annotation Θ: ${ANNOTATION_NAMES.join(', ')} (a mathjs formula in d, layer, j, k, colmax, colsum, z), ` +
+        'or a JSON file of per-layer thresholds',
     )
     .action((model: string, flags: ExplainFlags) => print(explain(model, flags)));
 

@@ -112,3 +112,26 @@ export class LimitError extends ProvlrpError {
 export function assertArgument(condition: unknown, where: string, problem: () => string): asserts condition {
   if (!condition) throw new InvalidArgumentError(where, problem());
 }
+
+/**
+ * A formula (an annotation `expr:…`, a semiring file's operation) was refused or failed: it does
+ * not parse, names something outside its allow-list, or gave a value that is not a finite number.
+ */
+export class FormulaError extends InvalidArgumentError {
+  constructor(
+    where: string,
+    /** The formula as given. */
+    readonly formula: string,
+    /** The 0-based character position the problem was found at, when it has one. */
+    readonly position: number | undefined,
+    problem: string,
+  ) {
+    const shown = formula.length > 60 ? `${formula.slice(0, 57)}...` : formula;
+    super(
+      where,
+      position === undefined
+        ? `${problem} (formula "${shown}")`
+        : `${problem} at character ${position + 1} of "${shown}"`,
+    );
+  }
+}

@@ -3,7 +3,10 @@
  */
 export * from './atomic-write.js';
 export * from './errors.js';
+export * from './formula.js';
+export * from './formula-scan.js';
 export * from './idx.js';
+export * from './mathjs.js';
 export * from './npy.js';
 export * from './rng.js';
 export * from './tensor.js';

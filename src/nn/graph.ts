@@ -23,6 +23,7 @@ export type OpName =
   | 'global_avg_pool'
   | 'adaptive_avg_pool'
   | 'relu'
+  | 'leaky_relu'
   | 'flatten'
   | 'reshape'
   | 'batch_norm'
@@ -60,6 +61,8 @@ export interface OpAttributes {
   /** PyTorch's AdaptiveAvgPool2d: window i covers [⌊i·H/oh⌋, ⌈(i+1)·H/oh⌉). */
   adaptive_avg_pool: { outputSize: Pair };
   relu: Record<string, never>;
+  /** z = x for x ≥ 0, α·x below (ONNX LeakyRelu, PyTorch LeakyReLU; α = 0.01 by default). */
+  leaky_relu: { alpha: number };
   /** All per-sample axes into one: [N, …] → [N, Π…]. */
   flatten: Record<string, never>;
   /** A new per-sample shape with the same number of elements (fully resolved: no -1 or 0). */
@@ -86,6 +89,7 @@ export interface OpParams {
   global_avg_pool: Record<string, never>;
   adaptive_avg_pool: Record<string, never>;
   relu: Record<string, never>;
+  leaky_relu: Record<string, never>;
   flatten: Record<string, never>;
   reshape: Record<string, never>;
   batch_norm: {

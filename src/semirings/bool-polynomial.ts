@@ -59,6 +59,7 @@ export function boolPolynomialSemiring(options: ExpansionOptions = {}): BoolPoly
   const limit = resolveLimit('boolPolynomialSemiring', options);
   return {
     name: 'bool_polynomial',
+    defaultAnnotation: 'token',
     zero: [],
     one: [ONE_MONOMIAL],
     plus: (a, b) => monomialSetUnion(a, b, order),

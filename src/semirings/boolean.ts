@@ -5,10 +5,12 @@
  *
  * idempotent: a ∨ a = a. absorptive: true ∨ a = true. commutative: yes.
  */
+import { DEFAULTS } from '../core/defaults.js';
 import type { Semiring } from './semiring.js';
 
 export const boolean: Semiring<boolean> = {
   name: 'boolean',
+  defaultAnnotation: `threshold:${DEFAULTS.threshold}`,
   zero: false,
   one: true,
   plus: (a, b) => a || b,

@@ -6,12 +6,14 @@
  * idempotent: no (1 + 1 = 2). absorptive: no. commutative: yes.
  * Carrier: non-negative integers, held as float64 (exact below 2^53, rounded above).
  */
+import { DEFAULTS } from '../core/defaults.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import type { Semiring } from './semiring.js';
 import { approxNumber } from './tolerance.js';
 
 export const counting: Semiring<number> = {
   name: 'counting',
+  defaultAnnotation: `threshold:${DEFAULTS.threshold}`,
   zero: 0,
   one: 1,
   plus: (a, b) => a + b,

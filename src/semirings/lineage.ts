@@ -67,6 +67,7 @@ export interface LineageSemiring extends Semiring<Lineage> {
 /** The lineage semiring Lin(X). */
 export const lineage: LineageSemiring = {
   name: 'lineage',
+  defaultAnnotation: 'token',
   zero: null,
   one: [],
   plus: (a, b) => (a === null ? b : b === null ? a : union(a, b)),

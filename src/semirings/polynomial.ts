@@ -15,6 +15,7 @@
  * Limit: ⊗ refuses, with a `LimitError`, a product whose size bound |a|·|b| exceeds the limit
  * (default 10^6 monomials, `polynomialSemiring({ limit })`); `expandProduct` bounds n factors.
  */
+import type { MathNode } from 'mathjs';
 import { InvalidArgumentError } from '../core/errors.js';
 import { assertWithinLimit, type ExpansionOptions, resolveLimit } from './expansion-limit.js';
 import {
@@ -26,6 +27,7 @@ import {
   ONE_MONOMIAL,
   tokenMonomial,
 } from './monomial.js';
+import { polynomialDerivative, polynomialFromMathjs, polynomialToMathjs } from './polynomial-mathjs.js';
 import type { Semiring } from './semiring.js';
 import type { Token } from './tokens.js';
 
@@ -177,6 +179,12 @@ export interface PolynomialSemiring extends Semiring<Polynomial> {
   fromToken(token: Token): Polynomial;
   /** The LaTeX form of a polynomial. */
   toLatex(p: Polynomial): string;
+  /** The polynomial as a mathjs expression tree (polynomial-mathjs.ts). */
+  toMathjs(p: Polynomial): MathNode;
+  /** The polynomial of a mathjs tree or text of +, * and ^ over tokens; `fromMathjs(toMathjs(p))` is p. */
+  fromMathjs(node: MathNode | string): Polynomial;
+  /** ∂p/∂x: for K-LRP's R_j, the relevance that flows through the edge of token x. */
+  derivative(p: Polynomial, x: Token): Polynomial;
 }
 
 /**
@@ -185,8 +193,9 @@ export interface PolynomialSemiring extends Semiring<Polynomial> {
  */
 export function polynomialSemiring(options: ExpansionOptions = {}): PolynomialSemiring {
   const limit = resolveLimit('polynomialSemiring', options);
-  return {
+  const K: PolynomialSemiring = {
     name: 'polynomial',
+    defaultAnnotation: 'token',
     zero: ZERO_POLYNOMIAL,
     one: ONE_POLYNOMIAL,
     plus,
@@ -199,7 +208,11 @@ export function polynomialSemiring(options: ExpansionOptions = {}): PolynomialSe
     limit,
     fromToken: tokenPolynomial,
     toLatex: polynomialLatex,
+    toMathjs: (p) => polynomialToMathjs(p),
+    fromMathjs: (node) => polynomialFromMathjs(node, K),
+    derivative: (p, x) => polynomialDerivative(p, x, K),
   };
+  return K;
 }
 
 /** The registry's ℕ[X], with the default limit. */

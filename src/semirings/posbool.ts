@@ -71,6 +71,7 @@ export function posboolSemiring(options: ExpansionOptions = {}): PosboolSemiring
   const limit = resolveLimit('posboolSemiring', options);
   return {
     name: 'posbool',
+    defaultAnnotation: 'token',
     zero: [],
     one: [ONE_MONOMIAL],
     plus: (a, b) => minimalWitnesses(monomialSetUnion(a, b, witnessOrder)),

@@ -10,6 +10,7 @@ import { approxNumber } from './tolerance.js';
 
 export const real: Semiring<number> = {
   name: 'real',
+  defaultAnnotation: 'identity',
   zero: 0,
   one: 1,
   plus: (a, b) => a + b,

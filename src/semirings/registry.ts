@@ -28,6 +28,26 @@ import { tropical } from './tropical.js';
 import { viterbi } from './viterbi.js';
 import { why } from './why.js';
 
+// Every registered semiring's module is exported from here, beside its entry.
+export * from './bool-polynomial.js';
+export * from './boolean.js';
+export * from './counting.js';
+export * from './counting-exact.js';
+export * from './dual.js';
+export * from './fuzzy.js';
+export * from './lineage.js';
+export * from './lukasiewicz.js';
+export * from './max-plus.js';
+export * from './polynomial.js';
+export * from './posbool.js';
+export * from './rational.js';
+export * from './real.js';
+export * from './security.js';
+export * from './top-k.js';
+export * from './tropical.js';
+export * from './viterbi.js';
+export * from './why.js';
+
 /** The numeric semirings by registry name. */
 export const NUMERIC_SEMIRINGS = {
   real,

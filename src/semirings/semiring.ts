@@ -10,6 +10,7 @@
  * the generic path otherwise. Code asks flags, never names; names are looked up only at the
  * boundary, in the registry.
  */
+import type fc from 'fast-check';
 import { InvalidArgumentError } from '../core/errors.js';
 
 /** A semiring over the carrier `T`. Build a user's own with `defineSemiring`. */
@@ -37,6 +38,11 @@ export interface Semiring<T> {
   /** A number to display or plot a value by, where one makes sense. */
   toNumber?(a: T): number;
   /**
+   * The annotation Θ relevance takes when none is given (an annotation spec, DESIGN.md §1b).
+   * Absent where no choice is natural: such a semiring needs an explicit annotation.
+   */
+  readonly defaultAnnotation?: string;
+  /**
    * The value of a real number, for semirings whose carrier holds numbers (real, rational,
    * viterbi, tropical, …): how a numeric annotation Θ(d) becomes a value. It throws an
    * `InvalidArgumentError` for a number outside the carrier (a Viterbi weight above 1). Absent
@@ -55,6 +61,11 @@ export interface Semiring<T> {
    * carriers, which are compared with `equals`.
    */
   approxEquals?(a: T, b: T, context: readonly T[], rtol: number): boolean;
+  /**
+   * Random values of the carrier, for the law checker (`checkLaws`, `lawValuesOf`); the registry's
+   * semirings have theirs in `LAW_VALUES`, semirings defined from formulas draw from their carrier.
+   */
+  values?(): fc.Arbitrary<T>;
 }
 
 /** Checks that `v` lies in [lo, hi] for `fromNumber`. */

@@ -158,6 +158,7 @@ export function topK(k: number): TopKSemiring {
   };
   return {
     name: 'top_k',
+    defaultAnnotation: 'viterbi',
     zero: [],
     one: [{ value: 1, witness: ONE_MONOMIAL }],
     plus: (a, b) => plus(a, b, k),

@@ -11,6 +11,7 @@ import { approxNumber } from './tolerance.js';
 
 export const tropical: Semiring<number> = {
   name: 'tropical',
+  defaultAnnotation: 'neglog',
   zero: Number.POSITIVE_INFINITY,
   one: 0,
   plus: (a, b) => Math.min(a, b),

@@ -10,6 +10,7 @@ import { approxNumber } from './tolerance.js';
 
 export const viterbi: Semiring<number> = {
   name: 'viterbi',
+  defaultAnnotation: 'viterbi',
   zero: 0,
   one: 1,
   plus: (a, b) => Math.max(a, b),

@@ -57,6 +57,7 @@ export function whySemiring(options: ExpansionOptions = {}): WhySemiring {
   const limit = resolveLimit('whySemiring', options);
   return {
     name: 'why',
+    defaultAnnotation: 'token',
     zero: [],
     one: [ONE_MONOMIAL],
     plus: (a, b) => monomialSetUnion(a, b, witnessOrder),

@@ -13,9 +13,9 @@
  * A lift that does not fit (identity into 𝔹) is an error that says what to use instead.
  */
 import { InvalidArgumentError } from '../../core/errors.js';
+import type { EmitEdge } from '../../nn/connectivity/connectivity.js';
 import type { AnyNode } from '../../nn/graph.js';
 import type { Semiring } from '../../semirings/index.js';
-import type { EmitEdge } from '../connectivity/connectivity.js';
 
 /** One layer's coefficients in one sample, as `prepare` sees them. */
 export interface LayerView {
@@ -24,6 +24,8 @@ export interface LayerView {
   readonly sample: number;
   readonly inputSize: number;
   readonly outputSize: number;
+  /** The layer's outputs in this sample, z_k = Σ_j a_j w_jk + b_k for a linear layer (absent in a hand-built view). */
+  readonly z?: ArrayLike<number>;
   /** Calls `emit(j, k, d)` for every edge of the layer in this sample. */
   forEachEdge(emit: EmitEdge): void;
 }
@@ -40,6 +42,8 @@ export interface EdgeInfo {
 /** An annotation into the semiring with carrier `T`, with per-layer statistics `S`. */
 export interface Annotation<T, S = unknown> {
   readonly name: string;
+  /** The built-in annotation this one lifts (absent for a user's own). */
+  readonly raw?: RawAnnotation<S>;
   prepare?(layer: LayerView): S;
   map(d: number, edge: EdgeInfo, stats: S): T;
 }
@@ -58,7 +62,7 @@ export interface RawAnnotation<S = unknown> {
 
 /** Lifts a built-in annotation into the semiring `K`. */
 export function lift<T, S>(raw: RawAnnotation<S>, K: Semiring<T>): Annotation<T, S> {
-  const base = { name: raw.name, ...(raw.prepare ? { prepare: raw.prepare.bind(raw) } : {}) };
+  const base = { name: raw.name, raw, ...(raw.prepare ? { prepare: raw.prepare.bind(raw) } : {}) };
   const fromToken = K.fromToken?.bind(K);
   const fromNumber = K.fromNumber?.bind(K);
   switch (raw.kind) {

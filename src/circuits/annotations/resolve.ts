@@ -3,16 +3,19 @@
  *
  * A spec is a name (`identity`, `threshold:T`, `abs_threshold:T`, `quantile:Q`, `top_k:K`,
  * `viterbi`, `neglog`, `report_boolean`, `report_counting`, `report_formula`, `token`), per-layer
- * thresholds `{ default?, layers?, kind? }` (the JSON file form), or a user's own `Annotation`.
+ * thresholds `{ default?, layers?, kind? }` (the JSON file form), a formula (`expr:FORMULA` or
+ * `{ formula }`, see formula.ts), or a user's own `Annotation`.
  *
- * Defaults: ℝ identity; 𝔹 and ℕ (float64) `threshold:1e-9`; Viterbi `viterbi`; tropical `neglog`;
- * the provenance semirings their edge tokens (top-k weighs them by the Viterbi annotation). Every
- * other semiring needs an explicit annotation: a missing one is an error, not a guess.
+ * Defaults are the semiring's own `defaultAnnotation`: ℝ identity; 𝔹 and ℕ (float64)
+ * `threshold:1e-9`; Viterbi `viterbi`; tropical `neglog`; the provenance semirings their edge
+ * tokens (top-k weighs them by the Viterbi annotation). Every other semiring needs an explicit
+ * annotation: a missing one is an error, not a guess.
  */
 import { InvalidArgumentError } from '../../core/errors.js';
 import type { Model } from '../../nn/graph.js';
 import type { Semiring } from '../../semirings/index.js';
 import { type Annotation, lift, type RawAnnotation } from './annotation.js';
+import { type FormulaSpec, formulaAnnotation } from './formula.js';
 import { perLayerThreshold, quantileAnnotation, thresholdAnnotation, topKAnnotation } from './indicator.js';
 import { identityAnnotation, neglogAnnotation, viterbiAnnotation } from './numeric.js';
 import { reportBooleanAnnotation, reportCountingAnnotation, reportFormulaAnnotation } from './report.js';
@@ -27,7 +30,7 @@ export interface PerLayerSpec {
 
 /** Any way of giving an annotation. */
 // biome-ignore lint/suspicious/noExplicitAny: a user annotation's statistics type is its own business.
-export type AnnotationSpec<T = any> = string | PerLayerSpec | Annotation<T, any>;
+export type AnnotationSpec<T = any> = string | PerLayerSpec | FormulaSpec | Annotation<T, any>;
 
 /** The names of the parameterless built-in annotations, and the parameterised forms. */
 export const ANNOTATION_NAMES = [
@@ -42,22 +45,8 @@ export const ANNOTATION_NAMES = [
   'report_counting',
   'report_formula',
   'token',
+  'expr:FORMULA',
 ] as const;
-
-/** The default annotation of each semiring that has one, by registry name. */
-export const DEFAULT_ANNOTATIONS: Readonly<Record<string, string>> = {
-  real: 'identity',
-  boolean: 'threshold:1e-9',
-  counting: 'threshold:1e-9',
-  viterbi: 'viterbi',
-  tropical: 'neglog',
-  polynomial: 'token',
-  bool_polynomial: 'token',
-  why: 'token',
-  posbool: 'token',
-  lineage: 'token',
-  top_k: 'viterbi',
-};
 
 const TOKEN: RawAnnotation = { name: 'token', kind: 'token', value: () => true };
 
@@ -68,7 +57,7 @@ export function resolveAnnotation<T>(
   model: Model,
 ): Annotation<T> {
   if (spec === undefined) {
-    const fallback = DEFAULT_ANNOTATIONS[K.name];
+    const fallback = K.defaultAnnotation;
     if (fallback === undefined)
       throw new InvalidArgumentError(
         'relevance',
@@ -79,6 +68,7 @@ export function resolveAnnotation<T>(
   }
   if (typeof spec === 'string') return lift(parseRaw(spec, model), K);
   if (isUserAnnotation(spec)) return spec as Annotation<T>;
+  if ('formula' in spec) return lift(formulaAnnotation(spec.formula) as RawAnnotation, K);
   return lift(perLayer(spec), K);
 }
 
@@ -101,6 +91,8 @@ function perLayer(spec: PerLayerSpec): RawAnnotation {
 
 /** A built-in annotation by its spec string. */
 export function parseRaw(spec: string, model: Model): RawAnnotation {
+  // A formula may hold colons itself (`c ? a : b`): everything after `expr:` is the formula.
+  if (spec.startsWith('expr:')) return formulaAnnotation(spec.slice('expr:'.length)) as RawAnnotation;
   const [name, argument, ...rest] = spec.split(':');
   const number = (): number => {
     const v = Number(argument);

@@ -7,8 +7,35 @@
  * Every kernel has the generic gate-level evaluator as its reference twin, and property tests
  * tie them together.
  */
+import { DEFAULTS } from '../../core/defaults.js';
+import type { PropagationVisitor } from '../../core/propagate.js';
+import type { FloatArray } from '../../core/tensor.js';
+import type { Activations } from '../../nn/forward.js';
+import type { AnyNode, Model } from '../../nn/graph.js';
+import { type LinearStatistics, lrpVisitor, type Rule } from '../../nn/lrp/index.js';
 import type { Semiring } from '../../semirings/index.js';
 import { boolean, counting, real, tropical, viterbi } from '../../semirings/index.js';
+import type { RawAnnotation } from '../annotations/annotation.js';
+import { identityAnnotation } from '../annotations/numeric.js';
+
+/** What a factored form reads: the traced model, its activations and the composite's statistics. */
+export interface FactoredContext {
+  readonly model: Model;
+  readonly activations: Activations;
+  ruleOf(node: AnyNode): Rule;
+  /** A linear node's rule statistics (memoised by the trace). */
+  linear(node: AnyNode): LinearStatistics | undefined;
+}
+
+/**
+ * A kernel's factored form (DESIGN.md §4): how a whole propagation is computed from per-layer,
+ * matrix-shaped products with per-column statistics instead of edge by edge. It holds only under
+ * one built-in annotation, and relevance is held in the activations' dtype.
+ */
+export interface FactoredForm {
+  readonly annotation: RawAnnotation<never>;
+  visitor(context: FactoredContext): PropagationVisitor<FloatArray>;
+}
 
 /** A semiring kernel. */
 export interface RelevanceKernel {
@@ -24,9 +51,16 @@ export interface RelevanceKernel {
   update(acc: number, theta: number, r: number): number;
   /** acc ⊕ r (a structural edge: 1 ⊗ r = r). */
   add(acc: number, r: number): number;
+  /** The factored form, where the algebra allows one. */
+  readonly factored?: FactoredForm;
+  /** The composite relevance in this semiring defaults to (else `DEFAULTS.composite.semiring`). */
+  readonly defaultComposite?: string;
 }
 
-/** ℝ: + and ×. */
+/**
+ * ℝ: + and ×. Under the identity annotation it is real LRP, factored exactly as `lrp()` runs it
+ * (s = f ⊙ R, c = Wᵀs, R_in = Σ_t sign_t in_t ⊙ c): the same visitor, so the two agree bit for bit.
+ */
 export const realKernel: RelevanceKernel = {
   semiring: real as Semiring<never>,
   zero: 0,
@@ -35,10 +69,23 @@ export const realKernel: RelevanceKernel = {
   decode: (v) => v,
   update: (acc, theta, r) => acc + theta * r,
   add: (acc, r) => acc + r,
+  factored: {
+    annotation: identityAnnotation as RawAnnotation<never>,
+    visitor: (c) => lrpVisitor(c.model, c.activations, c.ruleOf, c.linear),
+  },
+  defaultComposite: DEFAULTS.composite.real,
 };
 
-/** ℕ in float64: + and ×. */
-export const countingKernel: RelevanceKernel = { ...realKernel, semiring: counting as Semiring<never> };
+/** ℕ in float64: + and × (no factored form: its annotation is a threshold test per edge). */
+export const countingKernel: RelevanceKernel = {
+  semiring: counting as Semiring<never>,
+  zero: 0,
+  one: 1,
+  encode: (v) => v as number,
+  decode: (v) => v,
+  update: realKernel.update,
+  add: realKernel.add,
+};
 
 /** 𝔹 as 0/1: ∨ and ∧. */
 export const booleanKernel: RelevanceKernel = {

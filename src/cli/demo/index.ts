@@ -14,7 +14,7 @@ import { formatTable } from '../table.js';
 import { digitFigure, explainDigits, testAccuracy } from './mnist-demo.js';
 import { demoReport } from './report.js';
 import { dagEquations, EDGES, evaluateDag, INPUTS, tokenOf } from './tiny-dag.js';
-import { VALUATIONS } from './valuations.js';
+import { valuationOf } from './valuations.js';
 
 /** The demo's result: the relevance of each input, shown, per semiring. */
 export interface DemoRow {
@@ -26,7 +26,7 @@ export interface DemoRow {
 /** Evaluates the tiny DAG in every numeric semiring. */
 export function tinyDagRows(): DemoRow[] {
   return NUMERIC_SEMIRING_NAMES.map((name) => {
-    const { semiring, theta, rule } = VALUATIONS[name] as (typeof VALUATIONS)['real'];
+    const { semiring, theta, rule } = valuationOf(name);
     const relevance = evaluateDag(semiring, theta);
     return {
       semiring: name,

@@ -5,6 +5,7 @@
  * R_out = 1 and R_j = ⊕_k Θ(d_jk) ⊗ R_k, is K-LRP on the smallest network that still has two
  * paths from an input to the output.
  */
+import { type PropagationVisitor, propagate, startPropagation } from '../../core/propagate.js';
 import type { Semiring } from '../../semirings/index.js';
 
 /** An edge of the DAG, from `from` (nearer the input) to `to` (nearer the output). */
@@ -48,17 +49,33 @@ export const EDGES: readonly DagEdge[] = [
   edge(1, 'h1', 'out', 1, 0, 0.375),
 ];
 
+/** The DAG as propagation steps: layer 0 reads the inputs and writes the hidden neurons, layer 1 the output. */
+const STEPS = [
+  { inputs: ['inputs'], output: 'hidden' },
+  { inputs: ['hidden'], output: 'output' },
+] as const;
+
 /**
- * Relevance of every node in K, given the value Θ(e) of each edge: a backward pass in reverse
- * topological order (output, hidden, inputs), R_j = ⊕ over j's outgoing edges of Θ(e) ⊗ R_to.
+ * Relevance of every node in K, given the value Θ(e) of each edge: the propagation driver in
+ * reverse topological order (output, hidden, inputs), R_j = ⊕ over j's outgoing edges of Θ(e) ⊗ R_to.
  */
 export function evaluateDag<T>(K: Semiring<T>, theta: (e: DagEdge) => T): Map<string, T> {
+  const visitor: PropagationVisitor<Map<string, T>> = {
+    zero: () => new Map(),
+    visit(layer, upper, [lower]) {
+      for (const e of EDGES)
+        if (e.layer === layer)
+          lower!.set(
+            e.from,
+            K.plus(lower!.get(e.from) ?? K.zero, K.times(theta(e), upper.get(e.to) ?? K.zero)),
+          );
+    },
+  };
+  const state = startPropagation(STEPS, new Map([['output', new Map([[OUTPUT, K.one]])]]));
+  propagate(STEPS, state, -1, 'inputs', visitor);
   const relevance = new Map<string, T>([[OUTPUT, K.one]]);
-  for (const node of [...HIDDEN, ...INPUTS]) {
-    let r = K.zero;
-    for (const e of EDGES) if (e.from === node) r = K.plus(r, K.times(theta(e), relevance.get(e.to)!));
-    relevance.set(node, r);
-  }
+  for (const node of HIDDEN) relevance.set(node, state.relevance.get('hidden')?.get(node) ?? K.zero);
+  for (const node of INPUTS) relevance.set(node, state.relevance.get('inputs')?.get(node) ?? K.zero);
   return relevance;
 }
 

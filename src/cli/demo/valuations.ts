@@ -3,6 +3,7 @@
  * valuation of the abstract tokens per semiring. (The library's annotation functions Θ generalise
  * these; the demo spells them out so that the table can be checked by hand.)
  */
+import { InvalidArgumentError } from '../../core/errors.js';
 import {
   boolean,
   counting,
@@ -73,4 +74,21 @@ export const VALUATIONS = {
   lukasiewicz: valuation(lukasiewicz, 'viterbi', normalised),
   security: valuation(SEMIRINGS.security, 'a level per edge', level),
   dual: valuation(dual, `(d, ∂/∂d of ${'x[0,0,0]'})`, (e) => dualNumber(e.d, e === DIFFERENTIATED ? 1 : 0)),
-} satisfies { [N in NumericSemiringName]: Valuation<SemiringValue<N>> };
+} satisfies { [N in NumericSemiringName]?: Valuation<SemiringValue<N>> };
+
+/**
+ * The valuation of a numeric semiring: its own above, or, for one registered without an entry
+ * here, Viterbi's normalised coefficient through the semiring's `fromNumber`.
+ */
+export function valuationOf(name: NumericSemiringName): Valuation<unknown> {
+  const own = (VALUATIONS as Partial<Record<NumericSemiringName, Valuation<unknown>>>)[name];
+  if (own) return own;
+  const semiring = SEMIRINGS[name] as Semiring<unknown>;
+  const fromNumber = semiring.fromNumber?.bind(semiring);
+  if (!fromNumber)
+    throw new InvalidArgumentError(
+      `the demo's semiring ${name}`,
+      'it holds no numbers; give it a valuation in VALUATIONS',
+    );
+  return valuation(semiring, 'viterbi', (e) => fromNumber(normalised(e)));
+}

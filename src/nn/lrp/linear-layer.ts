@@ -9,9 +9,6 @@
  */
 import { InvalidArgumentError } from '../../core/errors.js';
 import { allocate, type DType, dtypeOf as dtypeOfArray, type FloatArray, sizeOf } from '../../core/tensor.js';
-import { convAdjoint } from '../adjoints/conv.js';
-import { denseAdjoint } from '../adjoints/dense.js';
-import { adaptiveAvgPoolAdjoint, avgPoolAdjoint, globalAvgPoolAdjoint } from '../adjoints/pool.js';
 import type { AnyNode, Node } from '../graph.js';
 import { opOf } from '../ops/index.js';
 import type { ParamModifier } from './modifiers.js';
@@ -22,16 +19,8 @@ export type LinearOp = 'dense' | 'conv' | 'avg_pool' | 'global_avg_pool' | 'adap
 /** A node of a linear operator, discriminated by `op`. */
 export type LinearNode = Extract<AnyNode, { op: LinearOp }>;
 
-const LINEAR_OPS: ReadonlySet<string> = new Set<LinearOp>([
-  'dense',
-  'conv',
-  'avg_pool',
-  'global_avg_pool',
-  'adaptive_avg_pool',
-]);
-
-/** Whether a node is linear in its input (so linear rules apply to it). */
-export const isLinearNode = (node: AnyNode): node is LinearNode => LINEAR_OPS.has(node.op);
+/** Whether a node is linear in its input (so linear rules apply to it): its operator's LRP category. */
+export const isLinearNode = (node: AnyNode): node is LinearNode => opOf(node).lrp === 'linear';
 
 /** A linear layer with cached modified parameters. */
 export class LinearLayer {
@@ -46,7 +35,8 @@ export class LinearLayer {
 
   /** Whether the layer has parameters that modifiers act on. */
   get hasParams(): boolean {
-    return this.node.op === 'dense' || this.node.op === 'conv';
+    const op = opOf(this.node);
+    return op.lrp === 'linear' && op.hasParams;
   }
 
   /** z = f(input; weight(W), bias(b)) for a batch of `batch` samples, in `dtype`. */
@@ -69,35 +59,22 @@ export class LinearLayer {
 
   /** Adds f_weightᵀ(s) into `c`. */
   adjoint(s: FloatArray, weight: ParamModifier, c: FloatArray): void {
-    const node = this.node;
-    switch (node.op) {
-      case 'dense':
-        denseAdjoint(node, s, c, this.param('weight', weight, dtypeOfArray(s)));
-        return;
-      case 'conv':
-        convAdjoint(
-          node,
-          this.inputShape,
-          this.outputShape,
-          s,
-          c,
-          this.param('weight', weight, dtypeOfArray(s)),
-        );
-        return;
-      case 'avg_pool':
-        if (this.poolFactor(weight) === 1) avgPoolAdjoint(node, this.inputShape, this.outputShape, s, c);
-        return;
-      case 'global_avg_pool':
-        if (this.poolFactor(weight) === 1) globalAvgPoolAdjoint(this.inputShape, s, c);
-        return;
-      case 'adaptive_avg_pool':
-        if (this.poolFactor(weight) === 1) adaptiveAvgPoolAdjoint(node, this.inputShape, s, c);
-        return;
-      default: {
-        const unreachable: never = node;
-        throw new InvalidArgumentError('LinearLayer', `not a linear node: ${String(unreachable)}`);
-      }
+    const op = opOf(this.node);
+    if (op.lrp !== 'linear')
+      throw new InvalidArgumentError('LinearLayer', `not a linear node: ${this.node.op}`);
+    if (this.hasParams) {
+      op.adjoint(
+        this.node,
+        this.inputShape,
+        this.outputShape,
+        s,
+        c,
+        this.param('weight', weight, dtypeOfArray(s)),
+      );
+      return;
     }
+    if (this.poolFactor(weight) === 1)
+      op.adjoint(this.node, this.inputShape, this.outputShape, s, c, undefined);
   }
 
   /**

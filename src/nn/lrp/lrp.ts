@@ -1,18 +1,21 @@
 /**
- * `lrp()`: provlrp's plain reference backward pass of real-valued LRP, exactly as zennit computes
- * it (the fixture README's conventions). One forward pass, then the nodes in reverse topological
- * order: each passes the relevance at its output to its inputs under its composite's rule, and a
- * tensor read by several nodes sums what they pass back.
+ * `lrp()`: real-valued LRP, exactly as zennit computes it (the fixture README's conventions). One
+ * forward pass, then the propagation driver over the nodes in reverse topological order: each
+ * passes the relevance at its output to its inputs under its composite's rule, and a tensor read
+ * by several nodes sums what they pass back.
  */
 import { InvalidArgumentError } from '../../core/errors.js';
-import type { DType, FloatArray, Tensor } from '../../core/tensor.js';
-import { forward } from '../forward.js';
-import type { Model } from '../graph.js';
+import { type PropagationVisitor, propagate, startPropagation } from '../../core/propagate.js';
+import { allocate, type DType, type FloatArray, sizeOf, type Tensor } from '../../core/tensor.js';
+import { type Activations, forward } from '../forward.js';
+import type { AnyNode, Model } from '../graph.js';
 import { layerOutput } from '../layers.js';
 import type { Composite } from './composite.js';
 import { type CompositeOptions, compositeByName, DEFAULT_COMPOSITE } from './composites.js';
-import { nodeRelevance } from './relevance.js';
+import type { LinearStatistics } from './linear-relevance.js';
+import type { Rule } from './rule.js';
 import { outputSeed, type SeedOptions } from './seed.js';
+import { nodeRelevance } from './steps/index.js';
 
 /** Options of `lrp`. */
 export interface LrpOptions extends SeedOptions, CompositeOptions {
@@ -39,30 +42,46 @@ export function lrp(model: Model, x: Tensor, options: LrpOptions = {}): Tensor {
   const rules = composite.assign(model);
   const activations = forward(model, x, { dtype });
   const wanted = options.layer === undefined ? model.input : layerOutput(model, options.layer);
-  const relevance = new Map<string, FloatArray>([
-    [model.output, outputSeed(activations.output, dtype, options)],
-  ]);
+  const seeds = new Map([[model.output, outputSeed(activations.output, dtype, options)]]);
+  const state = startPropagation(model.nodes, seeds);
   const stopAt = model.nodes.findIndex((node) => node.output === wanted);
-  for (let i = model.nodes.length - 1; i > stopAt; i--) {
-    const node = model.nodes[i]!;
-    const R = relevance.get(node.output);
-    if (R === undefined) continue; // nothing reached this node (a branch that does not lead to the output)
-    const passed = nodeRelevance(
-      model,
-      node,
-      rules.get(node.name)!,
-      activations.inputsOf(node),
-      activations.outputOf(node),
-      R,
-    );
-    node.inputs.forEach((name, k) => {
-      const rIn = passed[k]!;
-      const sum = relevance.get(name);
-      if (sum === undefined) relevance.set(name, rIn === R ? rIn.slice() : rIn);
-      else for (let j = 0; j < sum.length; j++) sum[j] = sum[j]! + rIn[j]!;
-    });
-  }
-  const shape = activations.get(wanted).shape;
-  const data = relevance.get(wanted) ?? activations.get(wanted).data.slice().fill(0);
-  return { shape, data };
+  const visitor = lrpVisitor(model, activations, (node) => rules.get(node.name)!);
+  return {
+    shape: activations.get(wanted).shape,
+    data: propagate(model.nodes, state, stopAt, wanted, visitor),
+  };
+}
+
+/**
+ * Real LRP as a propagation visitor: each node passes its output relevance to its inputs under
+ * its rule (`nodeRelevance`), in the activations' dtype. `lrp()` and the circuit's real relevance
+ * under the identity annotation both run exactly this, so they agree bit for bit; `linear` hands
+ * in a linear layer's statistics where the caller keeps them.
+ */
+export function lrpVisitor(
+  model: Model,
+  activations: Activations,
+  ruleOf: (node: AnyNode) => Rule,
+  linear?: (node: AnyNode) => LinearStatistics | undefined,
+): PropagationVisitor<FloatArray> {
+  const batch = activations.batch;
+  return {
+    zero: (tensor) => allocate(activations.dtype, batch * sizeOf(model.shapes.get(tensor)!)),
+    visit(i, upper, lower) {
+      const node = model.nodes[i]!;
+      const passed = nodeRelevance(
+        model,
+        node,
+        ruleOf(node),
+        activations.inputsOf(node),
+        activations.outputOf(node),
+        upper,
+        linear?.(node),
+      );
+      lower.forEach((sum, k) => {
+        const rIn = passed[k]!;
+        for (let j = 0; j < sum.length; j++) sum[j] = sum[j]! + rIn[j]!;
+      });
+    },
+  };
 }

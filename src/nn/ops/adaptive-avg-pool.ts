@@ -4,6 +4,10 @@
  * (windows may overlap, and may be larger than the input's share when oh does not divide H).
  * Connectivity `pool`: each output element to the positions of its window, one channel at a time.
  */
+
+import { adaptiveAvgPoolAdjoint } from '../adjoints/pool.js';
+import { forEachAdaptivePoolEdge } from '../connectivity/pool.js';
+import { adaptiveAvgPoolBackward } from '../train/pool-gradients.js';
 import { expectInputCount, expectIntegers, expectNonEmpty, expectRank } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 import { adaptiveWindow } from './window.js';
@@ -11,6 +15,11 @@ import { adaptiveWindow } from './window.js';
 export const adaptiveAvgPool: OpDefinition<'adaptive_avg_pool'> = {
   op: 'adaptive_avg_pool',
   connectivity: 'pool',
+  lrp: 'linear',
+  backward: (context) => adaptiveAvgPoolBackward(context),
+  edges: (node, shapes, emit) => forEachAdaptivePoolEdge(node, shapes, emit),
+  hasParams: false,
+  adjoint: (node, inputShape, _outputShape, s, c, _weight) => adaptiveAvgPoolAdjoint(node, inputShape, s, c),
   inferShape(node, inputs) {
     expectInputCount(node, inputs, 1);
     const input = inputs[0]!;

@@ -4,12 +4,18 @@
  * Connectivity `add`: each output element to the same element of every input (zennit's Norm rule
  * splits relevance in proportion).
  */
+
+import { forEachAddEdge } from '../connectivity/structural.js';
+import { addBackward } from '../train/structural-gradients.js';
 import { expectInputCount, expectSameShape } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 
 export const add: OpDefinition<'add'> = {
   op: 'add',
   connectivity: 'add',
+  lrp: 'residual',
+  backward: (context) => addBackward(context),
+  edges: (_node, shapes, emit) => forEachAddEdge(shapes, emit),
   inferShape(node, inputs) {
     expectInputCount(node, inputs, 2, true);
     const first = inputs[0]!;

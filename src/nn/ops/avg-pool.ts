@@ -10,7 +10,11 @@
  *   to dilations by counting the dilated taps in that range.
  * Connectivity `pool`: each output element to the taps of its window, one channel at a time.
  */
+
+import { avgPoolAdjoint } from '../adjoints/pool.js';
+import { forEachWindowEdge } from '../connectivity/pool.js';
 import type { Node } from '../graph.js';
+import { avgPoolBackward } from '../train/pool-gradients.js';
 import { expectInputCount, expectNonEmpty, expectRank } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 import { type Axis, axes2d, checkWindowAttributes, windowOutputShape } from './window.js';
@@ -18,6 +22,12 @@ import { type Axis, axes2d, checkWindowAttributes, windowOutputShape } from './w
 export const avgPool: OpDefinition<'avg_pool'> = {
   op: 'avg_pool',
   connectivity: 'pool',
+  lrp: 'linear',
+  backward: (context) => avgPoolBackward(context),
+  edges: (node, shapes, emit) => forEachWindowEdge(node, shapes, emit),
+  hasParams: false,
+  adjoint: (node, inputShape, outputShape, s, c, _weight) =>
+    avgPoolAdjoint(node, inputShape, outputShape, s, c),
   inferShape(node, inputs) {
     expectInputCount(node, inputs, 1);
     const input = inputs[0]!;

@@ -7,12 +7,17 @@
  * Connectivity `identity` (an unmerged BatchNorm passes relevance through, as zennit's Pass rule).
  */
 import { InvalidArgumentError } from '../../core/errors.js';
+import { forEachIdentityEdge } from '../connectivity/structural.js';
+import { batchNormBackward } from '../train/batch-norm-gradient.js';
 import { describeNode, expectInputCount, expectNonEmpty, expectParamShape } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 
 export const batchNorm: OpDefinition<'batch_norm'> = {
   op: 'batch_norm',
   connectivity: 'identity',
+  lrp: 'elementwise',
+  backward: (context) => batchNormBackward(context),
+  edges: (_node, shapes, emit) => forEachIdentityEdge(shapes, emit),
   inferShape(node, inputs) {
     expectInputCount(node, inputs, 1);
     const input = inputs[0]!;

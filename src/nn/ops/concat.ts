@@ -5,12 +5,17 @@
  */
 import { InvalidArgumentError, ShapeError } from '../../core/errors.js';
 import { showShape } from '../../core/tensor.js';
+import { forEachConcatEdge } from '../connectivity/structural.js';
+import { concatBackward } from '../train/structural-gradients.js';
 import { describeNode, expectInputCount } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 
 export const concat: OpDefinition<'concat'> = {
   op: 'concat',
   connectivity: 'identity',
+  lrp: 'routing',
+  backward: (context) => concatBackward(context),
+  edges: (node, shapes, emit) => forEachConcatEdge(node, shapes, emit),
   inferShape(node, inputs) {
     expectInputCount(node, inputs, 1, true);
     const first = inputs[0]!;

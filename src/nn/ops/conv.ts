@@ -7,6 +7,9 @@
  */
 import { InvalidArgumentError, ShapeError } from '../../core/errors.js';
 import { showShape } from '../../core/tensor.js';
+import { convAdjoint } from '../adjoints/conv.js';
+import { forEachConvEdge } from '../connectivity/conv.js';
+import { convBackward } from '../train/conv-gradient.js';
 import {
   describeNode,
   expectInputCount,
@@ -22,6 +25,12 @@ import { axes2d, checkWindowAttributes, windowOutputShape } from './window.js';
 export const conv: OpDefinition<'conv'> = {
   op: 'conv',
   connectivity: 'conv',
+  lrp: 'linear',
+  backward: (context) => convBackward(context),
+  edges: (node, shapes, emit) => forEachConvEdge(node, shapes, emit),
+  hasParams: true,
+  adjoint: (node, inputShape, outputShape, s, c, weight) =>
+    convAdjoint(node, inputShape, outputShape, s, c, weight ?? node.params.weight.data),
   inferShape(node, inputs) {
     expectInputCount(node, inputs, 1);
     const input = inputs[0]!;

@@ -5,13 +5,22 @@
  */
 import { ShapeError } from '../../core/errors.js';
 import { showShape } from '../../core/tensor.js';
+import { denseAdjoint } from '../adjoints/dense.js';
+import { forEachDenseEdge } from '../connectivity/dense.js';
 import { denseForwardWasm, wasmKernelsFor } from '../kernels/index.js';
+import { denseBackward } from '../train/dense-gradient.js';
 import { describeNode, expectInputCount, expectNonEmpty, expectParamShape } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 
 export const dense: OpDefinition<'dense'> = {
   op: 'dense',
   connectivity: 'dense',
+  lrp: 'linear',
+  backward: (context) => denseBackward(context),
+  edges: (node, shapes, emit) => forEachDenseEdge(node, shapes, emit),
+  hasParams: true,
+  adjoint: (node, _inputShape, _outputShape, s, c, weight) =>
+    denseAdjoint(node, s, c, weight ?? node.params.weight.data),
   inferShape(node, inputs) {
     expectInputCount(node, inputs, 1);
     const input = inputs[0]!;

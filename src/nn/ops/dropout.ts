@@ -3,12 +3,18 @@
  * during training only).
  * Connectivity `identity`.
  */
+
+import { forEachIdentityEdge } from '../connectivity/structural.js';
+import { passBackward } from '../train/structural-gradients.js';
 import { expectInputCount } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 
 export const dropout: OpDefinition<'dropout'> = {
   op: 'dropout',
   connectivity: 'identity',
+  lrp: 'elementwise',
+  backward: (context) => passBackward(context),
+  edges: (_node, shapes, emit) => forEachIdentityEdge(shapes, emit),
   inferShape(node, inputs) {
     expectInputCount(node, inputs, 1);
     return [...inputs[0]!];

@@ -16,6 +16,7 @@ import { dropout } from './dropout.js';
 import { flatten } from './flatten.js';
 import { globalAvgPool } from './global-avg-pool.js';
 import { identity } from './identity.js';
+import { leakyRelu } from './leaky-relu.js';
 import { maxPool } from './max-pool.js';
 import type { OpDefinition } from './op-definition.js';
 import { pad } from './pad.js';
@@ -31,6 +32,7 @@ export const OPS = {
   global_avg_pool: globalAvgPool,
   adaptive_avg_pool: adaptiveAvgPool,
   relu,
+  leaky_relu: leakyRelu,
   flatten,
   reshape,
   batch_norm: batchNorm,
@@ -52,7 +54,7 @@ export function opOf(node: AnyNode): OpDefinition<OpName> {
 export { avgPoolDivisors } from './avg-pool.js';
 export { describeNode } from './checks.js';
 export { maxPoolWinners } from './max-pool.js';
-export type { Connectivity, OpDefinition } from './op-definition.js';
+export type { Connectivity, LrpCategory, OpDefinition } from './op-definition.js';
 export {
   type Axis,
   adaptiveWindow,

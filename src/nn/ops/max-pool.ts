@@ -11,7 +11,9 @@
  * Connectivity `pool`: each output element to the taps of its window, one channel at a time.
  */
 import type { Tensor } from '../../core/tensor.js';
+import { forEachWindowEdge } from '../connectivity/pool.js';
 import type { Node } from '../graph.js';
+import { maxPoolBackward } from '../train/pool-gradients.js';
 import { expectInputCount, expectNonEmpty, expectRank } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 import { axes2d, checkWindowAttributes, windowOutputShape } from './window.js';
@@ -19,6 +21,9 @@ import { axes2d, checkWindowAttributes, windowOutputShape } from './window.js';
 export const maxPool: OpDefinition<'max_pool'> = {
   op: 'max_pool',
   connectivity: 'pool',
+  lrp: 'selection',
+  backward: (context) => maxPoolBackward(context),
+  edges: (node, shapes, emit) => forEachWindowEdge(node, shapes, emit),
   inferShape(node, inputs) {
     expectInputCount(node, inputs, 1);
     const input = inputs[0]!;

@@ -1,10 +1,15 @@
 /**
- * What defining an operator means: its connectivity (which token family its relevance edges
- * carry, DESIGN.md §1b), its shape inference and its forward kernel, in one object per operator
- * (`ops/<op>.ts`), collected in the `OPS` table.
+ * What defining an operator means, in one object per operator (`ops/<op>.ts`) collected in the
+ * `OPS` table: its shape inference and forward kernel, its connectivity (the token family of its
+ * circuit edges, DESIGN.md §1b, and the enumerator of its neuron-level edges), its LRP category
+ * (which fixes both views of its coefficient: the factored step and the per-edge d_jk), and for
+ * linear operators the transposed map that relevance and gradients go back through, and its
+ * training gradient.
  */
 import type { FloatArray, Tensor } from '../../core/tensor.js';
+import type { EmitEdge, NodeShapes } from '../connectivity/connectivity.js';
 import type { Node, OpName } from '../graph.js';
+import type { Backward } from '../train/backward-context.js';
 
 /**
  * How an operator's inputs connect to its outputs, which decides the tokens of its circuit edges:
@@ -17,10 +22,59 @@ import type { Node, OpName } from '../graph.js';
  */
 export type Connectivity = 'dense' | 'conv' | 'pool' | 'identity' | 'add';
 
+/**
+ * What LRP does at an operator (nn/lrp/steps.ts owns both views of each):
+ * - `linear`: z = f(a; W) + b, under a linear rule (ε, z⁺, γ, zᴮ, …): dense, conv, average pooling;
+ * - `residual`: a sum of inputs, under the norm rule d_jk = a_j / stab(Σ_i a_i,k);
+ * - `selection`: max-pooling, by its rule's variant (winner, proportional, average);
+ * - `elementwise`: output k from input k, relevance passes unchanged (ReLU, reshapes, dropout, …);
+ * - `routing`: each output from at most one input element elsewhere, relevance routed back along
+ *   the edges (padding, concatenation).
+ * Only `linear`, `residual` and `selection` edges can carry tokens.
+ */
+export type LrpCategory = 'linear' | 'residual' | 'selection' | 'elementwise' | 'routing';
+
 /** An operator's definition. */
-export interface OpDefinition<O extends OpName> {
+export type OpDefinition<O extends OpName> = OpBase<O> & (LinearOpParts<O> | OtherOpParts);
+
+interface OtherOpParts {
+  readonly lrp: Exclude<LrpCategory, 'linear'>;
+}
+
+/** What a linear operator adds: its transpose with given (possibly modified) weights. */
+interface LinearOpParts<O extends OpName> {
+  readonly lrp: 'linear';
+  /** Whether it has weights that LRP modifiers act on (pooling's are the constants 1/divisor). */
+  readonly hasParams: boolean;
+  /**
+   * Adds f_Wᵀ(s) into `c` for a batch (s output-shaped, c input-shaped), with `weight` in place of
+   * the node's own weights where it has them.
+   */
+  adjoint(
+    node: Node<O>,
+    inputShape: readonly number[],
+    outputShape: readonly number[],
+    s: FloatArray,
+    c: FloatArray,
+    weight: FloatArray | undefined,
+  ): void;
+}
+
+interface OpBase<O extends OpName> {
   readonly op: O;
   readonly connectivity: Connectivity;
+  /**
+   * Calls `emit(j, k, w)` for every (input element j, output element k) pair of one sample that
+   * the operator connects, w the connection's own weight (1 for structural edges); several
+   * inputs are laid end to end.
+   */
+  edges(node: Node<O>, shapes: NodeShapes, emit: EmitEdge): void;
+  /**
+   * Training's backward step: adds ∂L/∂input and ∂L/∂parameter given ∂L/∂output (the formulas sit
+   * in nn/train; an operator's definition names its own, wrapped in an arrow because those modules
+   * read this table and may load first).
+   */
+  readonly backward: Backward<O>;
   /**
    * The per-sample output shape from the per-sample input shapes; a `ShapeError` (naming the node)
    * when they do not fit the operator and its parameters.

@@ -9,12 +9,17 @@
  */
 import { InvalidArgumentError, ShapeError } from '../../core/errors.js';
 import { showShape } from '../../core/tensor.js';
+import { forEachPadEdge } from '../connectivity/structural.js';
+import { padBackward } from '../train/structural-gradients.js';
 import { describeNode, expectInputCount } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 
 export const pad: OpDefinition<'pad'> = {
   op: 'pad',
   connectivity: 'identity',
+  lrp: 'routing',
+  backward: (context) => padBackward(context),
+  edges: (node, shapes, emit) => forEachPadEdge(node, shapes, emit),
   inferShape(node, inputs) {
     expectInputCount(node, inputs, 1);
     const input = inputs[0]!;

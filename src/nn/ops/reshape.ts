@@ -6,12 +6,17 @@
  */
 import { ShapeError } from '../../core/errors.js';
 import { showShape, sizeOf } from '../../core/tensor.js';
+import { forEachIdentityEdge } from '../connectivity/structural.js';
+import { passBackward } from '../train/structural-gradients.js';
 import { describeNode, expectInputCount, expectNonEmpty } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 
 export const reshape: OpDefinition<'reshape'> = {
   op: 'reshape',
   connectivity: 'identity',
+  lrp: 'elementwise',
+  backward: (context) => passBackward(context),
+  edges: (_node, shapes, emit) => forEachIdentityEdge(shapes, emit),
   inferShape(node, inputs) {
     expectInputCount(node, inputs, 1);
     const input = inputs[0]!;

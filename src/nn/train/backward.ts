@@ -1,23 +1,24 @@
 /**
  * The backward pass of training: from ∂L/∂logits, the gradient of every parameter, through the
- * nodes in reverse topological order (each operator's rule in `gradients.ts`). Buffers are
+ * nodes in reverse topological order (each operator's `backward` in the operator table). Buffers are
  * allocated once per model and zeroed per step, since training calls this thousands of times.
  */
 import { UnsupportedError } from '../../core/errors.js';
 import { sizeOf } from '../../core/tensor.js';
 import type { Activations } from '../forward.js';
 import type { AnyNode, Model, OpName } from '../graph.js';
-import { type Backward, GRADIENTS } from './gradients.js';
+import { OPS, opOf } from '../ops/index.js';
+import type { Backward } from './backward-context.js';
 
 /** The operators the trainer can differentiate (every operator of `OpName`). */
-export const TRAINABLE_OPS = Object.keys(GRADIENTS) as OpName[];
+export const TRAINABLE_OPS = Object.keys(OPS) as OpName[];
 
 /**
  * Throws an `UnsupportedError` naming the first node whose operator has no backward pass. Every
  * operator a validated model holds has one; this guards models assembled without `createModel`.
  */
 export function assertTrainable(model: Model): void {
-  const node = model.nodes.find((n) => !Object.hasOwn(GRADIENTS, n.op));
+  const node = model.nodes.find((n) => !Object.hasOwn(OPS, n.op));
   if (node)
     throw new UnsupportedError(
       `train: layer "${node.layer}" is a ${node.op}, which the trainer cannot differentiate; ` +
@@ -77,7 +78,7 @@ export function backward(
   for (let i = model.nodes.length - 1; i >= 0; i--) {
     const node = model.nodes[i]!;
     if (!reached.has(node.output)) continue;
-    const step = (Object.hasOwn(GRADIENTS, node.op) ? GRADIENTS[node.op] : undefined) as
+    const step = (Object.hasOwn(OPS, node.op) ? opOf(node).backward : undefined) as
       | Backward<OpName>
       | undefined;
     if (!step) throw new UnsupportedError(`train: no backward pass for ${node.op}`);

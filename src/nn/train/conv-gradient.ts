@@ -22,7 +22,7 @@ import type { FloatArray } from '../../core/tensor.js';
 import { convAdjoint } from '../adjoints/index.js';
 import type { Node } from '../graph.js';
 import { convWeightGradientWasm, wasmKernelsFor } from '../kernels/index.js';
-import { type Axis, axes2d } from '../ops/index.js';
+import { type Axis, axes2d } from '../ops/window.js';
 import { type Backward, perSample } from './backward-context.js';
 
 /** Output positions per im2col tile. */

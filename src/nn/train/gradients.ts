@@ -1,29 +1,12 @@
 /**
- * The backward functions by operator (one table, complete: an operator without a backward pass
- * does not compile), and which parameters training leaves alone.
+ * The backward functions (each operator's definition names its own, so that an operator without
+ * a backward pass does not compile), and which parameters training leaves alone.
  *
  * Each function adds ∂L/∂input and ∂L/∂parameter given ∂L/∂output (backward-context.ts); the
  * formulas are in the files that define them: dense-gradient.ts, conv-gradient.ts,
  * pool-gradients.ts, batch-norm-gradient.ts, structural-gradients.ts.
  */
 import type { OpName } from '../graph.js';
-import type { Backward } from './backward-context.js';
-import { batchNormBackward } from './batch-norm-gradient.js';
-import { convBackward } from './conv-gradient.js';
-import { denseBackward } from './dense-gradient.js';
-import {
-  adaptiveAvgPoolBackward,
-  avgPoolBackward,
-  globalAvgPoolBackward,
-  maxPoolBackward,
-} from './pool-gradients.js';
-import {
-  addBackward,
-  concatBackward,
-  padBackward,
-  passBackward,
-  reluBackward,
-} from './structural-gradients.js';
 
 export * from './backward-context.js';
 export * from './batch-norm-gradient.js';
@@ -31,25 +14,6 @@ export * from './conv-gradient.js';
 export * from './dense-gradient.js';
 export * from './pool-gradients.js';
 export * from './structural-gradients.js';
-
-/** The backward function of every operator. */
-export const GRADIENTS = {
-  dense: denseBackward,
-  conv: convBackward,
-  max_pool: maxPoolBackward,
-  avg_pool: avgPoolBackward,
-  global_avg_pool: globalAvgPoolBackward,
-  adaptive_avg_pool: adaptiveAvgPoolBackward,
-  relu: reluBackward,
-  flatten: passBackward,
-  reshape: passBackward,
-  batch_norm: batchNormBackward,
-  add: addBackward,
-  concat: concatBackward,
-  pad: padBackward,
-  identity: passBackward,
-  dropout: passBackward,
-} satisfies { readonly [O in OpName]: Backward<O> };
 
 /**
  * Parameters that have gradients but that training does not change: BatchNorm's running mean and

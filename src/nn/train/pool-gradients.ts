@@ -6,7 +6,7 @@
  *   ∂z (src/nn/adjoints/pool.ts): each tap receives ∂z / divisor of every window it belongs to.
  */
 import { adaptiveAvgPoolAdjoint, avgPoolAdjoint, globalAvgPoolAdjoint } from '../adjoints/index.js';
-import { maxPoolWinners } from '../ops/index.js';
+import { maxPoolWinners } from '../ops/max-pool.js';
 import { type Backward, perSample } from './backward-context.js';
 
 /** max_pool: ∂x[winner(i)] += ∂z[i]. */

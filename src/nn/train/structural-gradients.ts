@@ -11,6 +11,16 @@
 import { concatAdjoint, padAdjoint } from '../adjoints/index.js';
 import { addInto, type Backward, perSample } from './backward-context.js';
 
+/** leaky_relu: ∂x = ∂z where x ≥ 0, α·∂z below. */
+export const leakyReluBackward: Backward<'leaky_relu'> = ({ node, inputs, gradOutput, gradInputs }) => {
+  const into = gradInputs[0];
+  if (!into) return;
+  const { alpha } = node.attributes;
+  const x = inputs[0]!.data;
+  for (let i = 0; i < into.length; i++)
+    into[i] = into[i]! + (x[i]! >= 0 ? gradOutput[i]! : alpha * gradOutput[i]!);
+};
+
 /** relu: the gradient passes where the input was positive. */
 export const reluBackward: Backward<'relu'> = ({ inputs, gradOutput, gradInputs }) => {
   const gx = gradInputs[0];

@@ -72,6 +72,7 @@ describe('nn/ops: the OPS table', () => {
       global_avg_pool: 'pool',
       adaptive_avg_pool: 'pool',
       relu: 'identity',
+      leaky_relu: 'identity',
       flatten: 'identity',
       reshape: 'identity',
       batch_norm: 'identity',

@@ -1,17 +1,23 @@
 /**
- * ONNX ops that pass each element through, one model node each: Relu → `relu`,
+ * ONNX ops that pass each element through, one model node each: Relu → `relu`, LeakyRelu →
+ * `leaky_relu`,
  * Identity → `identity` (an Identity of a constant is the constant itself), and
  * Dropout(data, ratio, training_mode) → `dropout`, the identity at inference. From opset 12 on
  * `ratio` and `training_mode` are inputs; `training_mode` must be absent or false, and the `mask`
  * output must be unused.
  *
- * Reference: ONNX operator docs for Relu, Identity, Dropout.
+ * Reference: ONNX operator docs for Relu, LeakyRelu, Identity, Dropout.
  */
 import type { ImportContext, OnnxNode } from '../context.js';
 
 /** Relu: max(0, x). */
 export function relu(node: OnnxNode, ctx: ImportContext): void {
   ctx.emit(node, 'relu', {}, {}, [ctx.activation(node, 0)]);
+}
+
+/** LeakyRelu: x for x ≥ 0, alpha·x below (alpha defaults to 0.01). */
+export function leakyRelu(node: OnnxNode, ctx: ImportContext): void {
+  ctx.emit(node, 'leaky_relu', { alpha: node.attrs.float('alpha', 0.01) }, {}, [ctx.activation(node, 0)]);
 }
 
 /** Identity. */

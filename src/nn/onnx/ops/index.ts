@@ -9,7 +9,7 @@ import { batchNormalization } from './batch-norm.js';
 import { concat } from './concat.js';
 import { cast, constant, constantOfShape } from './constant.js';
 import { conv } from './conv.js';
-import { dropout, identity, relu } from './elementwise.js';
+import { dropout, identity, leakyRelu, relu } from './elementwise.js';
 import { gemm, matMul } from './linear.js';
 import { pad } from './pad.js';
 import { averagePool, globalAveragePool, maxPool, reduceMean } from './pool.js';
@@ -35,6 +35,7 @@ export const ONNX_OPS: Readonly<Record<string, OpImporter>> = {
   Gemm: gemm,
   GlobalAveragePool: globalAveragePool,
   Identity: identity,
+  LeakyRelu: leakyRelu,
   LogSoftmax: logSoftmax,
   MatMul: matMul,
   MaxPool: maxPool,

@@ -3,9 +3,9 @@
  * inside the input. Average poolings weigh each tap 1/divisor (their forward kernels' divisors:
  * count_include_pad, global H·W, PyTorch's adaptive windows); max-pooling's windows weigh 1.
  */
-import type { Node } from '../../nn/graph.js';
-import { avgPoolDivisors } from '../../nn/ops/avg-pool.js';
-import { adaptiveWindow, axes2d } from '../../nn/ops/window.js';
+import type { Node } from '../graph.js';
+import { avgPoolDivisors } from '../ops/avg-pool.js';
+import { adaptiveWindow, axes2d } from '../ops/window.js';
 import type { EmitEdge, NodeShapes } from './connectivity.js';
 
 /** Average or max pooling over 2-D windows. */

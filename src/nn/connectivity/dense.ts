@@ -2,7 +2,7 @@
  * Dense connectivity: every input element j of a row to every output element k of that row, with
  * weight W[k, j] (W is [out, in]; leading axes beyond the last are independent rows).
  */
-import type { Node } from '../../nn/graph.js';
+import type { Node } from '../graph.js';
 import type { EmitEdge, NodeShapes } from './connectivity.js';
 import { elements } from './connectivity.js';
 

@@ -5,7 +5,7 @@
  * dense, the kernel tap for conv, 1/divisor for average pooling, 1 for structural edges. For
  * operators with several inputs, j runs over the inputs laid end to end, in input order.
  */
-import type { AnyNode, Model } from '../../nn/graph.js';
+import type { AnyNode, Model } from '../graph.js';
 
 /** Receives one edge. */
 export type EmitEdge = (j: number, k: number, w: number) => void;

@@ -4,7 +4,7 @@
  * reshapes keep the flat index; padding shifts it (padded positions have no source); concatenation
  * takes each input's slice; a residual sum connects element k of every input to output k.
  */
-import type { Node } from '../../nn/graph.js';
+import type { Node } from '../graph.js';
 import type { EmitEdge, NodeShapes } from './connectivity.js';
 import { elements } from './connectivity.js';
 

@@ -3,8 +3,8 @@
  * x·sw − pl + v·dw) of its group that lies inside the input, with the kernel weight
  * W[o, c − g₀, u, v]. Taps in the padding are not edges.
  */
-import type { Node } from '../../nn/graph.js';
-import { axes2d } from '../../nn/ops/window.js';
+import type { Node } from '../graph.js';
+import { axes2d } from '../ops/window.js';
 import type { EmitEdge, NodeShapes } from './connectivity.js';
 
 /** Calls `emit(j, k, w)` for every tap, with `w` the index of its weight in W's flat array. */
