@@ -403,10 +403,10 @@ async function gradients(): Promise<Record<string, unknown>> {
 
 /** One epoch of 50 batches of 64 training digits, per shipped model, with its own recipe. */
 async function training(): Promise<Record<string, unknown>> {
-  const data = loadMnist('train', { limit: 50 * 64 });
   const result: Record<string, unknown> = { batches: 50, batchSize: 64 };
   for (const name of Object.keys(SHIPPED_MODELS) as ShippedModelName[]) {
     const recipe = SHIPPED_MODELS[name];
+    const data = recipe.data('train', 50 * 64);
     const epoch = () => train(recipe.architecture(), data, { ...recipe.training(), epochs: 1 });
     result[name] = await versus(epoch, 5);
   }

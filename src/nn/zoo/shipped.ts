@@ -18,8 +18,8 @@ export interface ShippedModel {
   readonly file: string;
   readonly description: string;
   readonly architecture: () => Model;
-  /** The data set it is trained (`train`) and evaluated (`test`) on. */
-  readonly data: (split: MnistSplit) => Dataset;
+  /** The data set it is trained (`train`) and evaluated (`test`) on (its first `limit` samples). */
+  readonly data: (split: MnistSplit, limit?: number) => Dataset;
   readonly training: () => Omit<TrainOptions, 'validation' | 'onEpoch'>;
 }
 
@@ -29,7 +29,7 @@ export const SHIPPED_MODELS = {
     file: 'mnist-mlp.provlrp',
     description: "the report's MLP 784-300-100-10 (ReLU) on MNIST",
     architecture: () => mlp({ seed: 1 }),
-    data: (split: MnistSplit) => loadMnist(split),
+    data: (split: MnistSplit, limit?: number) => loadMnist(split, limit === undefined ? {} : { limit }),
     training: () => ({
       epochs: 6,
       batchSize: 64,
@@ -42,7 +42,7 @@ export const SHIPPED_MODELS = {
     file: 'mnist-cnn.provlrp',
     description: 'a small LeNet-like CNN (conv 8, conv 16, dense 64, 10; ReLU, max-pooling) on MNIST',
     architecture: () => cnn({ seed: 1 }),
-    data: (split: MnistSplit) => loadMnist(split),
+    data: (split: MnistSplit, limit?: number) => loadMnist(split, limit === undefined ? {} : { limit }),
     training: () => ({
       epochs: 5,
       batchSize: 64,
@@ -55,7 +55,8 @@ export const SHIPPED_MODELS = {
     file: 'dmnist-mlp.provlrp',
     description: "the report's two-digit MLP 1568-600-200-10 (ReLU) on two-digit MNIST (56 × 28)",
     architecture: () => mlp({ inputShape: [1, 56, 28], widths: [600, 200, 10], seed: 1 }),
-    data: (split: MnistSplit) => loadTwoDigitMnist(split),
+    data: (split: MnistSplit, limit?: number) =>
+      loadTwoDigitMnist(split, limit === undefined ? {} : { limit }),
     training: () => ({
       epochs: 5,
       batchSize: 64,
