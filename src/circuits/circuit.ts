@@ -6,8 +6,10 @@
  * and whether it carries tokens at all (DESIGN.md §1b: linear layers, average pooling and residual
  * sums do; structural layers do not; max-pooling only under the proportional and average rules).
  *
- * The graph is small even for VGG-16: it is the network, not its neurons. `trace(batch)` runs one
- * forward pass and returns the `Trace` that concretises the circuit in any semiring.
+ * The graph is small even for VGG-16: it is the network, not its neurons. Its plan (plan.ts),
+ * derived once, is what every evaluator runs; `without` and `cone` give circuits of the same kind
+ * with knock-outs. `trace(batch)` runs one forward pass and returns the `Trace` that concretises
+ * the circuit in any semiring.
  */
 import { MultiDirectedGraph } from 'graphology';
 import { InvalidArgumentError } from '../core/errors.js';

@@ -3,6 +3,12 @@
  * from it. `relevance()` concretises the circuit in a semiring (DESIGN.md §1b): it takes the
  * composite's coefficient statistics (computed once per composite and kept), the annotation Θ,
  * one target per sample, and returns the relevance of the input or of a layer's output.
+ *
+ * Every request runs the propagation driver over the circuit's plan with one visitor: the
+ * semiring kernel's factored form where it has one for the annotation (real LRP: `lrp()`'s own
+ * visitor), its per-edge loop otherwise, or the generic gate-level evaluator. What a request has
+ * propagated is kept (per semiring, composite, annotation and targets), so a later request for a
+ * lower layer goes on from there; the least recently used is forgotten beyond `memoBytes`.
  */
 import type fc from 'fast-check';
 import { DEFAULTS } from '../core/defaults.js';
