@@ -23,7 +23,7 @@ import {
   RELEVANCE_STYLES,
 } from '../viz/index.js';
 import { type ExperimentOptions, type ExperimentResult, experimentSeed } from './experiment.js';
-import { KLRP_KEYS, KLRP_SET, type KlrpKey, relevanceOf } from './klrp-set.js';
+import { KLRP_DESCRIPTIONS, KLRP_KEYS, KLRP_SET, type KlrpKey, relevanceOf } from './klrp-set.js';
 import { firstOfEachClass, gather } from './masks.js';
 import { phase, SILENT_PROGRESS } from './progress.js';
 
@@ -148,13 +148,7 @@ export async function dmnistExperiment(options: DmnistOptions = {}): Promise<Exp
       explainedPerClass: sizes.perClass,
       explained: chosen.length,
       dataSeed: test.seed,
-      relevance: {
-        real: 'composite report_mlp',
-        boolean: 'composite epsilon, threshold:1e-9',
-        counting: 'composite epsilon, threshold:1e-9',
-        viterbi: 'composite epsilon, annotation viterbi',
-        tropical: 'composite epsilon, annotation neglog',
-      },
+      relevance: KLRP_DESCRIPTIONS,
       seed,
       quick,
     },

@@ -16,7 +16,7 @@ import { loadShippedModel } from '../nn/zoo/index.js';
 import { lineChart, renderVegaLite } from '../viz/index.js';
 import { type ExperimentOptions, type ExperimentResult, experimentSeed } from './experiment.js';
 import { InputFlips } from './input-flips.js';
-import { KLRP_KEYS, KLRP_SET, type KlrpKey, relevanceOf } from './klrp-set.js';
+import { KLRP_DESCRIPTIONS, KLRP_KEYS, KLRP_SET, type KlrpKey, relevanceOf } from './klrp-set.js';
 import { phase, SILENT_PROGRESS } from './progress.js';
 import { curveSummary, mean, spread } from './statistics.js';
 
@@ -185,13 +185,7 @@ export async function faithfulnessExperiment(
       steps,
       flip: 'x ← 1 − x, one pixel per step, most relevant first (tropical: smallest first)',
       f: 'the true-class logit',
-      relevance: {
-        real: 'composite report_mlp',
-        boolean: 'composite epsilon, threshold:1e-9',
-        counting: 'composite epsilon, threshold:1e-9',
-        viterbi: 'composite epsilon, annotation viterbi',
-        tropical: 'composite epsilon, annotation neglog',
-      },
+      relevance: KLRP_DESCRIPTIONS,
       seeds,
       quick,
     },

@@ -5,8 +5,10 @@
  * registry names, which are also the keys of the experiments' JSON.
  */
 import { compile } from '../circuits/index.js';
+import { DEFAULTS } from '../core/defaults.js';
 import { sizeOf } from '../core/tensor.js';
 import type { Model } from '../nn/index.js';
+import { semiringByName } from '../semirings/index.js';
 import type { Progress } from './progress.js';
 
 /** How one relevance map is asked for. */
@@ -31,6 +33,20 @@ export type KlrpKey = keyof typeof KLRP_SET;
 
 /** The K-LRP set's keys, in the order of the figures. */
 export const KLRP_KEYS = Object.keys(KLRP_SET) as KlrpKey[];
+
+/**
+ * How each map of the set is computed, for the experiments' settings: its composite and, for
+ * the semirings that take one by default, their annotation.
+ */
+export const KLRP_DESCRIPTIONS = Object.fromEntries(
+  KLRP_KEYS.map((key) => {
+    const request: RelevanceRequest = KLRP_SET[key];
+    const composite = `composite ${request.composite ?? DEFAULTS.composite.semiring}`;
+    const annotation = semiringByName(request.semiring).defaultAnnotation;
+    if (key === 'real' || annotation === undefined) return [key, composite];
+    return [key, `${composite}, ${annotation.startsWith('threshold') ? '' : 'annotation '}${annotation}`];
+  }),
+) as Readonly<Record<KlrpKey, string>>;
 
 /** Samples per trace: large enough for the batched kernels, small enough for the memory. */
 const CHUNK = 250;

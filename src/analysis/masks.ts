@@ -11,7 +11,7 @@ import { loadMnist, MNIST_CLASSES, type Mnist } from '../nn/datasets/index.js';
 import { loadShippedModel } from '../nn/zoo/index.js';
 import { type FigureColumn, type FigurePanel, figureGridPng, RELEVANCE_STYLES } from '../viz/index.js';
 import { type ExperimentOptions, type ExperimentResult, experimentSeed } from './experiment.js';
-import { relevanceOf } from './klrp-set.js';
+import { KLRP_DESCRIPTIONS, relevanceOf } from './klrp-set.js';
 import { phase, SILENT_PROGRESS } from './progress.js';
 
 /** Pixel-wise combinations of a group of relevance maps. */
@@ -161,8 +161,8 @@ export async function masksExperiment(options: MasksOptions = {}): Promise<Exper
     settings: {
       model: 'mlp (784-300-100-10, shipped)',
       counts,
-      boolean: 'composite epsilon, threshold:1e-9',
-      counting: 'composite epsilon, threshold:1e-9',
+      boolean: KLRP_DESCRIPTIONS.boolean,
+      counting: KLRP_DESCRIPTIONS.counting,
       target: 'true class',
       seed,
       quick,

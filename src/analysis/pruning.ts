@@ -15,7 +15,7 @@ import { loadMnist, type Mnist } from '../nn/datasets/index.js';
 import { loadShippedModel } from '../nn/zoo/index.js';
 import { lineChart, renderVegaLite } from '../viz/index.js';
 import { type ExperimentOptions, type ExperimentResult, experimentSeed } from './experiment.js';
-import { relevanceOf } from './klrp-set.js';
+import { KLRP_DESCRIPTIONS, relevanceOf } from './klrp-set.js';
 import { phase, SILENT_PROGRESS } from './progress.js';
 import { PrunedEvaluator, type PruneOptions } from './prune.js';
 import { curveSummary } from './statistics.js';
@@ -178,10 +178,10 @@ export async function pruningExperiment(
       testImages: test.labels.length,
       keepBias: options.keepBias ?? false,
       relevance: {
-        composite: 'real, composite report_mlp, mean |R| for the true class',
-        viterbi: 'viterbi, composite epsilon, annotation viterbi',
-        boolean: 'boolean, composite epsilon, threshold:1e-9',
-        counting: 'counting, composite epsilon, threshold:1e-9',
+        composite: `real, ${KLRP_DESCRIPTIONS.real}, mean |R| for the true class`,
+        viterbi: `viterbi, ${KLRP_DESCRIPTIONS.viterbi}`,
+        boolean: `boolean, ${KLRP_DESCRIPTIONS.boolean}`,
+        counting: `counting, ${KLRP_DESCRIPTIONS.counting}`,
       },
       tieBreakSeed: seed,
       randomSeeds,

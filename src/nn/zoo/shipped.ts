@@ -23,13 +23,17 @@ export interface ShippedModel {
   readonly training: () => Omit<TrainOptions, 'validation' | 'onEpoch'>;
 }
 
+/** MNIST itself, or its first `limit` samples. */
+const mnistData = (split: MnistSplit, limit?: number): Dataset =>
+  loadMnist(split, limit === undefined ? {} : { limit });
+
 /** The shipped models by name. */
 export const SHIPPED_MODELS = {
   mlp: {
     file: 'mnist-mlp.provlrp',
     description: "the report's MLP 784-300-100-10 (ReLU) on MNIST",
     architecture: () => mlp({ seed: 1 }),
-    data: (split: MnistSplit, limit?: number) => loadMnist(split, limit === undefined ? {} : { limit }),
+    data: mnistData,
     training: () => ({
       epochs: 6,
       batchSize: 64,
@@ -42,7 +46,7 @@ export const SHIPPED_MODELS = {
     file: 'mnist-cnn.provlrp',
     description: 'a small LeNet-like CNN (conv 8, conv 16, dense 64, 10; ReLU, max-pooling) on MNIST',
     architecture: () => cnn({ seed: 1 }),
-    data: (split: MnistSplit, limit?: number) => loadMnist(split, limit === undefined ? {} : { limit }),
+    data: mnistData,
     training: () => ({
       epochs: 5,
       batchSize: 64,
