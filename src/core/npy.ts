@@ -15,8 +15,8 @@
  *
  * Reference: NEP 1, "A simple file format for NumPy arrays", and `numpy/lib/format.py`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { FormatError, InvalidArgumentError, NotFoundError, ShapeError, UnsupportedError } from './errors.js';
+import { requireNodeBuiltin } from './node-builtin.js';
 import { parseNpyHeader } from './npy-header.js';
 import { assertShape, type DType, dtypeOf, showShape, type Tensor, toDType } from './tensor.js';
 
@@ -136,7 +136,8 @@ function readPreamble(bytes: Uint8Array): { version: NpyVersion; headerStart: nu
 
 /** Decodes a header: latin-1 in versions 1.0 and 2.0, utf-8 in 3.0. */
 function decodeHeaderText(raw: Uint8Array, version: NpyVersion): string {
-  if (version !== 3) return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
+  // NOTE: latin-1 maps each byte to the code point of its value (TextDecoder's 'latin1' is windows-1252).
+  if (version !== 3) return Array.from(raw, (byte) => String.fromCharCode(byte)).join('');
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(raw);
   } catch {
@@ -276,9 +277,10 @@ export function writeNpy(array: NpyArray, options: WriteNpyOptions = {}): Uint8A
  * @throws NotFoundError if the file does not exist; the errors of {@link readNpy}, naming the file.
  */
 export function readNpyFile(path: string): NpyArray {
+  const fs = requireNodeBuiltin('node:fs', 'readNpyFile', 'pass the bytes to readNpy');
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = fs.readFileSync(path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError('file', path);
     throw e;
@@ -295,7 +297,8 @@ export function readNpyFile(path: string): NpyArray {
 
 /** Writes an array to an `.npy` file on disk (see {@link writeNpy}). */
 export function writeNpyFile(path: string, array: NpyArray, options: WriteNpyOptions = {}): void {
-  writeFileSync(path, writeNpy(array, options));
+  const fs = requireNodeBuiltin('node:fs', 'writeNpyFile', 'use the bytes writeNpy returns');
+  fs.writeFileSync(path, writeNpy(array, options));
 }
 
 /**

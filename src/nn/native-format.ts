@@ -10,9 +10,9 @@
  * properties are read (a `__proto__` key in a hostile file is just an unknown key), and the model
  * is rebuilt with `createModel`, which checks shapes. Malformed bytes give a `FormatError`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { Packr } from 'msgpackr';
 import { FormatError, ProvlrpError } from '../core/errors.js';
+import { requireNodeBuiltin } from '../core/node-builtin.js';
 import { sizeOf, type Tensor } from '../core/tensor.js';
 import type { AnyNode, Model, OpName, StrippedOutput } from './graph.js';
 import { createModel, type ModelSpec } from './model.js';
@@ -96,12 +96,17 @@ export function decodeModel(bytes: Uint8Array): Model {
 
 /** Writes a model to a file in the native format. */
 export function saveModel(model: Model, path: string): void {
-  writeFileSync(path, encodeModel(model));
+  requireNodeBuiltin('node:fs', 'saveModel', 'use the bytes encodeModel returns').writeFileSync(
+    path,
+    encodeModel(model),
+  );
 }
 
 /** Reads a model from a file in the native format. */
 export function loadModel(path: string): Model {
-  return decodeModel(readFileSync(path));
+  return decodeModel(
+    requireNodeBuiltin('node:fs', 'loadModel', 'pass the bytes to decodeModel').readFileSync(path),
+  );
 }
 
 function decodeNode(raw: unknown, index: number): AnyNode {

@@ -7,27 +7,33 @@
  * npm package; it is loaded on first use, so the rest of provlrp/viz (heatmaps, PNG, SVG) works
  * on platforms it does not cover.
  */
-import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Resvg as ResvgClass } from '@resvg/resvg-js';
 import { InvalidArgumentError, UnsupportedError } from '../core/errors.js';
+import { requireNodeBuiltin } from '../core/node-builtin.js';
 import { type FigureGrid, type FigureGridSpec, figureGrid } from './figure-grid.js';
 import { FIGURE_FONT_FAMILY } from './svg.js';
 
-const require = createRequire(import.meta.url);
+/** What to do where there is no Node to render PNG with. */
+const INSTEAD = 'write the figure as SVG (figureGrid)';
+
+/** Node's `require`, for the font package and the native renderer. */
+const nodeRequire = () =>
+  requireNodeBuiltin('node:module', 'renderSvg', INSTEAD).createRequire(import.meta.url);
 
 /**
  * The font files figures are rendered with: DejaVu Sans, which covers ℝ, 𝔹, ℕ, ⊤, ⊥, ∞ and −
  * (its bold face lacks the double-struck letters, so titles are set in the regular weight).
  */
-export const FIGURE_FONT_FILES: readonly string[] = [require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')];
+export const figureFontFiles = (): readonly string[] => [
+  nodeRequire().resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
+];
 
 let resvg: typeof ResvgClass | undefined;
 
 function loadResvg(): typeof ResvgClass {
   if (resvg === undefined) {
     try {
-      resvg = (require('@resvg/resvg-js') as { Resvg: typeof ResvgClass }).Resvg;
+      resvg = (nodeRequire()('@resvg/resvg-js') as { Resvg: typeof ResvgClass }).Resvg;
     } catch (e) {
       throw new UnsupportedError(
         `renderSvg: @resvg/resvg-js could not be loaded (${(e as Error).message.split('\n')[0]}); ` +
@@ -52,7 +58,7 @@ export function renderSvg(svg: string, options: RenderSvgOptions = {}): Uint8Arr
   const Resvg = loadResvg();
   const renderer = new Resvg(svg, {
     font: {
-      fontFiles: [...FIGURE_FONT_FILES],
+      fontFiles: [...figureFontFiles()],
       loadSystemFonts: false,
       defaultFontFamily: FIGURE_FONT_FAMILY,
       sansSerifFamily: FIGURE_FONT_FAMILY,
@@ -83,12 +89,13 @@ export function writeFigure(path: string, spec: FigureGridSpec): FigureGrid {
       'writeFigure',
       `cannot tell the format of "${path}"; end the path in .svg or .png`,
     );
+  const fs = requireNodeBuiltin('node:fs', 'writeFigure', 'use figureGrid(spec).svg');
   if (extension === 'svg') {
     const figure = figureGrid(spec);
-    writeFileSync(path, figure.svg);
+    fs.writeFileSync(path, figure.svg);
     return figure;
   }
   const figure = figureGridPng(spec);
-  writeFileSync(path, figure.png);
+  fs.writeFileSync(path, figure.png);
   return figure;
 }

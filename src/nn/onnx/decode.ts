@@ -7,8 +7,8 @@
  *
  * Reference: onnx.proto `ModelProto`, `OperatorSetIdProto`; opset versions in ONNX's Changelog.md.
  */
-import { readFileSync } from 'node:fs';
 import { FormatError, InvalidArgumentError, NotFoundError, UnsupportedError } from '../../core/errors.js';
+import { requireNodeBuiltin } from '../../core/node-builtin.js';
 import { type GraphProto, type ModelProto, onnx, toInt } from './proto.js';
 
 /** The opsets of the default ONNX domain that the importer translates. */
@@ -28,8 +28,13 @@ export const isDefaultDomain = (domain: string | null | undefined): boolean =>
 
 /** The bytes of an ONNX file, or a `NotFoundError`/`InvalidArgumentError` saying why not. */
 export function readOnnxBytes(path: string): Uint8Array {
+  const fs = requireNodeBuiltin(
+    'node:fs',
+    'importOnnx',
+    'pass the bytes of the .onnx file instead of its path',
+  );
   try {
-    return readFileSync(path);
+    return fs.readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new NotFoundError('file', path);
