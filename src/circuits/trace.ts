@@ -6,6 +6,7 @@
  */
 import type fc from 'fast-check';
 import { DEFAULTS } from '../core/defaults.js';
+import { withDisplay } from '../core/display.js';
 import { InvalidArgumentError, LimitError } from '../core/errors.js';
 import { propagate, startPropagation } from '../core/propagate.js';
 import type { DType, Tensor } from '../core/tensor.js';
@@ -37,7 +38,7 @@ import { genericVisitor } from './generic-evaluator.js';
 import { kernelVisitor, knockOut } from './kernel-evaluator.js';
 import { countingKernel, kernelOf } from './kernels/kernel.js';
 import type { CircuitStep } from './plan.js';
-import type { Relevance } from './relevance-result.js';
+import { type Relevance, relevanceBundle } from './relevance-result.js';
 
 /** Options of `Trace.relevance`. */
 export interface RelevanceOptions<T> extends SeedOptions, CompositeOptions {
@@ -177,6 +178,7 @@ export class Trace {
       if (key !== undefined) this.memo.delete(key);
       throw error;
     }
+    result = withDisplay(result, relevanceBundle, 'relevance');
     entry.results.set(target, result);
     if (key !== undefined) this.evict();
     return result;

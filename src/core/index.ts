@@ -2,6 +2,7 @@
  * provlrp/core: the ground floor: errors, tensors and file formats.
  */
 export * from './base64.js';
+export * from './display.js';
 export * from './errors.js';
 export * from './formula.js';
 export * from './formula-scan.js';

@@ -19,6 +19,7 @@ import {
   readIdxFile,
   showShape,
   type Tensor,
+  tensor,
 } from '../../core/index.js';
 import { requireNodeBuiltin } from '../../core/node-builtin.js';
 
@@ -151,7 +152,7 @@ export function loadMnist(split: MnistSplit, options: LoadMnistOptions = {}): Mn
   const { pixels } = raw;
   for (let i = 0; i < images.length; i++) images[i] = SCALE[pixels[i]!]!;
   return {
-    images: { shape: [limit, ...MNIST_IMAGE_SHAPE], data: images },
+    images: tensor([limit, ...MNIST_IMAGE_SHAPE], images),
     labels: raw.labels.slice(0, limit),
     split,
   };
