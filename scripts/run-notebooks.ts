@@ -1,0 +1,96 @@
+/**
+ * Executes every notebook in examples/notebooks/ headless, in place, on Deno's Jupyter kernel, and
+ * fails on the first cell that throws (nbconvert's own rule), so that the committed outputs are
+ * what the code produces.
+ *
+ *   npm run notebooks                     every notebook
+ *   npm run notebooks -- polynomials      the notebooks whose name contains "polynomials"
+ *
+ * Needs Jupyter's nbconvert and the IPython kernel machinery (Debian: jupyter-nbconvert,
+ * python3-ipykernel). The Deno binary comes from the `deno` devDependency; its kernel is declared
+ * in a temporary JUPYTER_PATH rather than installed for the user, so that running the notebooks
+ * changes nothing outside the checkout. The notebooks import `provlrp`, which resolves to the
+ * package's built `dist/`, so the package is built first.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const NOTEBOOKS = join(ROOT, 'examples', 'notebooks');
+/** The longest a cell may run, in seconds. */
+const CELL_TIMEOUT = 600;
+
+/**
+ * Notebooks that need a part of provlrp a checkout may not have yet, with the test for it: such a
+ * notebook is skipped, loudly, until that part is there.
+ */
+const NEEDS: Record<string, { what: string; present: () => Promise<boolean> }> = {
+  'experiments.ipynb': {
+    what: 'the experiments of provlrp/analysis (EXPERIMENTS)',
+    present: async () =>
+      'EXPERIMENTS' in (await import(pathToFileURL(join(ROOT, 'dist/analysis/index.js')).href)),
+  },
+};
+
+/** A JUPYTER_PATH whose only kernel is this checkout's Deno. */
+function kernelPath(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'provlrp-jupyter-'));
+  mkdirSync(join(dir, 'kernels', 'deno'), { recursive: true });
+  const deno = join(ROOT, 'node_modules', '.bin', 'deno');
+  const spec = {
+    argv: [deno, 'jupyter', '--kernel', '--conn', '{connection_file}'],
+    display_name: 'Deno',
+    language: 'typescript',
+  };
+  writeFileSync(join(dir, 'kernels', 'deno', 'kernel.json'), JSON.stringify(spec, null, 2));
+  return dir;
+}
+
+async function main(filters: string[]): Promise<void> {
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  const names = readdirSync(NOTEBOOKS)
+    .filter((f) => f.endsWith('.ipynb'))
+    .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
+    .sort();
+  if (names.length === 0) throw new Error(`no notebook in ${NOTEBOOKS} matches ${filters.join(', ')}`);
+  const jupyterPath = kernelPath();
+  try {
+    for (const name of names) {
+      const need = NEEDS[name];
+      if (need && !(await need.present())) {
+        console.log(`notebooks: SKIPPED ${name}: it needs ${need.what}, which this checkout does not have`);
+        continue;
+      }
+      const started = performance.now();
+      execFileSync(
+        'jupyter',
+        [
+          'nbconvert',
+          '--to',
+          'notebook',
+          '--execute',
+          '--inplace',
+          `--ExecutePreprocessor.timeout=${CELL_TIMEOUT}`,
+          '--ExecutePreprocessor.kernel_name=deno',
+          name,
+        ],
+        {
+          cwd: NOTEBOOKS,
+          stdio: ['ignore', 'inherit', 'inherit'],
+          env: { ...process.env, JUPYTER_PATH: jupyterPath },
+        },
+      );
+      console.log(`notebooks: executed ${name} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    }
+  } finally {
+    rmSync(jupyterPath, { recursive: true, force: true });
+  }
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  console.error(`notebooks: ${error.message}`);
+  process.exit(1);
+});
