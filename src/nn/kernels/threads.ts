@@ -71,11 +71,12 @@ const START_TIMEOUT = 10_000;
  */
 const WORKER_SOURCE = `'use strict';
 const { workerData } = require('node:worker_threads');
-const { module, memory, control, ops } = workerData;
+// Not \`module\`: Deno runs an eval'd worker inside a CommonJS wrapper that declares it.
+const { wasmModule, memory, control, ops } = workerData;
 const ctl = new Int32Array(control);
 let x;
 try {
-  x = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  x = new WebAssembly.Instance(wasmModule, { env: { memory } }).exports;
   Atomics.store(ctl, 0, ${IDLE});
 } catch {
   Atomics.store(ctl, 0, ${FAILED});
@@ -164,10 +165,14 @@ export class KernelTeam {
     const { Worker } = requireNodeBuiltin('node:worker_threads', 'kernel threads', 'run single-threaded');
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { module, memory, control: this.control.buffer, ops: OPS },
+      workerData: { wasmModule: module, memory, control: this.control.buffer, ops: OPS },
     });
     // NOTE: the worker never keeps the process alive; an idle one is blocked in Atomics.wait.
     this.worker.unref();
+    // A worker that dies reports it here, not as an uncaught error of the process: run single-threaded.
+    this.worker.on('error', () => {
+      this.healthy = false;
+    });
     Atomics.wait(this.control, 0, STARTING, START_TIMEOUT);
     if (Atomics.load(this.control, 0) !== IDLE) {
       this.close();
