@@ -14,7 +14,7 @@ import { type MimeBundle, withDisplay } from '../core/display.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import type { DType, Tensor } from '../core/tensor.js';
 import type { Model, OpName } from '../nn/graph.js';
-import { layerOutput, nodesOfLayer } from '../nn/layers.js';
+import { layerNames, layerOutput, nodesOfLayer } from '../nn/layers.js';
 import { type Connectivity, opOf } from '../nn/ops/index.js';
 import { type ExpandedCircuit, type ExpandOptions, expand } from './expand.js';
 import { CircuitPlan, type Knockouts, NO_KNOCKOUTS, tokensOf } from './plan.js';
@@ -95,8 +95,8 @@ export class Circuit {
   }
 
   /** One forward pass of `batch` ([N, …inputShape]) in `dtype` (default float32). */
-  trace(batch: Tensor, dtype: DType = 'float32'): Trace {
-    return new Trace(this, batch, dtype);
+  trace(batch: Tensor, dtype: DType = 'float32', options: { memoBytes?: number } = {}): Trace {
+    return new Trace(this, batch, dtype, options.memoBytes);
   }
 
   /**
@@ -107,23 +107,27 @@ export class Circuit {
    */
   without(spec: KnockoutSpec): Circuit {
     const { model } = this;
-    const neurons = new Map<string, number[]>();
-    for (const [tensor, indices] of this.plan.knockouts.neurons) neurons.set(tensor, [...indices]);
+    const neurons = new Map<string, Set<number>>();
+    for (const [tensor, indices] of this.plan.knockouts.neurons) neurons.set(tensor, new Set(indices));
+    const layers = new Set(layerNames(model));
     for (const { layer, index } of spec.neurons ?? []) {
-      const tensor = layer === 'input' ? model.input : layerOutput(model, layer);
+      // `input` is the model input, as in neuron names R[input,k], unless a layer has that name.
+      const tensor = layer === 'input' && !layers.has(layer) ? model.input : layerOutput(model, layer);
       checkIndex(`neuron ${layer}`, index, this.plan.size(tensor));
-      const list = neurons.get(tensor) ?? [];
-      if (!list.includes(index)) list.push(index);
-      neurons.set(tensor, list);
+      const set = neurons.get(tensor) ?? new Set<number>();
+      set.add(index);
+      neurons.set(tensor, set);
     }
     const edges = new Map<string, Set<number>>();
     for (const [layer, keys] of this.plan.knockouts.edges) edges.set(layer, new Set(keys));
     for (const { layer, j, k } of spec.edges ?? []) {
-      const step = this.plan.steps.find((s) => s.node.layer === layer && s.tokens !== false);
+      if (!layers.has(layer)) layerOutput(model, layer); // a NotFoundError listing the layers
+      const step = this.plan.steps.find((s) => s.node.layer === layer && s.tokens === true);
       if (step === undefined)
         throw new InvalidArgumentError(
           `edge x[${layer},${j},${k}]`,
-          `layer "${layer}" has no tokenised edges (linear, residual or pooling layers have); knock out a neuron instead`,
+          `layer "${layer}" has no edges that always carry tokens (linear layers, average pooling and ` +
+            'residual sums have; max-pooling only under some rules); knock out a neuron instead',
         );
       const inputs = nodesOfLayer(model, layer)[0]!.inputs.reduce((n, t) => n + this.plan.size(t), 0);
       checkIndex(`edge x[${layer},${j},${k}] input`, j, inputs);
@@ -149,10 +153,10 @@ export class Circuit {
    * cone, one input's paths, or the edges whose annotation is non-zero (see `expand`).
    */
   expand(trace: Trace, options: ExpandOptions = {}): ExpandedCircuit {
-    if (trace.model !== this.model)
+    if (trace.circuit !== this)
       throw new InvalidArgumentError(
         'Circuit.expand',
-        'the trace belongs to another model; trace this circuit first',
+        'the trace belongs to another circuit (another model, or other knock-outs); trace this circuit first',
       );
     return expand(trace, options);
   }

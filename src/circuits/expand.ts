@@ -91,9 +91,8 @@ export class ExpandedCircuit {
   }
 
   /**
-   * Relevance of every neuron in K, R_j = ⊕_k θ(edge) ⊗ R_k over the expanded edges, with the
-   * given top neurons set to `seed` (default: every neuron without upper edges that is a model
-   * output gets 1).
+   * Relevance of every neuron in K, R_j = ⊕_k θ(edge) ⊗ R_k over the expanded edges, through the
+   * propagation driver; every neuron of the model output in the expansion starts at 1.
    */
   evaluate<T>(K: Semiring<T>, theta: (edge: ExpandedEdgeAttributes) => T): Map<string, T> {
     const { graph, plan } = this;
@@ -235,7 +234,7 @@ function coneEdges(
         const jl = c.tokenized ? toLayer(j) : local;
         if (jl < 0) return;
         const from = node.inputs[input]!;
-        if (neurons.get(from)?.includes(local) || neurons.get(node.output)?.includes(k)) return;
+        if (neurons.get(from)?.has(local) || neurons.get(node.output)?.has(k)) return;
         const token = c.tokenized ? edgeToken(node.layer, jl, k) : null;
         if (token !== null && removed?.has(jl * c.outputSize + k)) return;
         if (

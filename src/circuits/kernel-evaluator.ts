@@ -6,6 +6,7 @@
  * this per-edge loop altogether (see kernels/kernel.ts).
  */
 import type { PropagationVisitor } from '../core/propagate.js';
+import type { FloatArray } from '../core/tensor.js';
 import { edgeToken } from '../semirings/index.js';
 import type { Annotation, EdgeInfo } from './annotations/annotation.js';
 import type { NodeCoefficients } from './coefficients.js';
@@ -22,8 +23,11 @@ export interface KernelEvaluation {
   readonly batch: number;
 }
 
-/** The per-edge kernel visitor. */
-export function kernelVisitor(evaluation: KernelEvaluation): PropagationVisitor<Float64Array> {
+/**
+ * The per-edge kernel visitor. Its relevance is float64 (`zero`), but `visit` also serves arrays of
+ * the activations' dtype, for steps a factored form hands back to it.
+ */
+export function kernelVisitor(evaluation: KernelEvaluation): PropagationVisitor<FloatArray> {
   const { plan, kernel, batch } = evaluation;
   return {
     zero: (tensor) => new Float64Array(batch * plan.size(tensor)).fill(kernel.zero),
@@ -61,18 +65,19 @@ function propagateSample(
   step: CircuitStep,
   c: NodeCoefficients,
   n: number,
-  rOut: Float64Array,
-  inputs: readonly Float64Array[],
+  rOut: FloatArray,
+  inputs: readonly FloatArray[],
 ): void {
   const { kernel, plan } = evaluation;
   const { zero, update, add } = kernel;
   const out = rOut.subarray(n * c.outputSize, (n + 1) * c.outputSize);
   const sizes = step.inputSizes;
-  // A single input is updated in place; several are laid end to end in a buffer and copied back.
-  const rIn =
+  // A single input is updated in place. Several are laid end to end in a buffer that starts at 0
+  // and is ⊕-ed into each input afterwards, so that an input read twice (Add(x, x)) gets both.
+  const rIn: FloatArray =
     inputs.length === 1
       ? inputs[0]!.subarray(n * sizes[0]!, (n + 1) * sizes[0]!)
-      : concatenate(inputs.map((r, i) => r.subarray(n * sizes[i]!, (n + 1) * sizes[i]!)));
+      : new Float64Array(step.inputSize).fill(zero);
   if (!c.tokenized)
     c.forEachEdge(n, (j, k) => {
       const r = out[k]!;
@@ -102,16 +107,8 @@ function propagateSample(
   }
   if (inputs.length > 1)
     inputs.forEach((r, i) => {
-      r.set(rIn.subarray(step.inputOffsets[i]!, step.inputOffsets[i]! + sizes[i]!), n * sizes[i]!);
+      const from = step.inputOffsets[i]!;
+      const at = n * sizes[i]!;
+      for (let e = 0; e < sizes[i]!; e++) r[at + e] = add(r[at + e]!, rIn[from + e]!);
     });
-}
-
-function concatenate(parts: Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

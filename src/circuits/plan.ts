@@ -32,7 +32,7 @@ export interface CircuitStep extends PropagationStep {
 /** What a restricted circuit leaves out. */
 export interface Knockouts {
   /** Per tensor, the per-sample element indices whose relevance is 0. */
-  readonly neurons: ReadonlyMap<string, readonly number[]>;
+  readonly neurons: ReadonlyMap<string, ReadonlySet<number>>;
   /** Per layer, the tokenised edges (layer coordinates j, k) that carry nothing, as j·outputs + k. */
   readonly edges: ReadonlyMap<string, ReadonlySet<number>>;
 }
@@ -98,13 +98,12 @@ export class CircuitPlan {
     return [input, j - step.inputOffsets[input]!];
   }
 
-  /** The knocked-out edges of a step's layer (layer coordinates, j·outputs + k), if any. */
+  /**
+   * The knocked-out edges of a step (layer coordinates, j·outputs + k), if any: only steps whose
+   * edges always carry tokens have them (`Circuit.without` refuses others). A factored form does not
+   * see single edges, so such a step runs edge by edge.
+   */
   removedEdges(step: CircuitStep): ReadonlySet<number> | undefined {
-    return step.tokens === false ? undefined : this.knockouts.edges.get(step.node.layer);
-  }
-
-  /** Whether any edge is knocked out (then no evaluation may skip single edges). */
-  get hasRemovedEdges(): boolean {
-    return this.knockouts.edges.size > 0;
+    return step.tokens === true ? this.knockouts.edges.get(step.node.layer) : undefined;
   }
 }

@@ -7,9 +7,10 @@
 import type fc from 'fast-check';
 import { DEFAULTS } from '../core/defaults.js';
 import { withDisplay } from '../core/display.js';
-import { InvalidArgumentError, LimitError } from '../core/errors.js';
-import { propagate, startPropagation } from '../core/propagate.js';
-import type { DType, Tensor } from '../core/tensor.js';
+import { InvalidArgumentError, OverflowError } from '../core/errors.js';
+import { firstNonFinite } from '../core/finite.js';
+import { type PropagationVisitor, propagate, startPropagation } from '../core/propagate.js';
+import type { DType, FloatArray, Tensor } from '../core/tensor.js';
 import { type Activations, forward } from '../nn/forward.js';
 import type { AnyNode, Model } from '../nn/graph.js';
 import { layerOutput } from '../nn/layers.js';
@@ -23,6 +24,7 @@ import {
   type SeedOptions,
 } from '../nn/lrp/index.js';
 import {
+  assertSemiring,
   assertSemiringLaws,
   counting,
   lawValuesOf,
@@ -30,15 +32,17 @@ import {
   type Semiring,
   semiringByName,
 } from '../semirings/index.js';
-import type { Annotation } from './annotations/annotation.js';
+import { type Annotation, liftedFrom } from './annotations/annotation.js';
 import { type AnnotationSpec, isUserAnnotation, resolveAnnotation } from './annotations/resolve.js';
 import type { Circuit } from './circuit.js';
 import { type NodeCoefficients, nodeCoefficients } from './coefficients.js';
 import { genericVisitor } from './generic-evaluator.js';
-import { kernelVisitor, knockOut } from './kernel-evaluator.js';
-import { countingKernel, kernelOf } from './kernels/kernel.js';
+import { kernelVisitor } from './kernel-evaluator.js';
+import { kernelOf } from './kernels/kernel.js';
 import type { CircuitStep } from './plan.js';
+import { type EvaluationProgress, withProgress } from './progress.js';
 import { type Relevance, relevanceBundle } from './relevance-result.js';
+import { assertSymbolicSize } from './symbolic-size.js';
 
 /** Options of `Trace.relevance`. */
 export interface RelevanceOptions<T> extends SeedOptions, CompositeOptions {
@@ -53,6 +57,8 @@ export interface RelevanceOptions<T> extends SeedOptions, CompositeOptions {
    * all, predicted with the counting semiring before anything symbolic is built (default 10^6).
    */
   readonly limit?: number;
+  /** Told about once a second how a long generic evaluation advances (see progress.ts). */
+  readonly onProgress?: (progress: EvaluationProgress) => void;
   /** The relevance at this layer's output instead of at the input. */
   readonly layer?: string;
   /**
@@ -85,7 +91,10 @@ export interface TraceCounters {
 export const DEFAULT_REAL_COMPOSITE = DEFAULTS.composite.real;
 export const DEFAULT_SEMIRING_COMPOSITE = DEFAULTS.composite.semiring;
 
-/** The bytes a propagation state holds, roughly (a semiring value other than a number as 16). */
+/**
+ * The bytes a propagation state holds, roughly: typed arrays exactly, other values as 16 bytes
+ * each (a symbolic value can be far larger; the symbolic size limit bounds those).
+ */
 function stateBytes(relevance: ReadonlyMap<string, ArrayLike<unknown>>): number {
   let bytes = 0;
   for (const r of relevance.values()) bytes += ArrayBuffer.isView(r) ? r.byteLength : 16 * r.length;
@@ -178,6 +187,7 @@ export class Trace {
       if (key !== undefined) this.memo.delete(key);
       throw error;
     }
+    assertFiniteResult(result, this.dtype);
     result = withDisplay(result, relevanceBundle, 'relevance');
     entry.results.set(target, result);
     if (key !== undefined) this.evict();
@@ -186,11 +196,16 @@ export class Trace {
 
   /** Forgets the least recently used entries while the memo holds more than its bound. */
   private evict(): void {
+    const size = (entry: MemoEntry) => {
+      let bytes = entry.bytes();
+      for (const r of entry.results.values()) bytes += (r.data?.byteLength ?? 0) + 16 * r.values.length;
+      return bytes;
+    };
     let bytes = 0;
-    for (const entry of this.memo.values()) bytes += entry.bytes();
+    for (const entry of this.memo.values()) bytes += size(entry);
     for (const [key, entry] of this.memo) {
       if (bytes <= this.memoBytes || this.memo.size === 1) break;
-      bytes -= entry.bytes();
+      bytes -= size(entry);
       this.memo.delete(key);
     }
   }
@@ -207,18 +222,31 @@ export class Trace {
     const shapeOf = (tensor: string) => this.activations.get(tensor).shape;
     const results = new Map<string, Relevance<unknown>>();
     const kernel = kernelOf(K);
-    const builtIn = annotation.raw !== undefined;
-    if (kernel && builtIn && options.evaluator !== 'generic') {
+    const raw = liftedFrom(annotation as Annotation<unknown>);
+    if (kernel && raw !== undefined && options.evaluator !== 'generic') {
+      const perEdge = kernelVisitor({
+        plan,
+        kernel,
+        annotation: annotation as Annotation<unknown>,
+        coefficients,
+        batch: this.batch,
+      });
       const factored = kernel.factored;
-      if (factored && annotation.raw === factored.annotation && !plan.hasRemovedEdges) {
-        const visitor = factored.visitor({
+      if (factored && raw === factored.annotation) {
+        const form = factored.visitor({
           model: this.model,
           activations: this.activations,
           ruleOf: (node) => stats.rules.get(node.name)!,
-          linear: (node) => coefficients(plan.steps[plan.producer(node.output)]!).linear,
+          // Every visited step's statistics, once per composite (a linear layer's are what it reads).
+          statistics: (i) => coefficients(plan.steps[i]!),
         });
-        const complete = knockOut(plan, this.batch, 0);
-        if (complete) visitor.complete = complete;
+        // Steps with knocked-out edges go edge by edge, in the same arrays.
+        const visitor: PropagationVisitor<FloatArray> = {
+          zero: form.zero,
+          visit: (i, upper, lower) =>
+            (plan.removedEdges(plan.steps[i]!) ? perEdge : form).visit(i, upper, lower),
+          ...(perEdge.complete ? { complete: perEdge.complete } : {}),
+        };
         const seeds = new Map([
           [this.model.output, outputSeed(this.activations.output, this.dtype, options)],
         ]);
@@ -234,19 +262,15 @@ export class Trace {
         };
       }
       const seed = Float64Array.from(this.seeds(K, options).flat(), (v) => kernel.encode(v));
-      const visitor = kernelVisitor({
-        plan,
-        kernel,
-        annotation: annotation as Annotation<unknown>,
-        coefficients,
-        batch: this.batch,
-      });
-      const state = startPropagation(plan.steps, new Map([[this.model.output, seed]]));
+      const state = startPropagation<FloatArray>(plan.steps, new Map([[this.model.output, seed]]));
       return {
         results,
         bytes: () => stateBytes(state.relevance),
         relevanceOf: (tensor) => {
-          const data = propagate(plan.steps, state, plan.producer(tensor), tensor, visitor);
+          // A copy: the state's own array stays as the propagation left it, for later requests.
+          const data = Float64Array.from(
+            propagate(plan.steps, state, plan.producer(tensor), tensor, perEdge),
+          );
           return {
             semiring: K,
             shape: shapeOf(tensor),
@@ -259,60 +283,49 @@ export class Trace {
     const states = this.seeds(K, options).map((seed) =>
       startPropagation(plan.steps, new Map([[this.model.output, [...seed]]])),
     );
-    const visitors = states.map((_, sample) => genericVisitor({ plan, K, annotation, coefficients, sample }));
+    const counted = withProgress(K, options.onProgress);
+    const visitors = states.map((_, sample) =>
+      genericVisitor({ plan, K: counted, annotation, coefficients, sample }),
+    );
     return {
       results,
       bytes: () => states.reduce((sum, state) => sum + stateBytes(state.relevance), 0),
       relevanceOf: (tensor) => {
         if (K.fromToken)
-          this.assertSymbolicSize(annotation as Annotation<unknown>, K as Semiring<unknown>, options, tensor);
+          this.limitSymbolicSize(annotation as Annotation<unknown>, K as Semiring<unknown>, options, tensor);
         const values: T[] = [];
         states.forEach((state, n) => {
-          values.push(...propagate(plan.steps, state, plan.producer(tensor), tensor, visitors[n]!));
+          // NOTE: a loop, not push(...R): spreading an image-sized tensor overflows the stack.
+          for (const v of propagate(plan.steps, state, plan.producer(tensor), tensor, visitors[n]!))
+            values.push(v);
         });
         return { semiring: K, shape: shapeOf(tensor), values };
       },
     };
   }
 
-  /**
-   * Refuses symbolic relevance that would be too large to build: the number of paths through edges
-   * whose annotation is non-zero, counted with the counting kernel, bounds the monomials.
-   */
-  private assertSymbolicSize(
+  /** Refuses symbolic relevance that would be too large to build (see symbolic-size.ts). */
+  private limitSymbolicSize(
     annotation: Annotation<unknown>,
     K: Semiring<unknown>,
     options: RelevanceOptions<unknown>,
     target: string,
   ): void {
-    const limit = options.limit ?? DEFAULTS.symbolicLimit;
-    const support: Annotation<number> = {
-      name: `support of ${annotation.name}`,
-      ...(annotation.prepare ? { prepare: annotation.prepare.bind(annotation) } : {}),
-      map: (d, edge, stats) => (K.equals(annotation.map(d, edge, stats), K.zero) ? 0 : 1),
-    };
     const stats = this.statistics(options, K);
-    const plan = this.circuit.plan;
-    const visitor = kernelVisitor({
-      plan,
-      kernel: countingKernel,
-      annotation: support as Annotation<unknown>,
-      coefficients: (step) => this.coefficientsOf(stats, step.node),
-      batch: this.batch,
-    });
-    const seed = Float64Array.from(
-      this.seeds(counting, { ...options, outputRelevance: 'onehot' } as SeedOptions).flat(),
+    const seed = this.seeds(counting, { ...options, outputRelevance: 'onehot' } as SeedOptions).flat();
+    assertSymbolicSize(
+      {
+        plan: this.circuit.plan,
+        batch: this.batch,
+        target,
+        seed: Float64Array.from(seed),
+        rule: (node) => stats.rules.get(node.name)!,
+        coefficients: (step) => this.coefficientsOf(stats, step.node),
+        annotation,
+      },
+      K,
+      options.limit ?? DEFAULTS.symbolicLimit,
     );
-    const state = startPropagation(plan.steps, new Map([[this.model.output, seed]]));
-    const counts = propagate(plan.steps, state, plan.producer(target), target, visitor);
-    const total = counts.reduce((sum, c) => sum + c, 0);
-    if (total > limit)
-      throw new LimitError(
-        `relevance in ${K.name}`,
-        total,
-        limit,
-        'restrict it with an annotation (threshold:T), a layer, a target, or expand() one input; or raise limit',
-      );
   }
 
   /** The memo key of a request, or undefined when it cannot be keyed (an explicit seed). */
@@ -396,6 +409,8 @@ export class Trace {
   /** Relevance at the output, per sample: one-hot at the target, times the logit, or explicit. */
   private seeds<T>(K: Semiring<T>, options: SeedOptions): T[][] {
     const logits = this.activations.output;
+    // The same checks as real LRP's seed (an explicit seed with targets, an unknown mode, …).
+    outputSeed(logits, 'float64', options);
     const batch = this.batch;
     const classes = logits.data.length / batch;
     if (options.seed !== undefined) {
@@ -430,7 +445,30 @@ export class Trace {
   }
 }
 
+/**
+ * Number-valued relevance must be finite, or the semiring's zero (tropical +∞, "no path"): an
+ * overflow (a path count beyond float64, a real relevance beyond float32) is an error, not output.
+ */
+function assertFiniteResult<T>(result: Relevance<T>, dtype: DType): void {
+  const { semiring: K } = result;
+  if (typeof K.zero !== 'number') return;
+  const values = (result.data ?? result.values) as ArrayLike<number>;
+  const i = firstNonFinite(values, K.zero);
+  if (i < 0) return;
+  const hint =
+    dtype === 'float32'
+      ? 'compute in float64 (--dtype float64, or trace(x, "float64")); for path counts use counting_exact'
+      : 'for path counts use counting_exact or a higher threshold; otherwise seed with onehot';
+  throw new OverflowError(
+    `relevance in ${K.name}`,
+    undefined,
+    `element ${i} of the result is ${values[i]}, outside the values of ${K.name}; ${hint}`,
+  );
+}
+
 function resolveSemiring<T>(semiring: Semiring<T> | string | undefined): Semiring<T> {
   if (semiring === undefined) return real as unknown as Semiring<T>;
-  return (typeof semiring === 'string' ? semiringByName(semiring) : semiring) as Semiring<T>;
+  if (typeof semiring === 'string') return semiringByName(semiring) as Semiring<T>;
+  assertSemiring(semiring, 'relevance semiring');
+  return semiring;
 }

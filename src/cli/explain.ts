@@ -12,20 +12,23 @@
  * A semiring file holds a semiring as formulas (`defineSemiringFromFormulas`); its laws are always
  * checked before it is used. `--annotate expr:FORMULA` is a formula annotation.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+
 import {
   compile,
+  type EvaluationProgress,
   type PerLayerSpec,
   type Relevance,
   relevanceToArray,
   relevanceToJson,
 } from '../circuits/index.js';
+import { parseDecimal } from '../core/decimal.js';
 import { DEFAULTS } from '../core/defaults.js';
-import { FormatError, InvalidArgumentError, NotFoundError } from '../core/errors.js';
+import { FormatError, InvalidArgumentError } from '../core/errors.js';
+import { readFileBytes, writeFileAtomic } from '../core/file-io.js';
 import { type NpyArray, readNpyFile, writeNpyFile } from '../core/npy.js';
 import { type DType, showShape, type Tensor } from '../core/tensor.js';
 import type { Model } from '../nn/graph.js';
-import { COMPOSITE_NAMES } from '../nn/lrp/index.js';
+import { assertBoxBounds, COMPOSITE_NAMES } from '../nn/lrp/index.js';
 import { readModelFile } from '../nn/model-file.js';
 import {
   defineSemiringFromFormulas,
@@ -52,8 +55,11 @@ export interface ExplainFlags {
   readonly dtype: string;
 }
 
-/** Runs `explain`; returns a one-line summary. */
-export function explain(modelPath: string, flags: ExplainFlags): string {
+/**
+ * Runs `explain`; returns a one-line summary. A long evaluation in a semiring of growing values
+ * (ℚ) tells `progress` how it advances, a line every second or so after the first two.
+ */
+export function explain(modelPath: string, flags: ExplainFlags, progress?: (line: string) => void): string {
   const dtype = choice('--dtype', flags.dtype, ['float32', 'float64']) as DType;
   const outputRelevance = choice('--output-relevance', flags.outputRelevance, ['onehot', 'logit']) as
     | 'onehot'
@@ -80,11 +86,14 @@ export function explain(modelPath: string, flags: ExplainFlags): string {
   const targets = flags.targets === undefined ? undefined : readTargets(flags.targets);
   const target =
     flags.target === undefined || flags.target === 'argmax' ? undefined : integer('--target', flags.target);
+  const low = number('--low', flags.low);
+  const high = number('--high', flags.high);
+  assertBoxBounds(low, high, 'explain --low/--high');
   const options = {
     dtype,
     outputRelevance,
-    low: number('--low', flags.low),
-    high: number('--high', flags.high),
+    low,
+    high,
     ...(composite !== undefined ? { composite } : {}),
     ...(target !== undefined ? { target } : {}),
     ...(targets !== undefined ? { targets } : {}),
@@ -94,11 +103,28 @@ export function explain(modelPath: string, flags: ExplainFlags): string {
   const annotate = flags.annotate === undefined ? undefined : annotationSpec(flags.annotate);
   const R = compile(model)
     .trace(x, dtype)
-    .relevance({ ...options, semiring: semiring ?? 'real', ...(annotate !== undefined ? { annotate } : {}) });
+    .relevance({
+      ...options,
+      semiring: semiring ?? 'real',
+      ...(annotate !== undefined ? { annotate } : {}),
+      ...(progress ? { onProgress: progressReporter(semiringName(semiring), progress) } : {}),
+    });
   writeRelevance(flags.out, R, dtype);
   if (semiring === undefined)
     return `wrote ${flags.out}: relevance ${showShape(R.shape)} (${dtype}, composite ${composite ?? DEFAULTS.composite.real})`;
   return `wrote ${flags.out}: ${R.semiring.name} relevance ${showShape(R.shape)}`;
+}
+
+const semiringName = (semiring: string | Semiring<unknown> | undefined): string =>
+  semiring === undefined ? 'real' : typeof semiring === 'string' ? semiring : semiring.name;
+
+function progressReporter(semiring: string, progress: (line: string) => void) {
+  return ({ operations, seconds }: EvaluationProgress): void => {
+    if (seconds >= 2)
+      progress(
+        `${semiring} relevance: ${operations.toLocaleString('en')} operations, ${seconds.toFixed(0)} s`,
+      );
+  };
 }
 
 /** Writes K-LRP relevance as .npy (number-valued and Boolean semirings) or .json (any). */
@@ -117,12 +143,15 @@ function writeRelevance(path: string, R: Relevance<unknown>, dtype: DType): void
   }
 }
 
-/** An annotation spec, or the per-layer thresholds of a JSON file. */
+/**
+ * An annotation spec, or the per-layer thresholds of a JSON file (checked, as any spec is, where
+ * the annotation is resolved: an array or `null` there is refused with what to write instead).
+ */
 function annotationSpec(spec: string): string | PerLayerSpec {
   if (!spec.toLowerCase().endsWith('.json')) return spec;
-  if (!existsSync(spec)) throw new NotFoundError('annotation file', spec);
+  const bytes = readFileBytes(spec, 'annotation file');
   try {
-    return JSON.parse(readFileSync(spec, 'utf8')) as PerLayerSpec;
+    return JSON.parse(new TextDecoder().decode(bytes)) as PerLayerSpec;
   } catch (error) {
     throw new FormatError(
       'annotation JSON',
@@ -133,10 +162,10 @@ function annotationSpec(spec: string): string | PerLayerSpec {
 
 /** The semiring of a semiring file, its laws checked (a `SemiringLawError` names the law broken). */
 function semiringFromFile(path: string): Semiring<unknown> {
-  if (!existsSync(path)) throw new NotFoundError('semiring file', path);
+  const bytes = readFileBytes(path, 'semiring file');
   let spec: SemiringFormulas;
   try {
-    spec = JSON.parse(readFileSync(path, 'utf8')) as SemiringFormulas;
+    spec = JSON.parse(new TextDecoder().decode(bytes)) as SemiringFormulas;
   } catch (error) {
     throw new FormatError(
       'semiring JSON',
@@ -149,7 +178,7 @@ function semiringFromFile(path: string): Semiring<unknown> {
 const isJson = (path: string): boolean => path.toLowerCase().endsWith('.json');
 
 function writeJson(path: string, value: unknown): void {
-  writeFileSync(path, `${JSON.stringify(value)}\n`);
+  writeFileAtomic(path, `${JSON.stringify(value)}\n`);
 }
 
 /** The defaults shown in `--help`. */
@@ -179,13 +208,18 @@ function inputBatch(model: Model, npy: NpyArray, path: string): Tensor {
   return { shape: npy.shape, data: npy.data };
 }
 
+/** One class per sample, from any integer or float dtype (numpy saves integers as int64). */
 function readTargets(path: string): number[] {
   const npy = readNpyFile(path);
-  const values = Array.from(npy.data as ArrayLike<number>);
-  if (npy.shape.length !== 1 || !values.every(Number.isInteger))
+  const values = Array.from(npy.data as ArrayLike<number | bigint>, Number);
+  if (
+    npy.shape.length !== 1 ||
+    npy.dtype === 'bool' ||
+    !values.every((v) => Number.isSafeInteger(v) && v >= 0)
+  )
     throw new InvalidArgumentError(
       'explain --targets',
-      `${path} must hold one integer class per sample, shape [N]`,
+      `${path} must hold one class index (a non-negative integer) per sample, shape [N]`,
     );
   return values;
 }
@@ -203,9 +237,12 @@ function choice(flag: string, value: string, allowed: readonly string[]): string
 }
 
 function number(flag: string, value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n))
-    throw new InvalidArgumentError(`explain ${flag}`, `"${value}" is not a finite number`);
+  const n = parseDecimal(value);
+  if (n === undefined)
+    throw new InvalidArgumentError(
+      `explain ${flag}`,
+      `"${value}" is not a finite number in decimal notation (such as 0, -1 or 0.5)`,
+    );
   return n;
 }
 
@@ -214,7 +251,7 @@ function integer(flag: string, value: string): number {
   if (!Number.isInteger(n) || n < 0)
     throw new InvalidArgumentError(
       `explain ${flag}`,
-      `"${value}" is not a class index (a non-negative integer)`,
+      `"${value}" is not a class index (a non-negative whole number in decimal)`,
     );
   return n;
 }

@@ -23,6 +23,8 @@ function packageVersion(): string {
 export interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /** Told of the typed error behind a non-zero exit, before its line is printed. */
+  readonly failed?: (error: ProvlrpError) => void;
 }
 
 const PROCESS_IO: Io = {
@@ -89,7 +91,9 @@ function program(io: Io): Command {
       `the annotation Θ: ${ANNOTATION_NAMES.join(', ')} (a mathjs formula in d, layer, j, k, colmax, colsum, z), ` +
         'or a JSON file of per-layer thresholds',
     )
-    .action((model: string, flags: ExplainFlags) => print(explain(model, flags)));
+    .action((model: string, flags: ExplainFlags) =>
+      print(explain(model, flags, (line) => io.err(`provlrp: ${line}\n`))),
+    );
 
   root
     .command('semirings')
@@ -114,15 +118,30 @@ function program(io: Io): Command {
   return root;
 }
 
+/**
+ * A reader that stops early (`provlrp semirings | head`) closes the pipe; the next write fails
+ * with EPIPE after the command has returned. Say so in one line instead of dying with a stack.
+ */
+function guardStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.stderr.write('provlrp: the output was closed before all of it was written (EPIPE)\n');
+    process.exit(1);
+  });
+}
+
 /** Runs the CLI on `argv` (without node and the script) and returns the exit code. */
 export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promise<number> {
+  if (io === PROCESS_IO) guardStdout();
   try {
     await program(io).parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof ProvlrpError) {
-      io.err(`provlrp: ${error.message}\n`);
+      io.failed?.(error);
+      // One line, whatever a nested message (a JSON parser's, a system's) carried.
+      io.err(`provlrp: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
       return 1;
     }
     throw error;

@@ -89,6 +89,38 @@ export class FormatError extends ProvlrpError {
   }
 }
 
+/** Reading or writing a file failed for a reason outside provlrp (a missing folder, no permission, a full disk). */
+export class FileSystemError extends ProvlrpError {
+  constructor(
+    /** What was being done: "read", "write", "create the folder". */
+    readonly operation: string,
+    readonly path: string,
+    /** The system's error code (ENOENT, EACCES, ENOSPC, …). */
+    readonly code: string,
+    /** What was wrong and what to do. */
+    readonly problem: string,
+  ) {
+    super(`${operation} ${path}: ${problem}`);
+  }
+}
+
+/**
+ * A value left the range of the compute dtype: a float32 input above 3.4e38, a layer whose output
+ * overflowed to ±∞ (and would turn into NaN relevance), a path count beyond float64.
+ */
+export class OverflowError extends ProvlrpError {
+  constructor(
+    /** Where it overflowed: "forward", "relevance in real", … */
+    readonly where: string,
+    /** The layer whose output first overflowed, when there is one. */
+    readonly layer: string | undefined,
+    /** What overflowed, and what to do. */
+    readonly problem: string,
+  ) {
+    super(`${where}: ${problem}`);
+  }
+}
+
 /** A computation would exceed a configured size limit (an expansion, a polynomial). */
 export class LimitError extends ProvlrpError {
   constructor(

@@ -12,7 +12,8 @@
  * Reference: Y. LeCun, C. Cortes, C. J. C. Burges, "The MNIST database of handwritten digits",
  * section "File formats for the MNIST database".
  */
-import { FormatError, InvalidArgumentError, NotFoundError, ShapeError } from './errors.js';
+import { FormatError, InvalidArgumentError, ShapeError } from './errors.js';
+import { readFileBytes } from './file-io.js';
 import { requireNodeBuiltin } from './node-builtin.js';
 import { assertShape, showShape } from './tensor.js';
 
@@ -203,20 +204,11 @@ const isGzip = (bytes: Uint8Array): boolean => bytes[0] === 0x1f && bytes[1] ===
  *   valid IDX file or a corrupt gzip stream.
  */
 export function readIdxFile(path: string): IdxArray {
-  const instead = 'read the bytes yourself and pass them to readIdx';
-  const fs = requireNodeBuiltin('node:fs', 'readIdxFile', instead);
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError('file', path);
-    throw e;
-  }
-  if (isGzip(bytes))
+  let bytes = readFileBytes(path);
+  const zlib = isGzip(bytes) ? requireNodeBuiltin('node:zlib', 'readIdxFile', 'gunzip it first') : undefined;
+  if (zlib)
     try {
-      bytes = requireNodeBuiltin('node:zlib', 'readIdxFile', instead).gunzipSync(bytes, {
-        maxOutputLength: MAX_GUNZIPPED_BYTES,
-      });
+      bytes = zlib.gunzipSync(bytes, { maxOutputLength: MAX_GUNZIPPED_BYTES });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
         throw new FormatError(

@@ -15,13 +15,24 @@
  *
  * Reference: NEP 1, "A simple file format for NumPy arrays", and `numpy/lib/format.py`.
  */
-import { FormatError, InvalidArgumentError, NotFoundError, ShapeError, UnsupportedError } from './errors.js';
-import { requireNodeBuiltin } from './node-builtin.js';
+import { FormatError, InvalidArgumentError, ShapeError, UnsupportedError } from './errors.js';
+import { readFileBytes, writeFileAtomic } from './file-io.js';
 import { parseNpyHeader } from './npy-header.js';
 import { assertShape, type DType, dtypeOf, showShape, type Tensor, toDType } from './tensor.js';
 
 /** The element types provlrp reads and writes. */
-export type NpyDType = 'float32' | 'float64' | 'uint8' | 'bool';
+export type NpyDType =
+  | 'float32'
+  | 'float64'
+  | 'uint8'
+  | 'bool'
+  | 'int8'
+  | 'int16'
+  | 'int32'
+  | 'int64'
+  | 'uint16'
+  | 'uint32'
+  | 'uint64';
 
 /** The typed array that holds each element type (bool as bytes 0/1). */
 export interface NpyDataOf {
@@ -29,6 +40,13 @@ export interface NpyDataOf {
   float64: Float64Array;
   uint8: Uint8Array;
   bool: Uint8Array;
+  int8: Int8Array;
+  int16: Int16Array;
+  int32: Int32Array;
+  int64: BigInt64Array;
+  uint16: Uint16Array;
+  uint32: Uint32Array;
+  uint64: BigUint64Array;
 }
 
 /** An array in a `.npy` file: a shape in C order and its elements; `dtype` and `data` always agree. */
@@ -54,11 +72,19 @@ const VERSION_1_MAX_HEADER = 0xffff;
 interface DTypeInfo {
   readonly descr: string;
   readonly itemSize: number;
-  readonly allocate: (length: number) => Float32Array | Float64Array | Uint8Array;
+  readonly allocate: (length: number) => NpyDataOf[NpyDType];
   readonly matches: (data: unknown) => boolean;
 }
 
 const isBytes = (d: unknown): boolean => d instanceof Uint8Array;
+
+function integer(
+  descr: string,
+  itemSize: number,
+  kind: new (length: number) => NpyDataOf[NpyDType],
+): DTypeInfo {
+  return { descr, itemSize, allocate: (n) => new kind(n), matches: (d) => d instanceof kind };
+}
 
 const DTYPES = {
   float32: {
@@ -75,9 +101,19 @@ const DTYPES = {
   },
   uint8: { descr: '|u1', itemSize: 1, allocate: (n) => new Uint8Array(n), matches: isBytes },
   bool: { descr: '|b1', itemSize: 1, allocate: (n) => new Uint8Array(n), matches: isBytes },
+  // Integer arrays: what numpy saves by default for integers (int64 on most platforms), e.g. targets.
+  int8: integer('|i1', 1, Int8Array),
+  int16: integer('<i2', 2, Int16Array),
+  int32: integer('<i4', 4, Int32Array),
+  int64: integer('<i8', 8, BigInt64Array),
+  uint16: integer('<u2', 2, Uint16Array),
+  uint32: integer('<u4', 4, Uint32Array),
+  uint64: integer('<u8', 8, BigUint64Array),
 } satisfies Record<NpyDType, DTypeInfo>;
 
-const SUPPORTED = "'<f4', '<f8', '|u1', '|b1' (and big-endian '>f4', '>f8', converted on read)";
+const SUPPORTED =
+  "'<f4', '<f8', '|u1', '|b1', integers '|i1', '<i2', '<i4', '<i8', '<u2', '<u4', '<u8' " +
+  "(big-endian '>' and native '=' orders converted on read)";
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -97,20 +133,36 @@ function copyElements(src: Uint8Array, dst: Uint8Array, itemSize: number, swap: 
 /** The bytes of a typed array (a view, no copy). */
 const bytesOf = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
+const CODES: Readonly<Record<string, NpyDType>> = {
+  f4: 'float32',
+  f8: 'float64',
+  u1: 'uint8',
+  b1: 'bool',
+  i1: 'int8',
+  i2: 'int16',
+  i4: 'int32',
+  i8: 'int64',
+  u2: 'uint16',
+  u4: 'uint32',
+  u8: 'uint64',
+};
+
 /** Maps a descr string to a dtype and its byte order; throws `UnsupportedError` for anything else. */
 function decodeDescr(descr: string): { dtype: NpyDType; littleEndian: boolean } {
-  const m = /^([<>|=])([fub])(\d+)$/.exec(descr);
+  const m = /^([<>|=])([fuib])(\d+)$/.exec(descr);
   const order = m?.[1];
   const code = `${m?.[2]}${m?.[3]}`;
-  const dtype = { f4: 'float32', f8: 'float64', u1: 'uint8', b1: 'bool' }[code] as NpyDType | undefined;
+  const dtype = CODES[code];
   const itemSize = dtype === undefined ? 0 : DTYPES[dtype].itemSize;
   // A one-byte element has no byte order; a wider one must name its order explicitly.
-  if (dtype === undefined || (itemSize > 1 && order !== '<' && order !== '>'))
+  if (dtype === undefined || (itemSize > 1 && order === '|'))
     throw new UnsupportedError(
       `npy: dtype '${descr}' is not supported; supported dtypes: ${SUPPORTED}; convert the array with ` +
         `numpy's astype before saving`,
     );
-  return { dtype, littleEndian: order !== '>' };
+  // '=' is the writing machine's order; numpy writes it only for native-order arrays of
+  // hand-built dtypes, and the machines that run numpy today are little-endian, like this one.
+  return { dtype, littleEndian: order === '=' ? HOST_LITTLE_ENDIAN : order !== '>' };
 }
 
 /** Reads the version and header length of the preamble, checking the magic first. */
@@ -277,14 +329,7 @@ export function writeNpy(array: NpyArray, options: WriteNpyOptions = {}): Uint8A
  * @throws NotFoundError if the file does not exist; the errors of {@link readNpy}, naming the file.
  */
 export function readNpyFile(path: string): NpyArray {
-  const fs = requireNodeBuiltin('node:fs', 'readNpyFile', 'pass the bytes to readNpy');
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError('file', path);
-    throw e;
-  }
+  const bytes = readFileBytes(path);
   try {
     return readNpy(bytes);
   } catch (e) {
@@ -297,8 +342,7 @@ export function readNpyFile(path: string): NpyArray {
 
 /** Writes an array to an `.npy` file on disk (see {@link writeNpy}). */
 export function writeNpyFile(path: string, array: NpyArray, options: WriteNpyOptions = {}): void {
-  const fs = requireNodeBuiltin('node:fs', 'writeNpyFile', 'use the bytes writeNpy returns');
-  fs.writeFileSync(path, writeNpy(array, options));
+  writeFileAtomic(path, writeNpy(array, options));
 }
 
 /**
@@ -312,7 +356,8 @@ export function npyToTensor(npy: NpyArray, dtype?: DType): Tensor {
     const t: Tensor = { shape: [...npy.shape], data: npy.data };
     return dtype === undefined ? t : toDType(t, dtype);
   }
-  const data = dtype === 'float64' ? Float64Array.from(npy.data) : Float32Array.from(npy.data);
+  const values = Array.from(npy.data as ArrayLike<number | bigint>, Number);
+  const data = dtype === 'float64' ? Float64Array.from(values) : Float32Array.from(values);
   return { shape: [...npy.shape], data };
 }
 

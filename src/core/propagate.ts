@@ -23,7 +23,10 @@ export interface PropagationVisitor<R> {
   zero(tensor: string): R;
   /** Passes `upper` (the step's output relevance, complete) into `lower` (its inputs' accumulators). */
   visit(step: number, upper: R, lower: readonly R[]): void;
-  /** Called once a tensor's relevance is complete, before anything reads it. */
+  /**
+   * Called when a tensor's relevance is complete, before anything reads it; again when a resumed
+   * request reaches it, so it must be idempotent (knock-outs set values to 0).
+   */
   complete?(tensor: string, relevance: R): void;
 }
 

@@ -4,7 +4,8 @@
  * is freed. Computation runs in one dtype: float32 by default (the input's), or float64; float32
  * parameters are promoted when computing in float64, and kernels accumulate in float64 either way.
  */
-import { InvalidArgumentError, NotFoundError, ShapeError } from '../core/errors.js';
+import { InvalidArgumentError, NotFoundError, OverflowError, ShapeError } from '../core/errors.js';
+import { firstNonFinite } from '../core/finite.js';
 import { allocate, type DType, dtypeOf, showShape, sizeOf, type Tensor, toDType } from '../core/tensor.js';
 import type { AnyNode, Model } from './graph.js';
 import { opOf } from './ops/index.js';
@@ -78,6 +79,7 @@ export class Activations {
  *
  * @throws ShapeError when `x` does not have that shape (the message shows both).
  * @throws InvalidArgumentError for an unknown dtype or a non-finite input element.
+ * @throws OverflowError when the input does not fit the dtype, or a layer's output overflows.
  */
 export function forward(model: Model, x: Tensor, options: ForwardOptions = {}): Activations {
   const dtype = options.dtype ?? dtypeOf(x.data);
@@ -87,6 +89,7 @@ export function forward(model: Model, x: Tensor, options: ForwardOptions = {}): 
       `dtype must be "float32" or "float64", got ${JSON.stringify(dtype)}`,
     );
   const input = toDType(checkInput(model, x), dtype);
+  assertFinite(input.data, dtype, () => `the input "${model.input}"`, undefined);
   const batch = input.shape[0]!;
   const tensors = new Map<string, Tensor>([[model.input, input]]);
   for (const node of model.nodes) {
@@ -94,6 +97,9 @@ export function forward(model: Model, x: Tensor, options: ForwardOptions = {}): 
     const out: Tensor = { shape, data: allocate(dtype, sizeOf(shape)) };
     const inputs = node.inputs.map((name) => tensors.get(name)!);
     opOf(node).forward(node, inputs, out);
+    // NOTE: one pass over each output, far cheaper than the layer itself; a ±∞ here would become
+    // NaN relevance (∞/∞) or all-zero 𝔹 and ℕ without a word.
+    assertFinite(out.data, dtype, () => `layer "${node.layer}" (${node.op})`, node.layer);
     tensors.set(node.output, out);
   }
   return new Activations(model, dtype, tensors);
@@ -120,6 +126,26 @@ export function argmax(t: Tensor): number[] {
     result.push(best);
   }
   return result;
+}
+
+/** Throws an `OverflowError` naming `what` at the first element of `data` that is not finite. */
+function assertFinite(
+  data: ArrayLike<number>,
+  dtype: DType,
+  what: () => string,
+  layer: string | undefined,
+): void {
+  const i = firstNonFinite(data);
+  if (i < 0) return;
+  const hint =
+    dtype === 'float32'
+      ? 'compute in float64 (--dtype float64, or dtype: "float64")'
+      : 'scale the input or the weights down';
+  throw new OverflowError(
+    'forward',
+    layer,
+    `${what()} overflowed ${dtype} (element ${i} is ${data[i]}); ${hint}`,
+  );
 }
 
 /** Checks that `x` is a batch [N, …inputShape] with N ≥ 1 and finite elements. */

@@ -3,8 +3,7 @@
  * …) or provlrp's native format (anything else, conventionally `.provlrp`). The extension
  * decides, so that a corrupt file is reported in the terms of the format it claims to be.
  */
-import { NotFoundError } from '../core/errors.js';
-import { requireNodeBuiltin } from '../core/node-builtin.js';
+import { readFileBytes } from '../core/file-io.js';
 import type { Model } from './graph.js';
 import { decodeModel } from './native-format.js';
 import { importOnnx } from './onnx/index.js';
@@ -14,8 +13,6 @@ export const NATIVE_EXTENSION = '.provlrp';
 
 /** A model from a file: ONNX when the name ends in `.onnx`, the native format otherwise. */
 export function readModelFile(path: string): Model {
-  const fs = requireNodeBuiltin('node:fs', 'readModelFile', 'pass the bytes to importOnnx or decodeModel');
-  if (!fs.existsSync(path)) throw new NotFoundError('model file', path);
-  const bytes = fs.readFileSync(path);
+  const bytes = readFileBytes(path, 'model file');
   return path.toLowerCase().endsWith('.onnx') ? importOnnx(bytes) : decodeModel(bytes);
 }

@@ -12,8 +12,10 @@
  */
 import { Packr } from 'msgpackr';
 import { FormatError, ProvlrpError } from '../core/errors.js';
-import { requireNodeBuiltin } from '../core/node-builtin.js';
+import { readFileBytes, writeFileAtomic } from '../core/file-io.js';
+import { firstNonFinite } from '../core/finite.js';
 import { sizeOf, type Tensor } from '../core/tensor.js';
+import { ATTRIBUTE_KINDS, type AttributeKind, hasKind } from './attribute-kinds.js';
 import type { AnyNode, Model, OpName, StrippedOutput } from './graph.js';
 import { createModel, type ModelSpec } from './model.js';
 import { OPS } from './ops/index.js';
@@ -96,17 +98,12 @@ export function decodeModel(bytes: Uint8Array): Model {
 
 /** Writes a model to a file in the native format. */
 export function saveModel(model: Model, path: string): void {
-  requireNodeBuiltin('node:fs', 'saveModel', 'use the bytes encodeModel returns').writeFileSync(
-    path,
-    encodeModel(model),
-  );
+  writeFileAtomic(path, encodeModel(model));
 }
 
 /** Reads a model from a file in the native format. */
 export function loadModel(path: string): Model {
-  return decodeModel(
-    requireNodeBuiltin('node:fs', 'loadModel', 'pass the bytes to decodeModel').readFileSync(path),
-  );
+  return decodeModel(readFileBytes(path, 'model file'));
 }
 
 function decodeNode(raw: unknown, index: number): AnyNode {
@@ -123,27 +120,42 @@ function decodeNode(raw: unknown, index: number): AnyNode {
     layer: text(field(node, 'layer'), `${where}.layer`),
     inputs: inputs.map((s, i) => text(s, `${where}.inputs[${i}]`)),
     output: text(field(node, 'output'), `${where}.output`),
-    attributes: attributes(field(node, 'attributes'), `${where}.attributes`),
+    attributes: attributes(op as OpName, field(node, 'attributes'), `${where}.attributes`),
     params: Object.fromEntries(
       Object.keys(params).map((key) => [key, parameter(params[key], `${where}.${key}`)]),
     ),
   } as unknown as AnyNode;
 }
 
-/** Attributes are plain data: numbers, booleans and arrays of numbers, nothing else. */
-function attributes(raw: unknown, where: string): Record<string, unknown> {
+/** Exactly the operator's attributes, each of its kind (attribute-kinds.ts). */
+function attributes(op: OpName, raw: unknown, where: string): Record<string, unknown> {
   const attrs = record(raw, where);
-  for (const key of Object.keys(attrs)) {
-    const v = attrs[key];
-    const ok =
-      (typeof v === 'number' && Number.isFinite(v)) ||
-      typeof v === 'boolean' ||
-      (Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x)));
-    if (!ok)
-      throw new FormatError('provlrp model', `${where}.${key} must be a finite number, boolean or array`);
+  const kinds: Readonly<Record<string, AttributeKind>> = ATTRIBUTE_KINDS[op];
+  for (const key of Object.keys(attrs))
+    if (!Object.hasOwn(kinds, key))
+      throw new FormatError(
+        'provlrp model',
+        `${where}.${key} is not an attribute of ${op}; ${op} takes ${Object.keys(kinds).join(', ') || 'none'}`,
+      );
+  for (const [key, kind] of Object.entries(kinds)) {
+    if (!Object.hasOwn(attrs, key))
+      throw new FormatError('provlrp model', `${where}.${key} is missing; ${op} needs it (${ARTICLE[kind]})`);
+    if (!hasKind(attrs[key], kind))
+      throw new FormatError(
+        'provlrp model',
+        `${where}.${key} is ${JSON.stringify(attrs[key])}, not ${ARTICLE[kind]}; the file is corrupt or hand-edited`,
+      );
   }
   return attrs;
 }
+
+const ARTICLE: Readonly<Record<AttributeKind, string>> = {
+  boolean: 'a boolean (true or false)',
+  integer: 'an integer',
+  number: 'a finite number',
+  integers: 'an array of integers',
+  numbers: 'an array of finite numbers',
+};
 
 function parameter(raw: unknown, where: string): Tensor<Float32Array> {
   const p = record(raw, where);
@@ -155,6 +167,13 @@ function parameter(raw: unknown, where: string): Tensor<Float32Array> {
     throw new FormatError(
       'provlrp model',
       `${where} has ${data.length} values for shape [${dims.join(', ')}] (${sizeOf(dims)} expected)`,
+    );
+  // As the ONNX importer does: a NaN or ±∞ weight makes every activation after it meaningless.
+  const bad = firstNonFinite(data);
+  if (bad >= 0)
+    throw new FormatError(
+      'provlrp model',
+      `${where} element ${bad} is ${data[bad]}; parameters must be finite (the file is corrupt, or training diverged)`,
     );
   return { shape: dims, data };
 }

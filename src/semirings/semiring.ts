@@ -133,3 +133,30 @@ export function prod<T>(K: Semiring<T>, values: Iterable<T>): T {
   for (const v of values) acc = K.times(acc, v);
   return acc;
 }
+
+const OPERATIONS = ['plus', 'times', 'equals'] as const;
+
+/**
+ * Throws an `InvalidArgumentError` unless `K` has what evaluation uses: a name, a zero and a one,
+ * and `plus`, `times` and `equals` as functions. Called where a user's semiring enters.
+ */
+export function assertSemiring(K: unknown, where: string): asserts K is Semiring<unknown> {
+  if (typeof K !== 'object' || K === null || Array.isArray(K))
+    throw new InvalidArgumentError(
+      where,
+      `the semiring must be a registry name or a semiring object, got ${K === null ? 'null' : typeof K}; ` +
+        'build one with defineSemiring({ name, zero, one, plus, times, equals })',
+    );
+  const s = K as Partial<Record<string, unknown>>;
+  const missing = [
+    ...(typeof s.name === 'string' && s.name !== '' ? [] : ['name']),
+    ...(['zero', 'one'] as const).filter((key) => !(key in s) || s[key] === undefined),
+    ...OPERATIONS.filter((key) => typeof s[key] !== 'function'),
+  ];
+  if (missing.length > 0)
+    throw new InvalidArgumentError(
+      where,
+      `the semiring object lacks ${missing.join(', ')}; build one with ` +
+        'defineSemiring({ name, zero, one, plus, times, equals })',
+    );
+}

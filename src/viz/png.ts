@@ -11,7 +11,8 @@
 
 import { zlibSync } from 'fflate';
 import type { PNG as PngClass } from 'pngjs';
-import { FormatError, NotFoundError } from '../core/errors.js';
+import { FormatError } from '../core/errors.js';
+import { readFileBytes, writeFileAtomic } from '../core/file-io.js';
 import { requireNodeBuiltin } from '../core/node-builtin.js';
 import { assertImage, type RgbaImage } from './image.js';
 
@@ -97,10 +98,7 @@ export function decodePng(bytes: Uint8Array): RgbaImage {
 
 /** Writes an image to a PNG file. */
 export function writePng(path: string, image: RgbaImage): void {
-  requireNodeBuiltin('node:fs', 'writePng', 'use the bytes encodePng returns').writeFileSync(
-    path,
-    encodePng(image),
-  );
+  writeFileAtomic(path, encodePng(image));
 }
 
 /**
@@ -109,14 +107,7 @@ export function writePng(path: string, image: RgbaImage): void {
  * @throws NotFoundError if the file does not exist; FormatError (naming the file) if it is not a PNG.
  */
 export function readPng(path: string): RgbaImage {
-  const fs = requireNodeBuiltin('node:fs', 'readPng', 'pass the bytes to decodePng');
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError('file', path);
-    throw e;
-  }
+  const bytes = readFileBytes(path);
   try {
     return decodePng(bytes);
   } catch (e) {

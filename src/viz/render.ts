@@ -9,16 +9,16 @@
  */
 import type { Resvg as ResvgClass } from '@resvg/resvg-js';
 import { InvalidArgumentError, UnsupportedError } from '../core/errors.js';
+import { writeFileAtomic } from '../core/file-io.js';
 import { requireNodeBuiltin } from '../core/node-builtin.js';
 import { type FigureGrid, type FigureGridSpec, figureGrid } from './figure-grid.js';
 import { FIGURE_FONT_FAMILY } from './svg.js';
 
-/** What to do where there is no Node to render PNG with. */
-const INSTEAD = 'write the figure as SVG (figureGrid)';
-
-/** Node's `require`, for the font package and the native renderer. */
+/** Node's `require`, for the font package and the native renderer (loaded on first use, in Node). */
 const nodeRequire = () =>
-  requireNodeBuiltin('node:module', 'renderSvg', INSTEAD).createRequire(import.meta.url);
+  requireNodeBuiltin('node:module', 'renderSvg', 'write the figure as SVG (figureGrid)').createRequire(
+    import.meta.url,
+  );
 
 /**
  * The font files figures are rendered with: DejaVu Sans, which covers ℝ, 𝔹, ℕ, ⊤, ⊥, ∞ and −
@@ -89,13 +89,12 @@ export function writeFigure(path: string, spec: FigureGridSpec): FigureGrid {
       'writeFigure',
       `cannot tell the format of "${path}"; end the path in .svg or .png`,
     );
-  const fs = requireNodeBuiltin('node:fs', 'writeFigure', 'use figureGrid(spec).svg');
   if (extension === 'svg') {
     const figure = figureGrid(spec);
-    fs.writeFileSync(path, figure.svg);
+    writeFileAtomic(path, figure.svg);
     return figure;
   }
   const figure = figureGridPng(spec);
-  fs.writeFileSync(path, figure.png);
+  writeFileAtomic(path, figure.png);
   return figure;
 }

@@ -8,17 +8,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Annotation, compile, resolveAnnotation, Trace } from '../../src/circuits/index.js';
+import { type Annotation, compile, resolveAnnotation } from '../../src/circuits/index.js';
 import { main } from '../../src/cli/main.js';
 import { writeNpyFile } from '../../src/core/npy.js';
 import type { Tensor } from '../../src/core/tensor.js';
+import {
+  add,
+  conv2d,
+  flatten,
+  globalAvgPool2d,
+  graph,
+  linear,
+  sequential,
+} from '../../src/nn/builder/index.js';
 import { loadMnist } from '../../src/nn/datasets/index.js';
 import type { Model } from '../../src/nn/graph.js';
 import { layerNames, layerOutput } from '../../src/nn/layers.js';
 import { lrp } from '../../src/nn/lrp/index.js';
 import { importOnnx } from '../../src/nn/onnx/index.js';
 import { loadShippedModel } from '../../src/nn/zoo/index.js';
-import { boolean, counting, real, type Semiring } from '../../src/semirings/index.js';
+import { boolean, counting, real, type Semiring, tropical, viterbi } from '../../src/semirings/index.js';
 import { fixtureModel, readFloat32, ZENNIT_ROOT } from '../support/zennit-fixtures.js';
 
 const COMPOSITES = ['epsilon', 'epsilon_plus_flat', 'epsilon_gamma_box', 'epsilon_alpha2_beta1'];
@@ -42,24 +51,26 @@ describe('one real LRP', () => {
   for (const [name, make] of cases)
     it(`lrp() and trace.relevance({ semiring: 'real' }) are bit-identical on ${name}`, () => {
       const { model, x } = make();
+      const layer = layerNames(model)[2]!;
       for (const dtype of ['float32', 'float64'] as const) {
         const trace = compile(model).trace(x, dtype);
-        for (const composite of COMPOSITES) {
+        for (const [c, composite] of COMPOSITES.entries()) {
           const expected = lrp(model, x, { composite, dtype });
+          const atLayer = Float64Array.from(lrp(model, x, { composite, dtype, layer }).data);
+          // Half the composites ask for the layer first, so the input is reached by resuming.
+          if (c % 2 === 1)
+            expect(trace.relevance({ semiring: 'real', composite, layer }).data).toEqual(atLayer);
           const got = trace.relevance({ semiring: 'real', composite });
           expect(got.shape).toEqual(expected.shape);
           expect(got.data).toEqual(Float64Array.from(expected.data));
-          const layer = layerNames(model)[2]!;
-          expect(trace.relevance({ semiring: 'real', composite, layer }).data).toEqual(
-            Float64Array.from(lrp(model, x, { composite, dtype, layer }).data),
-          );
+          expect(trace.relevance({ semiring: 'real', composite, layer }).data).toEqual(atLayer);
         }
       }
     });
 
-  it('provlrp explain writes identical bytes with and without --semiring real', async () => {
+  it('provlrp explain writes the bytes of lrp(), with and without --semiring real', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'provlrp-engine-'));
-    const { x } = resnet();
+    const { model, x } = resnet();
     const input = join(dir, 'x.npy');
     writeNpyFile(input, { dtype: 'float32', shape: x.shape, data: x.data as Float32Array });
     const silent = { out: () => {}, err: () => {} };
@@ -76,6 +87,10 @@ describe('one real LRP', () => {
       expect(await main([...common, '--out', outputs[0]!], silent)).toBe(0);
       expect(await main([...common, '--semiring', 'real', '--out', outputs[1]!], silent)).toBe(0);
       expect(readFileSync(outputs[0]!)).toEqual(readFileSync(outputs[1]!));
+      const reference = join(dir, `lrp-${composite}.npy`);
+      const R = lrp(model, x, { composite });
+      writeNpyFile(reference, { dtype: 'float32', shape: R.shape, data: R.data as Float32Array });
+      expect(readFileSync(outputs[0]!)).toEqual(readFileSync(reference));
     }
   });
 });
@@ -99,69 +114,82 @@ describe('knock-outs', () => {
   const SEMIRINGS: [Semiring<never>, string][] = [
     [boolean as Semiring<never>, 'threshold:1e-9'],
     [counting as Semiring<never>, 'threshold:1e-9'],
+    [viterbi as Semiring<never>, 'viterbi'],
+    [tropical as Semiring<never>, 'neglog'],
     [real as Semiring<never>, 'identity'],
   ];
-  const models: [string, Model, Tensor][] = [
-    ['MLP', loadShippedModel('mlp'), loadMnist('test', { limit: 2 }).images],
-    ['CNN', loadShippedModel('cnn'), loadMnist('test', { limit: 2 }).images],
+  const models: [string, () => { model: Model; x: Tensor }, number][] = [
+    [
+      'the shipped MLP',
+      () => ({ model: loadShippedModel('mlp'), x: loadMnist('test', { limit: 2 }).images }),
+      4,
+    ],
+    [
+      'the shipped CNN',
+      () => ({ model: loadShippedModel('cnn'), x: loadMnist('test', { limit: 2 }).images }),
+      3,
+    ],
+    ['the fixtures’ ResNet (residual sums)', resnet, 2],
   ];
-  for (const [name, model, x] of models)
-    it(`on the shipped ${name}: without() equals the full circuit under a zeroing annotation, in 𝔹, ℕ and ℝ`, () => {
+  for (const [name, make, runs] of models)
+    it(`on ${name}: without() equals the full circuit under a zeroing annotation, in 𝔹, ℕ, Viterbi, tropical and ℝ`, () => {
+      const { model, x } = make();
       const circuit = compile(model);
-      const layers = layerNames(model);
-      // A hidden linear layer to knock neurons out of (its output), and the layer above it whose
-      // edges come from those neurons.
-      const tokenised = circuit.plan.steps.filter((s) => s.tokens === true).map((s) => s.node.layer);
-      const [lower, upper] = [tokenised[0]!, tokenised[1]!];
+      const full = circuit.trace(x, 'float64');
+      // A hidden linear layer to knock neurons out of (its output), and the next tokenised layer,
+      // whose real edges (in layer coordinates, from sample 0) the edge knock-outs pick from.
+      const tokenised = circuit.plan.steps.filter((s) => s.tokens === true);
+      const [lowerStep, upperStep] = [tokenised[0]!, tokenised[1]!];
+      const [lower, upper] = [lowerStep.node.layer, upperStep.node.layer];
       const lowerSize = circuit.plan.size(layerOutput(model, lower));
+      const inputSize = circuit.plan.size(model.input);
+      const upperEdges: [number, number][] = [];
+      full.coefficients(upperStep.node, { composite: 'epsilon' }).forEachEdge(0, (j, k) => {
+        const jl = upperStep.toLayer(j);
+        if (jl >= 0) upperEdges.push([jl, k]);
+      });
       let changed = 0;
       fc.assert(
         fc.property(
           fc.uniqueArray(fc.nat(lowerSize - 1), { minLength: 1, maxLength: 8 }),
-          fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 6 }),
-          (neurons, picks) => {
-            const upperStep = circuit.plan.steps.find((s) => s.node.layer === upper && s.tokens === true)!;
-            const upperInputs = upperStep.inputSize;
-            const edges = picks.map(([j, k]) => ({
-              layer: upper,
-              j: j % upperInputs,
-              k: k % upperStep.outputSize,
-            }));
+          fc.uniqueArray(fc.nat(upperEdges.length - 1), { maxLength: 6 }),
+          fc.uniqueArray(fc.nat(inputSize - 1), { maxLength: 3 }),
+          (neurons, picks, inputs) => {
+            const edges = picks.map((p) => ({ layer: upper, j: upperEdges[p]![0], k: upperEdges[p]![1] }));
             const restricted = circuit.without({
-              neurons: neurons.map((index) => ({ layer: lower, index })),
+              neurons: [
+                ...neurons.map((index) => ({ layer: lower, index })),
+                ...inputs.map((index) => ({ layer: 'input', index })),
+              ],
               edges,
             });
             const knocked = new Set(neurons);
+            const knockedInputs = new Set(inputs);
             const removedEdge = new Set(edges.map((e) => `${e.j},${e.k}`));
-            const full = circuit.trace(x, 'float64');
             const cut = restricted.trace(x, 'float64');
             expect(cut.activations.output.data).toEqual(full.activations.output.data);
             const unrestricted = full.relevance({ semiring: 'real', annotate: 'identity' }).values;
-            if (
-              cut
-                .relevance({ semiring: 'real', annotate: 'identity' })
-                .values.some((v, i) => v !== unrestricted[i])
-            )
-              changed++;
+            const cutReal = cut.relevance({ semiring: 'real', annotate: 'identity' }).values;
+            if (cutReal.some((v, i) => v !== unrestricted[i] && !knockedInputs.has(i % inputSize))) changed++;
             for (const [K, annotate] of SEMIRINGS) {
               // Edges into a knocked-out neuron are the lower layer's edges to it; zeroing them is
               // what zeroing its relevance does to everything below it. (The edges out of it pass
               // through structural layers, which carry no annotation: its own relevance is checked
-              // on its own below.)
+              // on its own below.) Knocked-out inputs are 0, the rest as the full circuit's.
               const annotation = zeroing(K, model, annotate, (layer, j, k) =>
                 layer === lower ? knocked.has(k) : layer === upper && removedEdge.has(`${j},${k}`),
               );
-              const reference = full.relevance({ semiring: K, annotate: annotation, evaluator: 'generic' });
+              const reference = full
+                .relevance({ semiring: K, annotate: annotation, evaluator: 'generic' })
+                .values.map((v, i) => (knockedInputs.has(i % inputSize) ? K.zero : v));
               for (const evaluator of ['generic', 'auto'] as const) {
                 const got = cut.relevance({ semiring: K, annotate, evaluator });
                 if (K === (real as Semiring<never>) && evaluator === 'auto') {
-                  const scale = Math.max(1, ...reference.values.map((r) => Math.abs(Number(r))));
+                  const scale = Math.max(1, ...reference.map((r) => Math.abs(Number(r))));
                   got.values.forEach((v, i) => {
-                    expect(Math.abs(Number(v) - Number(reference.values[i]))).toBeLessThanOrEqual(
-                      1e-12 * scale,
-                    );
+                    expect(Math.abs(Number(v) - Number(reference[i]))).toBeLessThanOrEqual(1e-12 * scale);
                   });
-                } else expect(got.values).toEqual(reference.values);
+                } else expect(got.values).toEqual(reference);
               }
               // A knocked-out neuron's own relevance is 0; the others keep the full circuit's.
               const own = cut.relevance({ semiring: K, annotate, layer: lower, evaluator: 'generic' });
@@ -177,29 +205,84 @@ describe('knock-outs', () => {
             }
           },
         ),
-        { numRuns: 4, seed: 0x0c0 + layers.length },
+        { numRuns: runs, seed: 0x0c0 + name.length },
       );
       // The knock-outs did something: the relevance is not the full circuit's.
       expect(changed).toBeGreaterThan(0);
     });
 
-  it('refuses neurons and edges that do not exist, naming them', () => {
-    const circuit = compile(loadShippedModel('mlp'));
+  it('refuses neurons and edges that do not exist or carry no tokens, naming them', () => {
+    const circuit = compile(loadShippedModel('cnn'));
+    const layerOf = (op: string) => circuit.plan.steps.find((s) => s.node.op === op)!.node.layer;
     expect(() => circuit.without({ neurons: [{ layer: 'nope', index: 0 }] })).toThrow(/nope/);
     expect(() => circuit.without({ neurons: [{ layer: 'input', index: 784 }] })).toThrow(/\[0, 783\]/);
-    const relu = circuit.plan.steps.find((s) => s.node.op === 'relu')!.node.layer;
-    expect(() => circuit.without({ edges: [{ layer: relu, j: 0, k: 0 }] })).toThrow(/no tokenised edges/);
+    expect(() => circuit.without({ neurons: [{ layer: 'input', index: 1.5 }] })).toThrow(/integer/);
+    expect(() => circuit.without({ edges: [{ layer: 'nope', j: 0, k: 0 }] })).toThrow(/nope/);
+    expect(() => circuit.without({ edges: [{ layer: layerOf('relu'), j: 0, k: 0 }] })).toThrow(
+      /carry tokens/,
+    );
+    expect(() => circuit.without({ edges: [{ layer: layerOf('max_pool'), j: 0, k: 0 }] })).toThrow(
+      /max-pooling/,
+    );
+    const conv = layerOf('conv');
+    expect(() => circuit.without({ edges: [{ layer: conv, j: 784, k: 0 }] })).toThrow(/input/);
+    expect(() => circuit.without({ edges: [{ layer: conv, j: 0, k: -1 }] })).toThrow(/output/);
   });
 
-  it('cone(t) keeps the relevance of target t and nothing of the other classes', () => {
+  it('cone(t) is the relevance of target t alone, whatever the seed puts on the other classes', () => {
     const model = loadShippedModel('mlp');
     const x = loadMnist('test', { limit: 2 }).images;
-    const cone = compile(model).cone(3).trace(x);
     const full = compile(model).trace(x);
-    expect(cone.relevance({ semiring: 'counting', target: 3 }).values).toEqual(
-      full.relevance({ semiring: 'counting', target: 3 }).values,
+    const cone = compile(model).cone(3).trace(x);
+    const logits = full.activations.output;
+    const largest = Math.max(...Array.from(logits.data, Math.abs));
+    // A seed on every class: the logits for ℝ, their magnitudes scaled into [0, 1] for Viterbi.
+    const seeds = { real: logits.data, viterbi: logits.data.map((v) => Math.abs(v) / largest) };
+    for (const semiring of ['real', 'viterbi'] as const) {
+      const seed = { shape: logits.shape, data: seeds[semiring] };
+      const only3 = { shape: logits.shape, data: seeds[semiring].map((v, i) => (i % 10 === 3 ? v : 0)) };
+      const got = cone.relevance({ semiring, seed }).values;
+      expect(got).toEqual(full.relevance({ semiring, seed: only3 }).values);
+      expect(got).not.toEqual(full.relevance({ semiring, seed }).values);
+    }
+  });
+});
+
+describe('the evaluation paths', () => {
+  it('treat a user annotation made by spreading a built-in one as the user’s own', () => {
+    const model = loadShippedModel('mlp');
+    const trace = compile(model).trace(loadMnist('test', { limit: 1 }).images);
+    const silent = { ...resolveAnnotation('identity', real, model), map: () => 0 };
+    expect(trace.relevance({ semiring: real, annotate: silent }).values.every((v) => v === 0)).toBe(true);
+  });
+
+  it('pass relevance to both operands of Add(x, x) in the kernels as in the generic evaluator', () => {
+    const model = graph([3], (g) => {
+      const h = g.apply(linear(3, 4), g.input, { name: 'fc1' });
+      return g.apply(linear(4, 2), g.apply(add(), [h, h], { name: 'twice' }), { name: 'fc2' });
+    });
+    const trace = compile(model).trace(
+      { shape: [2, 3], data: Float32Array.from([0.5, -1, 2, 1, 0.25, -0.5]) },
+      'float64',
     );
-    expect(cone.relevance({ semiring: 'counting', target: 5 }).values.every((v) => v === 0)).toBe(true);
+    for (const semiring of ['counting', 'boolean', 'viterbi'] as const)
+      expect(trace.relevance({ semiring }).values).toEqual(
+        trace.relevance({ semiring, evaluator: 'generic' }).values,
+      );
+    const counts = trace.relevance({ semiring: 'counting', annotate: 'threshold:-1e9', layer: 'fc1' }).values;
+    expect(counts.every((v) => v === 2)).toBe(true); // each neuron of fc1 reaches the output twice
+  });
+
+  it('evaluate image-sized tensors on the generic path', () => {
+    const model = sequential([3, 224, 224], [conv2d(3, 1, 1), globalAvgPool2d(), flatten(), linear(1, 2)]);
+    const trace = compile(model).trace({
+      shape: [1, 3, 224, 224],
+      data: new Float32Array(3 * 224 * 224).fill(0.5),
+    });
+    const user = { name: 'ones', map: () => 1 };
+    const R = trace.relevance({ semiring: 'counting', annotate: user });
+    expect(R.values.length).toBe(3 * 224 * 224);
+    expect(R.values.every((v) => v === 1)).toBe(true);
   });
 });
 
@@ -221,15 +304,15 @@ describe('the memo', () => {
   });
 
   it('forgets the least recently used entries beyond its bound', () => {
-    // About 4 samples × (784 + 784 + 300 + 300 + 100 + 100 + 10) float64 values ≈ 76 kB per entry.
-    const trace = new Trace(compile(model), x, 'float32', 200_000);
+    // An entry: 4 samples × (784 + 784 + 300 + 300 + 100 + 100 + 10) float64 values of state
+    // (76 kB) and the input's relevance (4 × 784 as float64 data and values, 75 kB): two fit.
+    const trace = compile(model).trace(x, 'float32', { memoBytes: 350_000 });
     const first = trace.relevance({ semiring: 'boolean', target: 0 });
     trace.relevance({ semiring: 'boolean', target: 1 });
     expect(trace.relevance({ semiring: 'boolean', target: 0 })).toBe(first); // still there, now most recent
-    trace.relevance({ semiring: 'boolean', target: 2 });
-    trace.relevance({ semiring: 'boolean', target: 3 });
+    trace.relevance({ semiring: 'boolean', target: 2 }); // evicts target 1, the least recently used
     const hits = trace.counters.memoHits;
-    expect(trace.relevance({ semiring: 'boolean', target: 3 })).toBeDefined();
+    expect(trace.relevance({ semiring: 'boolean', target: 0 })).toBe(first); // first in, but kept
     expect(trace.counters.memoHits).toBe(hits + 1);
     const again = trace.relevance({ semiring: 'boolean', target: 1 }); // evicted: computed anew
     expect(trace.counters.memoHits).toBe(hits + 1);

@@ -64,7 +64,7 @@ describe('provlrp explain on the zennit fixtures', () => {
         for (let n = 0; n < batch; n++)
           expect(
             relativeMaxError(
-              R.data.subarray(n * per, (n + 1) * per),
+              (R.data as Float32Array).subarray(n * per, (n + 1) * per),
               reference.subarray(n * per, (n + 1) * per),
             ),
           ).toBeLessThanOrEqual(tolerance);
@@ -201,7 +201,7 @@ describe('provlrp explain --semiring', () => {
         expect(R.dtype).toBe(dtype);
         expect(R.shape).toEqual(input.shape);
         const generic = trace.relevance({ semiring, evaluator: 'generic' });
-        expect(Array.from(R.data)).toEqual(
+        expect(Array.from(R.data as ArrayLike<number>)).toEqual(
           generic.values.map((v) => (typeof v === 'boolean' ? Number(v) : v)),
         );
       }
@@ -245,8 +245,8 @@ describe('provlrp explain --semiring', () => {
         )
       ).code,
     ).toBe(0);
-    const file = Array.from(readNpyFile(byFile).data);
-    const name = Array.from(readNpyFile(byName).data);
+    const file = Array.from(readNpyFile(byFile).data as ArrayLike<number>);
+    const name = Array.from(readNpyFile(byName).data as ArrayLike<number>);
     // Layer 9 (the logits) keeps every edge with d ≥ 0 under the file: at least as much is marked.
     expect(file.every((v, i) => v >= name[i]!)).toBe(true);
   });

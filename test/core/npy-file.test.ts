@@ -123,6 +123,8 @@ describe.skipIf(!numpyAvailable)('numpy cross-check (runs where /usr/bin/python3
         'np.save(d + "/big-endian.npy", np.array([1.5, -2, 1e-40], ">f4"))',
         'np.save(d + "/fortran.npy", np.asfortranarray(np.ones((2, 3), np.float32)))',
         'np.save(d + "/int32.npy", np.arange(3, dtype=np.int32))',
+        'np.save(d + "/targets.npy", np.array([3, 1]))',
+        'np.save(d + "/complex.npy", np.arange(3, dtype=np.complex64))',
         'for v in (2, 3):',
         '    with open(d + f"/v{v}.npy", "wb") as f:',
         '        np.lib.format.write_array(f, np.eye(2, dtype=np.float32), version=(v, 0))',
@@ -162,7 +164,10 @@ describe.skipIf(!numpyAvailable)('numpy cross-check (runs where /usr/bin/python3
       });
     expect(() => read('fortran.npy')).toThrow(UnsupportedError);
     expect(() => read('fortran.npy')).toThrow(/C order/);
-    expect(() => read('int32.npy')).toThrow(/dtype '<i4' is not supported/);
+    expect(read('int32.npy')).toEqual({ dtype: 'int32', shape: [3], data: Int32Array.of(0, 1, 2) });
+    // numpy's default integer dtype, as a targets file is usually saved.
+    expect(read('targets.npy')).toEqual({ dtype: 'int64', shape: [2], data: BigInt64Array.of(3n, 1n) });
+    expect(() => read('complex.npy')).toThrow(/dtype '<c8' is not supported/);
   });
 
   it('our bytes equal numpy.save for the same arrays', () => {

@@ -34,12 +34,38 @@ const float64Bits = fc.oneof(
   fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
 );
 
+const WIDTH = { int8: 1, int16: 2, int32: 4, int64: 8, uint16: 2, uint32: 4, uint64: 8 } as const;
+const TYPED = {
+  int8: Int8Array,
+  int16: Int16Array,
+  int32: Int32Array,
+  int64: BigInt64Array,
+  uint16: Uint16Array,
+  uint32: Uint32Array,
+  uint64: BigUint64Array,
+} as const;
+
 /** Shapes of up to four dimensions of size 0 to 4: scalars `[]` and zero-size arrays included. */
 const shapes = fc.array(fc.nat({ max: 4 }), { maxLength: 4 });
 
 /** Any array of any supported dtype, with every float bit pattern (±0, ±∞, NaNs, subnormals). */
 export const npyArrays: fc.Arbitrary<NpyArray> = fc
-  .tuple(fc.constantFrom<NpyDType>('float32', 'float64', 'uint8', 'bool'), shapes)
+  .tuple(
+    fc.constantFrom<NpyDType>(
+      'float32',
+      'float64',
+      'uint8',
+      'bool',
+      'int8',
+      'int16',
+      'int32',
+      'int64',
+      'uint16',
+      'uint32',
+      'uint64',
+    ),
+    shapes,
+  )
   .chain(([dtype, shape]) => {
     const n = sizeOf(shape);
     const exactly = { minLength: n, maxLength: n };
@@ -62,6 +88,17 @@ export const npyArrays: fc.Arbitrary<NpyArray> = fc
         return fc
           .array(fc.nat({ max: 1 }), exactly)
           .map((v): NpyArray => ({ dtype, shape, data: Uint8Array.from(v) }));
+      case 'int8':
+      case 'int16':
+      case 'int32':
+      case 'uint16':
+      case 'uint32':
+      case 'int64':
+      case 'uint64':
+        // Any bit pattern of the element's width, read back through the dtype's typed array.
+        return fc
+          .uint8Array({ minLength: n * WIDTH[dtype], maxLength: n * WIDTH[dtype] })
+          .map((bytes): NpyArray => ({ dtype, shape, data: new TYPED[dtype](bytes.buffer) }) as NpyArray);
       default: {
         const unreachable: never = dtype;
         return unreachable;

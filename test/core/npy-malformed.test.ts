@@ -117,18 +117,32 @@ describe('malformed .npy files', () => {
   });
 
   it('refuses unsupported dtypes, naming the dtype and the supported ones', () => {
-    for (const descr of ['<i4', '<f2', '|O', '<c16', '|f4', '=f8', '<U3', '|i1'])
+    for (const descr of ['<f2', '|O', '<c16', '|f4', '|i4', '<U3', '<i3', '<M8'])
       expect(
         () => readNpy(withDict(`{'descr': '${descr}', 'fortran_order': False, 'shape': (), }`)),
         descr,
       ).toThrow(
         new RegExp(
-          `dtype '${descr.replace(/[|]/g, '\\|')}' is not supported; supported dtypes: '<f4', '<f8', '\\|u1', '\\|b1'`,
+          `dtype '${descr.replace(/[|]/g, '\\|')}' is not supported; supported dtypes: '<f4', '<f8', '\\|u1', '\\|b1', integers`,
         ),
       );
     const structured = withDict("{'descr': [('x', '<f4')], 'fortran_order': False, 'shape': (), }");
     expect(() => readNpy(structured)).toThrow(UnsupportedError);
     expect(() => readNpy(structured)).toThrow(/structured dtypes/);
+  });
+
+  it('reads integers as numpy saves them by default (int64) and native-order descriptors', () => {
+    // np.save('t.npy', np.array([3, 1])): '<i8', two little-endian 64-bit integers.
+    const targets = withDict(
+      "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }",
+      [3, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0],
+    );
+    expect(readNpy(targets)).toEqual({ dtype: 'int64', shape: [2], data: BigInt64Array.of(3n, 1n) });
+    // '=f4' is the writing machine's order, little-endian like this one.
+    const native = withDict("{'descr': '=f4', 'fortran_order': False, 'shape': (1,), }", [0, 0, 0x80, 0x3f]);
+    expect(readNpy(native)).toEqual({ dtype: 'float32', shape: [1], data: Float32Array.of(1) });
+    const small = withDict("{'descr': '|i1', 'fortran_order': False, 'shape': (2,), }", [0xff, 7]);
+    expect(readNpy(small)).toEqual({ dtype: 'int8', shape: [2], data: Int8Array.of(-1, 7) });
   });
 
   it('rejects bool bytes other than 0 and 1', () => {

@@ -114,6 +114,44 @@ describe('the native model format', () => {
     }
   });
 
+  it('validates parameters and attributes as strictly as the ONNX importer', () => {
+    const packr = new Packr({ moreTypes: true, useRecords: false });
+    const model = sequential([1, 4, 4], [maxPool2d(2), flatten(), linear(4, 2)], { seed: 1 });
+    const good = packr.unpack(encodeModel(model));
+    const [pool, flat, dense] = good.nodes;
+    const weight = (value: number) => {
+      const data = Float32Array.from(dense.params.weight.data as Float32Array);
+      data[3] = value;
+      return { ...dense, params: { ...dense.params, weight: { ...dense.params.weight, data } } };
+    };
+    const variants: [unknown, RegExp][] = [
+      [
+        { ...good, nodes: [pool, flat, weight(Number.NaN)] },
+        /node 2\.weight element 3 is NaN; parameters must be finite/,
+      ],
+      [{ ...good, nodes: [pool, flat, weight(Number.POSITIVE_INFINITY)] }, /element 3 is Infinity/],
+      [
+        { ...good, nodes: [{ ...pool, attributes: { ...pool.attributes, ceilMode: 1 } }, flat, dense] },
+        /^provlrp model: node 0\.attributes\.ceilMode is 1, not a boolean \(true or false\)/,
+      ],
+      [
+        { ...good, nodes: [{ ...pool, attributes: { ...pool.attributes, ceil_mode: false } }, flat, dense] },
+        /attributes\.ceil_mode is not an attribute of max_pool; max_pool takes kernel, strides/,
+      ],
+      [
+        { ...good, nodes: [{ ...pool, attributes: { kernel: [2, 2] } }, flat, dense] },
+        /attributes\.strides is missing/,
+      ],
+    ];
+    for (const [document, message] of variants) {
+      const decode = () => decodeModel(packr.pack(document));
+      expect(decode).toThrow(FormatError);
+      expect(decode).toThrow(message);
+    }
+    // The untouched document still decodes: the checks refuse only what is wrong.
+    expect(decodeModel(packr.pack(good)).nodes).toHaveLength(3);
+  });
+
   it('reads __proto__ keys as plain unknown keys and pollutes no prototype', () => {
     // A hand-written msgpack map whose key is "__proto__": fixmap(1) fixstr(9) "__proto__" fixmap(1) "polluted" true.
     const key = new TextEncoder().encode('__proto__');

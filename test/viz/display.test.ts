@@ -49,7 +49,7 @@ describe('rich display (Symbol.for("Jupyter.display"))', () => {
 
   it('draws compiled and expanded circuits as SVG, neurons named as in equations', () => {
     const circuit = compile(net());
-    expect(displayOf(circuit)?.['image/svg+xml']).toMatch(/^<svg[^]*dense/);
+    expect(displayOf(circuit)?.['image/svg+xml']).toMatch(/^<svg[\s\S]*dense/);
     const expanded = expand(circuit.trace(tensor([1, 2], Float32Array.of(1, 1))), { target: 0 });
     const svg = displayOf(expanded)?.['image/svg+xml'] ?? '';
     expect(svg).toContain('R[input,0]');

@@ -42,8 +42,6 @@ export interface EdgeInfo {
 /** An annotation into the semiring with carrier `T`, with per-layer statistics `S`. */
 export interface Annotation<T, S = unknown> {
   readonly name: string;
-  /** The built-in annotation this one lifts (absent for a user's own). */
-  readonly raw?: RawAnnotation<S>;
   prepare?(layer: LayerView): S;
   map(d: number, edge: EdgeInfo, stats: S): T;
 }
@@ -60,9 +58,26 @@ export interface RawAnnotation<S = unknown> {
   value(d: number, edge: EdgeInfo, stats: S): number | boolean;
 }
 
+/**
+ * The built-in annotation each lifted one came from. Kept here, not on the object, so that a
+ * user's annotation made by spreading a lifted one (and changing its `map`) is the user's own.
+ */
+const LIFTED = new WeakMap<Annotation<unknown, never>, RawAnnotation<never>>();
+
+/** The built-in annotation `annotation` lifts, or undefined for a user's own. */
+export function liftedFrom(annotation: Annotation<unknown>): RawAnnotation<never> | undefined {
+  return LIFTED.get(annotation as Annotation<unknown, never>);
+}
+
 /** Lifts a built-in annotation into the semiring `K`. */
 export function lift<T, S>(raw: RawAnnotation<S>, K: Semiring<T>): Annotation<T, S> {
-  const base = { name: raw.name, raw, ...(raw.prepare ? { prepare: raw.prepare.bind(raw) } : {}) };
+  const lifted = liftInto(raw, K);
+  LIFTED.set(lifted as Annotation<unknown, never>, raw as RawAnnotation<never>);
+  return lifted;
+}
+
+function liftInto<T, S>(raw: RawAnnotation<S>, K: Semiring<T>): Annotation<T, S> {
+  const base = { name: raw.name, ...(raw.prepare ? { prepare: raw.prepare.bind(raw) } : {}) };
   const fromToken = K.fromToken?.bind(K);
   const fromNumber = K.fromNumber?.bind(K);
   switch (raw.kind) {

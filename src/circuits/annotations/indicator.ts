@@ -1,7 +1,10 @@
 /**
  * Annotations that say whether an edge is relevant (true → 1, or the edge's token):
  * - `threshold:T`: d ≥ T on the signed coefficient (the report's MLP rule; with T = 1e-9, an input
- *   is relevant when some path has strictly positive contributions all the way);
+ *   is relevant when some path has strictly positive contributions all the way). A negative T is
+ *   meaningful: `threshold:-1` also keeps edges that take away up to 1 of their output's
+ *   relevance (mildly inhibiting ones), and a T at or below every d keeps the whole circuit. T is
+ *   written in decimal (`0x10` is refused);
  * - `abs_threshold:T`: |d| ≥ T;
  * - per-layer thresholds `{ "default": T, "layers": { NAME: T } }` (signed, or `"kind":
  *   "abs_threshold"`);

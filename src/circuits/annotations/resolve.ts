@@ -11,14 +11,17 @@
  * tokens (top-k weighs them by the Viterbi annotation). Every other semiring needs an explicit
  * annotation: a missing one is an error, not a guess.
  */
-import { InvalidArgumentError } from '../../core/errors.js';
+import { parseDecimal } from '../../core/decimal.js';
+import { InvalidArgumentError, NotFoundError } from '../../core/errors.js';
 import type { Model } from '../../nn/graph.js';
+import { layerNames } from '../../nn/layers.js';
 import type { Semiring } from '../../semirings/index.js';
 import { type Annotation, lift, type RawAnnotation } from './annotation.js';
 import { type FormulaSpec, formulaAnnotation } from './formula.js';
 import { perLayerThreshold, quantileAnnotation, thresholdAnnotation, topKAnnotation } from './indicator.js';
 import { identityAnnotation, neglogAnnotation, viterbiAnnotation } from './numeric.js';
 import { reportBooleanAnnotation, reportCountingAnnotation, reportFormulaAnnotation } from './report.js';
+import { assertAnnotationObject, checkedAnnotation } from './user-annotation.js';
 
 /** Per-layer thresholds, as in an annotation JSON file. */
 export interface PerLayerSpec {
@@ -56,6 +59,21 @@ export function resolveAnnotation<T>(
   K: Semiring<T>,
   model: Model,
 ): Annotation<T> {
+  assertSpec(spec);
+  if (spec !== undefined && typeof spec === 'object' && isUserAnnotation(spec))
+    return checkedAnnotation(spec as Annotation<T>, K);
+  return lift(resolveRaw(spec, K, model)!, K);
+}
+
+/**
+ * The built-in annotation a spec names before it is lifted into `K` (the default of `K` when
+ * `spec` is undefined), or undefined for a user's own annotation object.
+ */
+function resolveRaw<T>(
+  spec: AnnotationSpec<T> | undefined,
+  K: Semiring<T>,
+  model: Model,
+): RawAnnotation | undefined {
   if (spec === undefined) {
     const fallback = K.defaultAnnotation;
     if (fallback === undefined)
@@ -64,20 +82,59 @@ export function resolveAnnotation<T>(
         `semiring ${K.name} has no default annotation; give one (annotate: e.g. threshold:1e-9, viterbi, ` +
           'or your own { name, prepare?, map })',
       );
-    return lift(parseRaw(fallback, model), K);
+    return parseRaw(fallback, model);
   }
-  if (typeof spec === 'string') return lift(parseRaw(spec, model), K);
-  if (isUserAnnotation(spec)) return spec as Annotation<T>;
-  if ('formula' in spec) return lift(formulaAnnotation(spec.formula) as RawAnnotation, K);
-  return lift(perLayer(spec), K);
+  assertSpec(spec);
+  if (typeof spec === 'string') return parseRaw(spec, model);
+  if (isUserAnnotation(spec)) return undefined;
+  if ('formula' in spec) return formulaAnnotation(spec.formula) as RawAnnotation;
+  return perLayer(spec, model);
+}
+
+/** Throws unless a spec is a string, an annotation object or a per-layer object. */
+function assertSpec(spec: unknown): asserts spec is AnnotationSpec | undefined {
+  if (spec === undefined || typeof spec === 'string') return;
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec))
+    throw new InvalidArgumentError(
+      'relevance annotate',
+      `${Array.isArray(spec) ? 'an array' : String(spec)} is not an annotation; give a name such as ` +
+        'threshold:1e-9, per-layer thresholds { "default": T, "layers": { NAME: T } }, or { name, prepare?, map }',
+    );
+  if ('map' in spec || 'prepare' in spec) assertAnnotationObject(spec);
 }
 
 /** Whether a spec is a user's own annotation object. */
 export function isUserAnnotation(spec: object): spec is Annotation<unknown> {
-  return typeof (spec as { map?: unknown }).map === 'function';
+  return typeof spec === 'object' && spec !== null && typeof (spec as { map?: unknown }).map === 'function';
 }
 
-function perLayer(spec: PerLayerSpec): RawAnnotation {
+const PER_LAYER_KEYS = ['default', 'layers', 'kind'];
+
+function perLayer(spec: PerLayerSpec, model: Model): RawAnnotation {
+  const unknown = Object.keys(spec).filter((key) => !PER_LAYER_KEYS.includes(key));
+  if (unknown.length > 0)
+    throw new InvalidArgumentError(
+      'annotation',
+      `per-layer thresholds take the keys ${PER_LAYER_KEYS.join(', ')}, not ${unknown.join(', ')}`,
+    );
+  const { layers } = spec;
+  if (layers !== undefined && (typeof layers !== 'object' || layers === null || Array.isArray(layers)))
+    throw new InvalidArgumentError('annotation', 'per-layer "layers" must map layer names to thresholds');
+  if (spec.default !== undefined && typeof spec.default !== 'number')
+    throw new InvalidArgumentError(
+      'annotation',
+      `per-layer "default" must be a number, got ${JSON.stringify(spec.default)}`,
+    );
+  const known = layerNames(model);
+  for (const [layer, t] of Object.entries(layers ?? {})) {
+    // A misspelt name would silently fall back to the default: refuse it instead.
+    if (!known.includes(layer)) throw new NotFoundError('layer', layer, known);
+    if (typeof t !== 'number')
+      throw new InvalidArgumentError(
+        'annotation',
+        `the threshold of layer "${layer}" must be a number, got ${JSON.stringify(t)}`,
+      );
+  }
   const kind = spec.kind ?? 'threshold';
   if (kind !== 'threshold' && kind !== 'abs_threshold')
     throw new InvalidArgumentError(
@@ -95,11 +152,11 @@ export function parseRaw(spec: string, model: Model): RawAnnotation {
   if (spec.startsWith('expr:')) return formulaAnnotation(spec.slice('expr:'.length)) as RawAnnotation;
   const [name, argument, ...rest] = spec.split(':');
   const number = (): number => {
-    const v = Number(argument);
-    if (argument === undefined || argument.trim() === '' || rest.length > 0 || !Number.isFinite(v))
+    const v = argument === undefined ? undefined : parseDecimal(argument);
+    if (v === undefined || rest.length > 0)
       throw new InvalidArgumentError(
         'annotation',
-        `"${spec}" needs one number after the colon, e.g. ${name}:0.01`,
+        `"${spec}" needs one number (decimal, such as 0.01 or -1) after the colon, e.g. ${name}:0.01`,
       );
     return v;
   };

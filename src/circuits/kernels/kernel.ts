@@ -12,7 +12,7 @@ import type { PropagationVisitor } from '../../core/propagate.js';
 import type { FloatArray } from '../../core/tensor.js';
 import type { Activations } from '../../nn/forward.js';
 import type { AnyNode, Model } from '../../nn/graph.js';
-import { type LinearStatistics, lrpVisitor, type Rule } from '../../nn/lrp/index.js';
+import { lrpVisitor, type NodeCoefficients, type Rule } from '../../nn/lrp/index.js';
 import type { Semiring } from '../../semirings/index.js';
 import { boolean, counting, real, tropical, viterbi } from '../../semirings/index.js';
 import type { RawAnnotation } from '../annotations/annotation.js';
@@ -23,8 +23,8 @@ export interface FactoredContext {
   readonly model: Model;
   readonly activations: Activations;
   ruleOf(node: AnyNode): Rule;
-  /** A linear node's rule statistics (memoised by the trace). */
-  linear(node: AnyNode): LinearStatistics | undefined;
+  /** The statistics of step `i` under the composite (memoised by the trace). */
+  statistics(i: number): NodeCoefficients;
 }
 
 /**
@@ -71,7 +71,7 @@ export const realKernel: RelevanceKernel = {
   add: (acc, r) => acc + r,
   factored: {
     annotation: identityAnnotation as RawAnnotation<never>,
-    visitor: (c) => lrpVisitor(c.model, c.activations, c.ruleOf, c.linear),
+    visitor: (c) => lrpVisitor(c.model, c.activations, c.ruleOf, (i) => c.statistics(i).linear),
   },
   defaultComposite: DEFAULTS.composite.real,
 };

@@ -6,8 +6,8 @@
  *    explained in the K-LRP set from one trace, the figure grid of the report
  *    (input | ℝ | 𝔹 | ℕ | Viterbi | tropical) and a short report, written into the output folder.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { makeFolder, writeFileAtomic } from '../../core/file-io.js';
 import { loadMnist } from '../../nn/datasets/index.js';
 import { NUMERIC_SEMIRING_NAMES } from '../../semirings/index.js';
 import { formatTable } from '../table.js';
@@ -47,8 +47,10 @@ export interface DemoOptions {
 /** Runs the demo, writing its report to `print` and its files to the output folder. */
 export function runDemo(print: (line: string) => void, options: DemoOptions = {}): void {
   const started = performance.now();
-  printTinyDag(print);
   const out = resolve(options.out ?? 'provlrp-out');
+  // The folder first: a path that cannot be written to is refused before a minute of work.
+  makeFolder(out);
+  printTinyDag(print);
   const count = options.digits ?? 5;
   print('');
   print('2. The shipped MNIST MLP (784-300-100-10) on the embedded MNIST test set');
@@ -59,11 +61,10 @@ export function runDemo(print: (line: string) => void, options: DemoOptions = {}
   print(`   explained ${count} test digits from one trace, in ms per digit:`);
   for (const [semiring, ms] of Object.entries(explained.msPerDigit))
     print(`     ${semiring.padEnd(9)} ${ms.toFixed(2)}`);
-  mkdirSync(out, { recursive: true });
   const figure = digitFigure(explained);
-  writeFileSync(join(out, 'figure.png'), figure.png);
-  writeFileSync(join(out, 'figure.svg'), figure.svg);
-  writeFileSync(join(out, 'report.md'), demoReport(explained, accuracy));
+  writeFileAtomic(join(out, 'figure.png'), figure.png);
+  writeFileAtomic(join(out, 'figure.svg'), figure.svg);
+  writeFileAtomic(join(out, 'report.md'), demoReport(explained, accuracy));
   print('');
   print(`Wrote, in ${((performance.now() - started) / 1000).toFixed(1)} s:`);
   print(

@@ -4,12 +4,13 @@
  * passes the relevance at its output to its inputs under its composite's rule, and a tensor read
  * by several nodes sums what they pass back.
  */
-import { InvalidArgumentError } from '../../core/errors.js';
+import { InvalidArgumentError, OverflowError } from '../../core/errors.js';
+import { firstNonFinite } from '../../core/finite.js';
 import { type PropagationVisitor, propagate, startPropagation } from '../../core/propagate.js';
 import { allocate, type DType, type FloatArray, sizeOf, type Tensor } from '../../core/tensor.js';
 import { type Activations, forward } from '../forward.js';
 import type { AnyNode, Model } from '../graph.js';
-import { layerOutput } from '../layers.js';
+import { layerOutput, producerOf } from '../layers.js';
 import type { Composite } from './composite.js';
 import { type CompositeOptions, compositeByName, DEFAULT_COMPOSITE } from './composites.js';
 import type { LinearStatistics } from './linear-relevance.js';
@@ -45,7 +46,11 @@ export function lrp(model: Model, x: Tensor, options: LrpOptions = {}): Tensor {
   const seeds = new Map([[model.output, outputSeed(activations.output, dtype, options)]]);
   const state = startPropagation(model.nodes, seeds);
   const stopAt = model.nodes.findIndex((node) => node.output === wanted);
-  const visitor = lrpVisitor(model, activations, (node) => rules.get(node.name)!);
+  const visitor = finiteRelevance(
+    model,
+    dtype,
+    lrpVisitor(model, activations, (node) => rules.get(node.name)!),
+  );
   return {
     shape: activations.get(wanted).shape,
     data: propagate(model.nodes, state, stopAt, wanted, visitor),
@@ -56,13 +61,13 @@ export function lrp(model: Model, x: Tensor, options: LrpOptions = {}): Tensor {
  * Real LRP as a propagation visitor: each node passes its output relevance to its inputs under
  * its rule (`nodeRelevance`), in the activations' dtype. `lrp()` and the circuit's real relevance
  * under the identity annotation both run exactly this, so they agree bit for bit; `linear` hands
- * in a linear layer's statistics where the caller keeps them.
+ * in step i's linear statistics where the caller keeps them (it is asked for every step).
  */
 export function lrpVisitor(
   model: Model,
   activations: Activations,
   ruleOf: (node: AnyNode) => Rule,
-  linear?: (node: AnyNode) => LinearStatistics | undefined,
+  linear?: (step: number) => LinearStatistics | undefined,
 ): PropagationVisitor<FloatArray> {
   const batch = activations.batch;
   return {
@@ -76,12 +81,40 @@ export function lrpVisitor(
         activations.inputsOf(node),
         activations.outputOf(node),
         upper,
-        linear?.(node),
+        linear?.(i),
       );
       lower.forEach((sum, k) => {
         const rIn = passed[k]!;
         for (let j = 0; j < sum.length; j++) sum[j] = sum[j]! + rIn[j]!;
       });
+    },
+  };
+}
+
+/**
+ * `visitor`, with each tensor's relevance checked once it is complete: relevance that overflowed
+ * (a logit seed of 1e38, s = R/z over a tiny z) stops here, naming the layer at whose output it is.
+ */
+function finiteRelevance(
+  model: Model,
+  dtype: DType,
+  visitor: PropagationVisitor<FloatArray>,
+): PropagationVisitor<FloatArray> {
+  return {
+    ...visitor,
+    complete(tensor, relevance) {
+      visitor.complete?.(tensor, relevance);
+      const i = firstNonFinite(relevance);
+      if (i < 0) return;
+      const layer = producerOf(model, tensor)?.layer ?? 'input';
+      throw new OverflowError(
+        'lrp',
+        layer,
+        `the relevance at the output of layer "${layer}" overflowed ${dtype} (element ${i} is ${relevance[i]}); ` +
+          (dtype === 'float32'
+            ? 'compute in float64 (--dtype float64, or dtype: "float64")'
+            : 'seed with onehot'),
+      );
     },
   };
 }

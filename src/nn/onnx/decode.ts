@@ -7,8 +7,8 @@
  *
  * Reference: onnx.proto `ModelProto`, `OperatorSetIdProto`; opset versions in ONNX's Changelog.md.
  */
-import { FormatError, InvalidArgumentError, NotFoundError, UnsupportedError } from '../../core/errors.js';
-import { requireNodeBuiltin } from '../../core/node-builtin.js';
+import { FormatError, UnsupportedError } from '../../core/errors.js';
+import { readFileBytes } from '../../core/file-io.js';
 import { type GraphProto, type ModelProto, onnx, toInt } from './proto.js';
 
 /** The opsets of the default ONNX domain that the importer translates. */
@@ -26,23 +26,9 @@ export interface OnnxModel {
 export const isDefaultDomain = (domain: string | null | undefined): boolean =>
   domain === undefined || domain === null || domain === '' || domain === 'ai.onnx';
 
-/** The bytes of an ONNX file, or a `NotFoundError`/`InvalidArgumentError` saying why not. */
+/** The bytes of an ONNX file, or a `NotFoundError`/`FileSystemError` saying why not. */
 export function readOnnxBytes(path: string): Uint8Array {
-  const fs = requireNodeBuiltin(
-    'node:fs',
-    'importOnnx',
-    'pass the bytes of the .onnx file instead of its path',
-  );
-  try {
-    return fs.readFileSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new NotFoundError('file', path);
-    throw new InvalidArgumentError(
-      'importOnnx',
-      `cannot read ${path} (${code ?? String(error)}); pass an .onnx file`,
-    );
-  }
+  return readFileBytes(path, 'ONNX file');
 }
 
 /** Decodes and checks an ONNX `ModelProto`. */

@@ -23,7 +23,7 @@ import type { Backward } from '../train/backward-context.js';
 export type Connectivity = 'dense' | 'conv' | 'pool' | 'identity' | 'add';
 
 /**
- * What LRP does at an operator (nn/lrp/steps.ts owns both views of each):
+ * What LRP does at an operator (nn/lrp/steps/ owns both views of each):
  * - `linear`: z = f(a; W) + b, under a linear rule (ε, z⁺, γ, zᴮ, …): dense, conv, average pooling;
  * - `residual`: a sum of inputs, under the norm rule d_jk = a_j / stab(Σ_i a_i,k);
  * - `selection`: max-pooling, by its rule's variant (winner, proportional, average);

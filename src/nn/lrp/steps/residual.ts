@@ -10,7 +10,7 @@ import { forEachAddEdge } from '../../connectivity/structural.js';
 import type { LinearRule } from '../rule.js';
 import { invertStabilized } from '../stabilizer.js';
 import { expectLinear } from './linear.js';
-import type { StepRule } from './step.js';
+import { lazy, type StepRule } from './step.js';
 
 /** f = 1 / stab(Σ_i a_i), for the batch. */
 function residualFactor(inputs: readonly Tensor[], perOut: number, rule: LinearRule): FloatArray {
@@ -32,14 +32,17 @@ export const residualStep: StepRule = {
   },
   coefficients({ node, rule, inputs, shapes }) {
     const perOut = sizeOf(shapes.output);
-    const factor = residualFactor(inputs, perOut, expectLinear(node, rule));
+    const linear = expectLinear(node, rule);
+    const factorOf = lazy(() => residualFactor(inputs, perOut, linear));
     return {
       tokenized: true,
-      forEachEdge: (n, emit) =>
+      forEachEdge: (n, emit) => {
+        const factor = factorOf();
         forEachAddEdge(shapes, (j, k) => {
           const input = inputs[Math.floor(j / perOut)]!;
           emit(j, k, input.data[n * perOut + k]! * factor[n * perOut + k]!);
-        }),
+        });
+      },
     };
   },
 };

@@ -21,7 +21,7 @@ import { identityParam as identity } from '../modifiers.js';
 import type { MaxPoolRule } from '../rule.js';
 import { invertStabilized } from '../stabilizer.js';
 import { expectKind, linearEdges } from './linear.js';
-import type { StepRule } from './step.js';
+import { lazy, type StepRule } from './step.js';
 
 export const selectionStep: StepRule = {
   relevance(context, R) {
@@ -60,29 +60,32 @@ export const selectionStep: StepRule = {
     const perIn = sizeOf(shapes.inputs[0]!);
     const perOut = sizeOf(shapes.output);
     if (maxPool.variant === 'winner') {
-      const winners = maxPoolWinners(pool, a, output.shape);
+      const winnersOf = lazy(() => maxPoolWinners(pool, a, output.shape));
       return {
         tokenized: false,
         forEachEdge: (n, emit) => {
+          const winners = winnersOf();
           for (let k = 0; k < perOut; k++) emit(winners[n * perOut + k]! - n * perIn, k, 1);
         },
       };
     }
     if (maxPool.variant === 'average') {
-      const stats = averageVariantStatistics(pool, maxPool, a, shapes.inputs[0]!, shapes.output);
-      const average = stats.layer.node as Node<'avg_pool'>;
-      return {
-        tokenized: true,
-        forEachEdge: linearEdges(stats, (emit) => forEachWindowEdge(average, shapes, emit)),
-      };
+      const edgesOf = lazy(() => {
+        const stats = averageVariantStatistics(pool, maxPool, a, shapes.inputs[0]!, shapes.output);
+        const average = stats.layer.node as Node<'avg_pool'>;
+        return linearEdges(stats, (emit) => forEachWindowEdge(average, shapes, emit));
+      });
+      return { tokenized: true, forEachEdge: (n, emit) => edgesOf()(n, emit) };
     }
-    const factor = proportionalFactor(pool, maxPool, a, shapes);
+    const factorOf = lazy(() => proportionalFactor(pool, maxPool, a, shapes));
     return {
       tokenized: true,
-      forEachEdge: (n, emit) =>
+      forEachEdge: (n, emit) => {
+        const factor = factorOf();
         forEachWindowEdge(pool, shapes, (j, k) =>
           emit(j, k, a.data[n * perIn + j]! * factor[n * perOut + k]!),
-        ),
+        );
+      },
     };
   },
 };

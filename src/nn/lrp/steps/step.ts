@@ -58,3 +58,19 @@ export interface StepRule {
   /** The per-edge view. */
   coefficients(context: StepContext): EdgeCoefficients;
 }
+
+/**
+ * A value computed on first use. Per-edge coefficients are asked for on every visited step (the
+ * trace counts them), also where only the factored view runs: what they need is computed then.
+ */
+export function lazy<V>(compute: () => V): () => V {
+  let value: V | undefined;
+  let done = false;
+  return () => {
+    if (!done) {
+      value = compute();
+      done = true;
+    }
+    return value as V;
+  };
+}

@@ -1,0 +1,17 @@
+/**
+ * Finding the first value that is not finite, the one test behind every overflow check (the
+ * forward pass after each layer, relevance at the result boundary).
+ */
+
+/**
+ * The index of the first element of `data` that is NaN or ±∞ and not `allowed` (the tropical
+ * semiring's zero +∞, "no path", is a value), or −1 when there is none.
+ */
+export function firstNonFinite(data: ArrayLike<number>, allowed?: number): number {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    // NOTE: v − v is 0 for every finite v and NaN for NaN and ±∞: one test, no call.
+    if (v - v !== 0 && v !== allowed) return i;
+  }
+  return -1;
+}
