@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { circuitEquations, compile, expand, inputPolynomials } from '../../src/circuits/index.js';
 import { displayOf, JUPYTER_DISPLAY, tensor } from '../../src/core/index.js';
-import { linear, relu, sequential } from '../../src/nn/index.js';
+import { linear, loadMnist, loadShippedModel, relu, sequential } from '../../src/nn/index.js';
 import { boolean, defineSemiring, semiringByName } from '../../src/semirings/index.js';
 import { decodePng, figureGrid } from '../../src/viz/index.js';
 
@@ -45,6 +45,15 @@ describe('rich display (Symbol.for("Jupyter.display"))', () => {
     const trace = compile(net()).trace(tensor([1, 2], Float32Array.of(1, 1)));
     const bundle = displayOf(trace.relevance({ semiring: 'boolean' })) as Record<string, string>;
     expect(bundle['text/plain']).toMatch(/^Relevance in boolean \[1, 2\]: ⊤, ⊤/);
+  });
+
+  it('shows an MNIST digit’s relevance as a 112-pixel heatmap, in every K-LRP semiring', () => {
+    const { images } = loadMnist('test', { limit: 1 });
+    const trace = compile(loadShippedModel('mlp')).trace(images);
+    for (const semiring of ['real', 'boolean', 'counting', 'viterbi', 'tropical']) {
+      const image = pngOf(displayOf(trace.relevance({ semiring })) as Record<string, string>);
+      expect([image.width, image.height]).toEqual([112, 112]);
+    }
   });
 
   it('draws compiled and expanded circuits as SVG, neurons named as in equations', () => {
