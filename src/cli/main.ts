@@ -5,12 +5,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { EXPERIMENT_NAMES, EXPERIMENTS } from '../analysis/index.js';
 import { ANNOTATION_NAMES } from '../circuits/index.js';
 import { InvalidArgumentError, ProvlrpError } from '../core/errors.js';
 import { COMPOSITE_NAMES } from '../nn/lrp/index.js';
 import { SEMIRING_NAMES, SEMIRINGS } from '../semirings/index.js';
 import { runDemo } from './demo/index.js';
+import { EXPERIMENT_FLAG_DEFAULTS, type ExperimentFlags, runExperiments } from './experiment.js';
 import { EXPLAIN_DEFAULTS, type ExplainFlags, explain } from './explain.js';
+import { streamProgress } from './progress.js';
 import { formatTable } from './table.js';
 
 /** The package's version, read from its package.json. */
@@ -25,11 +28,14 @@ export interface Io {
   readonly err: (text: string) => void;
   /** Told of the typed error behind a non-zero exit, before its line is printed. */
   readonly failed?: (error: ProvlrpError) => void;
+  /** Whether `err` is a terminal (progress bars then, plain lines otherwise). */
+  readonly errIsTTY?: boolean;
 }
 
 const PROCESS_IO: Io = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
+  errIsTTY: process.stderr.isTTY === true,
 };
 
 function program(io: Io): Command {
@@ -94,6 +100,25 @@ function program(io: Io): Command {
     .action((model: string, flags: ExplainFlags) =>
       print(explain(model, flags, (line) => io.err(`provlrp: ${line}\n`))),
     );
+
+  root
+    .command('experiment')
+    .description(
+      "run one of the report's experiments on MNIST, or all of them: writes <name>.json, .svg, .png",
+    )
+    .argument(
+      '<name>',
+      `${EXPERIMENT_NAMES.map((n) => `${n} (${EXPERIMENTS[n].description})`).join('; ')}; or all`,
+    )
+    .option('--out <dir>', 'where to write the results', EXPERIMENT_FLAG_DEFAULTS.out)
+    .option('--quick', 'a small subset that finishes in seconds')
+    .option('--seed <n>', 'the seed of every random choice', EXPERIMENT_FLAG_DEFAULTS.seed)
+    .option('--keep-bias', "pruning: keep a removed neuron's bias, as the report did (it outputs ReLU(b))")
+    .option('--per-image', 'attack: guide each image by its own |R| instead of the mean over the images')
+    .action(async (name: string, flags: ExperimentFlags) => {
+      const progress = streamProgress({ write: io.err, isTTY: io.errIsTTY ?? false });
+      for (const line of await runExperiments(name, flags, progress)) print(line);
+    });
 
   root
     .command('semirings')

@@ -6,6 +6,13 @@
  *   k_next the kernel size of the next conv layer (7 after conv 28, whose successor is the
  *   classifier's first layer seen as a 7×7 convolution, then 1), W_i the spatial width of the
  *   layer's input and i the conv's ordinal 0–15. It is a fit and does NOT reproduce the tables.
+ *
+ * A layer the tables do not list is refused, except an average pool every window of which is a
+ * single element and whose output has its input's shape: the identity (torchvision's
+ * `AdaptiveAvgPool2d(7)` on the 7×7 map of a 224×224 image, exported as a 1×1 AveragePool; the
+ * report's network had no such layer). Its edges get the constant 1 (⊤ in 𝔹, 1 in ℕ), as every
+ * structural edge does (DESIGN.md §1b), so it passes relevance through unchanged; a threshold on
+ * its d ≈ 1 would instead depend on ε.
  */
 import { InvalidArgumentError } from '../../core/errors.js';
 import type { AnyNode, Model } from '../../nn/graph.js';
@@ -43,17 +50,22 @@ export const REPORT_COUNTING_THRESHOLDS = [
 ] as const;
 
 /** |d| > θ(layer) with θ from a table over the VGG-16 layers. */
-function tableAnnotation(name: string, table: readonly number[]): RawAnnotation<number> {
+function tableAnnotation(name: string, table: readonly number[], model: Model): RawAnnotation<number> {
   return {
     name,
     kind: 'indicator',
-    prepare: (view) => thresholdOf(name, view.layer, (i) => table[i]!),
+    prepare: (view) => thresholdOf(name, model, view.node, (i) => table[i]!),
     value: (d, _e, t) => Math.abs(d) > t,
   };
 }
 
-export const reportBooleanAnnotation = tableAnnotation('report_boolean', REPORT_BOOLEAN_THRESHOLDS);
-export const reportCountingAnnotation = tableAnnotation('report_counting', REPORT_COUNTING_THRESHOLDS);
+/** The report's Boolean table; needs the model to recognise an identity pool. */
+export const reportBooleanAnnotation = (model: Model): RawAnnotation<number> =>
+  tableAnnotation('report_boolean', REPORT_BOOLEAN_THRESHOLDS, model);
+
+/** The report's counting table; needs the model to recognise an identity pool. */
+export const reportCountingAnnotation = (model: Model): RawAnnotation<number> =>
+  tableAnnotation('report_counting', REPORT_COUNTING_THRESHOLDS, model);
 
 /** The kernel size of the layer after VGG-16 layer i (the classifier's first layer counts as 7×7). */
 const K_NEXT = [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 1, 1, 1] as const;
@@ -64,7 +76,7 @@ export function reportFormulaAnnotation(model: Model): RawAnnotation<number> {
     name: 'report_formula',
     kind: 'indicator',
     prepare: (view) =>
-      thresholdOf('report_formula', view.layer, (i) => {
+      thresholdOf('report_formula', model, view.node, (i) => {
         const w = inputWidth(model, view.node);
         return 0.005 * (K_NEXT[i]! ** 2 + 3 * Math.log(w)) + 0.0066 + 0.0002 * i;
       }),
@@ -72,15 +84,40 @@ export function reportFormulaAnnotation(model: Model): RawAnnotation<number> {
   };
 }
 
-function thresholdOf(name: string, layer: string, at: (i: number) => number): number {
-  const i = (VGG16_THRESHOLD_LAYERS as readonly string[]).indexOf(layer);
-  if (i < 0)
-    throw new InvalidArgumentError(
-      `annotation ${name}`,
-      `it has thresholds for the VGG-16 layers ${VGG16_THRESHOLD_LAYERS.join(', ')} only, not "${layer}"; ` +
-        'use threshold:T or per-layer thresholds for other models',
-    );
-  return at(i);
+/** The threshold of a layer: from the table, −∞ (every edge kept) for an identity pool. */
+function thresholdOf(name: string, model: Model, node: AnyNode, at: (i: number) => number): number {
+  const i = (VGG16_THRESHOLD_LAYERS as readonly string[]).indexOf(node.layer);
+  if (i >= 0) return at(i);
+  if (isIdentityPool(model, node)) return Number.NEGATIVE_INFINITY;
+  throw new InvalidArgumentError(
+    `annotation ${name}`,
+    `it has thresholds for the VGG-16 layers ${VGG16_THRESHOLD_LAYERS.join(', ')} only, not "${node.layer}"; ` +
+      'use threshold:T or per-layer thresholds for other models',
+  );
+}
+
+/** Whether `node` is an average pool of single-element windows whose output has its input's shape. */
+export function isIdentityPool(model: Model, node: AnyNode): boolean {
+  const input = model.shapes.get(node.inputs[0]!);
+  const output = model.shapes.get(node.output);
+  const sameShape = input !== undefined && output !== undefined && input.join() === output.join();
+  switch (node.op) {
+    case 'avg_pool': {
+      const { kernel, strides, pads } = node.attributes;
+      return (
+        sameShape &&
+        kernel.every((k) => k === 1) &&
+        strides.every((s) => s === 1) &&
+        pads.every((p) => p === 0)
+      );
+    }
+    // Adaptive and global pools have windows of one element exactly when the output keeps the input's shape.
+    case 'adaptive_avg_pool':
+    case 'global_avg_pool':
+      return sameShape;
+    default:
+      return false;
+  }
 }
 
 /** The spatial width of a layer's input: W of [C, H, W], through a flatten back to the last image. */

@@ -182,9 +182,9 @@ export function parseRaw(spec: string, model: Model): RawAnnotation {
     case 'top_k':
       return topKAnnotation(number()) as RawAnnotation;
     case 'report_boolean':
-      return none(reportBooleanAnnotation as RawAnnotation);
+      return none(reportBooleanAnnotation(model) as RawAnnotation);
     case 'report_counting':
-      return none(reportCountingAnnotation as RawAnnotation);
+      return none(reportCountingAnnotation(model) as RawAnnotation);
     case 'report_formula':
       return none(reportFormulaAnnotation(model) as RawAnnotation);
     default:

@@ -1,4 +1,5 @@
 /**
- * Data sets: MNIST, read from its IDX files.
+ * Data sets: MNIST, read from its IDX files, and the two-digit MNIST built from it.
  */
 export * from './mnist.js';
+export * from './two-digit-mnist.js';

@@ -1,21 +1,25 @@
 /**
- * The models that ship with provlrp, trained on MNIST by `npm run train:mnist` and stored in
- * `models/` in the native format: each with its architecture and its training recipe.
+ * The models that ship with provlrp, trained on MNIST (or the two-digit MNIST built from it) by
+ * `npm run train:mnist` and stored in `models/` in the native format: each with its architecture,
+ * its data set and its training recipe.
  */
 import { NotFoundError } from '../../core/errors.js';
 import { nodeBuiltin } from '../../core/node-builtin.js';
+import { loadMnist, loadTwoDigitMnist, type MnistSplit } from '../datasets/index.js';
 import type { Model } from '../graph.js';
 import { loadModel } from '../native-format.js';
 import { adam } from '../train/optimizers.js';
-import type { TrainOptions } from '../train/trainer.js';
+import type { Dataset, TrainOptions } from '../train/trainer.js';
 import { cnn } from './cnn.js';
 import { mlp } from './mlp.js';
 
-/** A shipped model: where it is stored, how it is built and how it is trained. */
+/** A shipped model: where it is stored, how it is built, on what data and how it is trained. */
 export interface ShippedModel {
   readonly file: string;
   readonly description: string;
   readonly architecture: () => Model;
+  /** The data set it is trained (`train`) and evaluated (`test`) on. */
+  readonly data: (split: MnistSplit) => Dataset;
   readonly training: () => Omit<TrainOptions, 'validation' | 'onEpoch'>;
 }
 
@@ -25,6 +29,7 @@ export const SHIPPED_MODELS = {
     file: 'mnist-mlp.provlrp',
     description: "the report's MLP 784-300-100-10 (ReLU) on MNIST",
     architecture: () => mlp({ seed: 1 }),
+    data: (split: MnistSplit) => loadMnist(split),
     training: () => ({
       epochs: 6,
       batchSize: 64,
@@ -37,6 +42,20 @@ export const SHIPPED_MODELS = {
     file: 'mnist-cnn.provlrp',
     description: 'a small LeNet-like CNN (conv 8, conv 16, dense 64, 10; ReLU, max-pooling) on MNIST',
     architecture: () => cnn({ seed: 1 }),
+    data: (split: MnistSplit) => loadMnist(split),
+    training: () => ({
+      epochs: 5,
+      batchSize: 64,
+      seed: 0,
+      optimizer: adam({ learningRate: 1e-3 }),
+      schedule: (epoch: number) => (epoch <= 3 ? 1e-3 : epoch === 4 ? 5e-4 : 2.5e-4),
+    }),
+  },
+  dmnist: {
+    file: 'dmnist-mlp.provlrp',
+    description: "the report's two-digit MLP 1568-600-200-10 (ReLU) on two-digit MNIST (56 × 28)",
+    architecture: () => mlp({ inputShape: [1, 56, 28], widths: [600, 200, 10], seed: 1 }),
+    data: (split: MnistSplit) => loadTwoDigitMnist(split),
     training: () => ({
       epochs: 5,
       batchSize: 64,

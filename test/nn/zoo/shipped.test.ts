@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../../src/core/errors.js';
-import { loadMnist } from '../../../src/nn/datasets/index.js';
+import { loadMnist, loadTwoDigitMnist } from '../../../src/nn/datasets/index.js';
 import { evaluateModel } from '../../../src/nn/train/index.js';
 import {
   cnn,
@@ -74,9 +74,29 @@ describe('the shipped MNIST CNN', () => {
   });
 });
 
+describe('the shipped two-digit MLP (dmnist)', () => {
+  const model = loadShippedModel('dmnist');
+
+  it("has the report's architecture, 1568-600-200-10 with ReLU, on 56 × 28 images", () => {
+    const dense = model.nodes.filter((n) => n.op === 'dense').map((n) => n.params.weight?.shape);
+    expect(dense).toEqual([
+      [600, 1568],
+      [200, 600],
+      [10, 200],
+    ]);
+    expect(model.shapes.get(model.input)).toEqual([1, 56, 28]);
+  });
+
+  it("reaches the report's 94.9 % on the 10,000 two-digit test images", () => {
+    const { accuracy, samples } = evaluateModel(model, loadTwoDigitMnist('test'));
+    expect(samples).toBe(10_000);
+    expect(accuracy).toBeGreaterThanOrEqual(0.949);
+  });
+});
+
 describe('SHIPPED_MODELS', () => {
   it('describes every file in models/ and builds each architecture untrained', () => {
-    expect(Object.keys(SHIPPED_MODELS).sort()).toEqual(['cnn', 'mlp']);
+    expect(Object.keys(SHIPPED_MODELS).sort()).toEqual(['cnn', 'dmnist', 'mlp']);
     for (const name of Object.keys(SHIPPED_MODELS) as ShippedModelName[]) {
       const recipe = SHIPPED_MODELS[name];
       const shipped = loadShippedModel(name);
@@ -89,6 +109,8 @@ describe('SHIPPED_MODELS', () => {
 
   it('refuses an unknown name with the known ones', () => {
     expect(() => loadShippedModel('resnet' as ShippedModelName)).toThrow(NotFoundError);
-    expect(() => loadShippedModel('resnet' as ShippedModelName)).toThrow(/known shipped models: mlp, cnn/);
+    expect(() => loadShippedModel('resnet' as ShippedModelName)).toThrow(
+      /known shipped models: mlp, cnn, dmnist/,
+    );
   });
 });

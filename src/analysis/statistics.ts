@@ -1,0 +1,20 @@
+/**
+ * The summary statistics the experiments report over seeds: the mean and the spread, the sample
+ * standard deviation (n − 1 in the denominator; 0 for a single value).
+ */
+
+/** The mean of the values. */
+export const mean = (values: readonly number[]): number => values.reduce((s, v) => s + v, 0) / values.length;
+
+/** The sample standard deviation of the values (0 for fewer than two). */
+export function spread(values: readonly number[]): number {
+  if (values.length < 2) return 0;
+  const m = mean(values);
+  return Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1));
+}
+
+/** Position by position, the mean and spread of several equally long curves. */
+export function curveSummary(curves: readonly (readonly number[])[]): { mean: number[]; spread: number[] } {
+  const columns = curves[0]!.map((_, i) => curves.map((c) => c[i]!));
+  return { mean: columns.map(mean), spread: columns.map(spread) };
+}
