@@ -1,7 +1,8 @@
 /**
  * Executes every notebook in examples/notebooks/ headless, in place, on Deno's Jupyter kernel, and
- * fails on the first cell that throws (nbconvert's own rule), so that the committed outputs are
- * what the code produces.
+ * fails on the first cell that throws, so that the committed outputs are what the code produces.
+ * Each notebook runs through scripts/execute-notebook.py: nbconvert's executor (nbclient), waiting
+ * a little longer for the outputs Deno's kernel sends late.
  *
  *   npm run notebooks                     every notebook
  *   npm run notebooks -- polynomials      the notebooks whose name contains "polynomials"
@@ -13,7 +14,7 @@
  * package's built `dist/`, so the package is built first.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -49,6 +50,16 @@ function kernelPath(): string {
   return dir;
 }
 
+/** The code cells (numbered from 1) without output: every cell of provlrp's notebooks shows a result. */
+function silentCells(name: string): number[] {
+  const notebook = JSON.parse(readFileSync(join(NOTEBOOKS, name), 'utf8')) as {
+    cells: { cell_type: string; outputs?: unknown[] }[];
+  };
+  return notebook.cells
+    .filter((c) => c.cell_type === 'code')
+    .flatMap((c, i) => ((c.outputs ?? []).length === 0 ? [i + 1] : []));
+}
+
 async function main(filters: string[]): Promise<void> {
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
   const names = readdirSync(NOTEBOOKS)
@@ -66,23 +77,17 @@ async function main(filters: string[]): Promise<void> {
       }
       const started = performance.now();
       execFileSync(
-        'jupyter',
-        [
-          'nbconvert',
-          '--to',
-          'notebook',
-          '--execute',
-          '--inplace',
-          `--ExecutePreprocessor.timeout=${CELL_TIMEOUT}`,
-          '--ExecutePreprocessor.kernel_name=deno',
-          name,
-        ],
+        '/usr/bin/python3',
+        [join(ROOT, 'scripts', 'execute-notebook.py'), name, String(CELL_TIMEOUT)],
         {
           cwd: NOTEBOOKS,
           stdio: ['ignore', 'inherit', 'inherit'],
           env: { ...process.env, JUPYTER_PATH: jupyterPath },
         },
       );
+      const silent = silentCells(name);
+      if (silent.length > 0)
+        throw new Error(`${name}: code cells ${silent.join(', ')} came back without output`);
       console.log(`notebooks: executed ${name} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
   } finally {

@@ -43,6 +43,7 @@ describe('the notebooks', () => {
       expect(code.length).toBeGreaterThan(2);
       expect(code.filter((c) => typeof c.execution_count !== 'number')).toEqual([]);
       expect(code.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === 'error')).toEqual([]);
+      expect(code.filter((c) => (c.outputs ?? []).length === 0).map((c) => c.source.join(''))).toEqual([]);
       const types = mimeTypes(name);
       expect(types.has('image/png') || types.has('image/svg+xml')).toBe(true);
     });
