@@ -1,5 +1,6 @@
 """Executes one notebook in place, as `jupyter nbconvert --to notebook --execute --inplace` does, but
-keeps the outputs a kernel publishes after it has reported the cell finished.
+keeps the outputs a kernel publishes after it has reported the cell finished, and records no
+timestamps (so that executing an unchanged notebook changes nothing).
 
 nbclient stops listening to a cell at the kernel's `idle` status; Deno's kernel now and then sends
 `idle` before the cell's last output (an execute_result or display_data), which nbclient then drops.
@@ -37,8 +38,13 @@ class LateOutputClient(NotebookClient):
 
 def main(path, timeout=600):
     notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        cell.metadata.pop('execution', None)
     folder = os.path.dirname(os.path.abspath(path))
-    LateOutputClient(notebook, timeout=int(timeout), kernel_name='deno', resources={'metadata': {'path': folder}}).execute()
+    client = LateOutputClient(
+        notebook, timeout=int(timeout), kernel_name='deno', record_timing=False, resources={'metadata': {'path': folder}}
+    )
+    client.execute()
     nbformat.write(notebook, path)
 
 

@@ -17,24 +17,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NOTEBOOKS = join(ROOT, 'examples', 'notebooks');
 /** The longest a cell may run, in seconds. */
 const CELL_TIMEOUT = 600;
-
-/**
- * Notebooks that need a part of provlrp a checkout may not have yet, with the test for it: such a
- * notebook is skipped, loudly, until that part is there.
- */
-const NEEDS: Record<string, { what: string; present: () => Promise<boolean> }> = {
-  'experiments.ipynb': {
-    what: 'the experiments of provlrp/analysis (EXPERIMENTS)',
-    present: async () =>
-      'EXPERIMENTS' in (await import(pathToFileURL(join(ROOT, 'dist/analysis/index.js')).href)),
-  },
-};
 
 /** A JUPYTER_PATH whose only kernel is this checkout's Deno. */
 function kernelPath(): string {
@@ -60,7 +48,7 @@ function silentCells(name: string): number[] {
     .flatMap((c, i) => ((c.outputs ?? []).length === 0 ? [i + 1] : []));
 }
 
-async function main(filters: string[]): Promise<void> {
+function main(filters: string[]): void {
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
   const names = readdirSync(NOTEBOOKS)
     .filter((f) => f.endsWith('.ipynb'))
@@ -70,11 +58,6 @@ async function main(filters: string[]): Promise<void> {
   const jupyterPath = kernelPath();
   try {
     for (const name of names) {
-      const need = NEEDS[name];
-      if (need && !(await need.present())) {
-        console.log(`notebooks: SKIPPED ${name}: it needs ${need.what}, which this checkout does not have`);
-        continue;
-      }
       const started = performance.now();
       execFileSync(
         '/usr/bin/python3',
@@ -95,7 +78,9 @@ async function main(filters: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((error: Error) => {
-  console.error(`notebooks: ${error.message}`);
+try {
+  main(process.argv.slice(2));
+} catch (error) {
+  console.error(`notebooks: ${(error as Error).message}`);
   process.exit(1);
-});
+}
