@@ -12,6 +12,7 @@
  * the circuit in any semiring.
  */
 import { MultiDirectedGraph } from 'graphology';
+import { type MimeBundle, withDisplay } from '../core/display.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import type { DType, Tensor } from '../core/tensor.js';
 import type { Model, OpName } from '../nn/graph.js';
@@ -92,6 +93,7 @@ export class Circuit {
     }
     this.graph = graph;
     this.plan = new CircuitPlan(model, knockouts);
+    withDisplay(this, circuitBundle, 'circuit');
   }
 
   /** One forward pass of `batch` ([N, …inputShape]) in `dtype` (default float32). */
@@ -174,3 +176,11 @@ function checkIndex(what: string, index: number, size: number): void {
 
 /** Compiles a model into its provenance circuit. */
 export const compile = (model: Model): Circuit => new Circuit(model);
+
+/** A circuit's text form in notebooks (its picture is provlrp/viz's): tensors and layers. */
+function circuitBundle(circuit: Circuit): MimeBundle {
+  const { graph } = circuit;
+  return {
+    'text/plain': `Circuit: ${graph.order} tensors, ${graph.size} edges (${circuit.model.nodes.map((n) => n.layer).join(' → ')})`,
+  };
+}

@@ -10,6 +10,7 @@
  */
 import { MultiDirectedGraph } from 'graphology';
 import { DEFAULTS } from '../core/defaults.js';
+import { type MimeBundle, withDisplay } from '../core/display.js';
 import { LimitError } from '../core/errors.js';
 import { type PropagationVisitor, propagate, startPropagation } from '../core/propagate.js';
 import type { AnyNode, Model } from '../nn/graph.js';
@@ -80,7 +81,9 @@ export class ExpandedCircuit {
     readonly graph: MultiDirectedGraph<NeuronAttributes, ExpandedEdgeAttributes>,
     /** The plan of the circuit it was expanded from. */
     readonly plan: CircuitPlan = new CircuitPlan(model),
-  ) {}
+  ) {
+    withDisplay(this, expandedBundle, 'circuit');
+  }
 
   /** The number of edges. */
   get size(): number {
@@ -148,6 +151,11 @@ export class ExpandedCircuit {
       );
   }
 }
+
+/** An expanded circuit's text form in notebooks (its picture is provlrp/viz's). */
+const expandedBundle = (expanded: ExpandedCircuit): MimeBundle => ({
+  'text/plain': `Expanded circuit: ${expanded.graph.order} neurons, ${expanded.graph.size} edges`,
+});
 
 /** Expands one sample of a trace into its neuron-level graph (or a sub-circuit of it). */
 export function expand(trace: Trace, options: ExpandOptions = {}): ExpandedCircuit {

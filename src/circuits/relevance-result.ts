@@ -4,6 +4,7 @@
  * the other number-valued semirings as float64 (ℝ in its compute dtype), Boolean as uint8 0/1;
  * symbolic semirings (ℕ[X], Why(X), …) only as JSON.
  */
+import type { MimeBundle } from '../core/display.js';
 import { UnsupportedError } from '../core/errors.js';
 import { Fraction, type Semiring } from '../semirings/index.js';
 
@@ -63,5 +64,14 @@ export function relevanceToJson<T>(r: Relevance<T>): {
     values: r.values.map((v) =>
       plain ? (Number.isFinite(v as number) || typeof v === 'boolean' ? v : String(v)) : K.show(v),
     ),
+  };
+}
+
+/** A relevance result's text form in notebooks (its picture is provlrp/viz's): semiring, shape, a few values. */
+export function relevanceBundle<T>(r: Relevance<T>): MimeBundle {
+  const shown = r.values.slice(0, 4).map((v) => r.semiring.show(v));
+  const more = r.values.length > shown.length ? ', …' : '';
+  return {
+    'text/plain': `Relevance in ${r.semiring.name} [${r.shape.join(', ')}]: ${shown.join(', ')}${more}`,
   };
 }

@@ -4,9 +4,11 @@
  * build is refused before it is built), and the circuit as equations, one per neuron,
  * R[L,j] = Σ_k x[L',j,k] · R[L',k], in text and in LaTeX.
  */
+import { type MimeBundle, withDisplay } from '../core/display.js';
 import { LimitError } from '../core/errors.js';
 import {
   counting,
+  displayPolynomial,
   EXPANSION_DEFAULTS,
   type Polynomial,
   polynomialSemiring,
@@ -43,7 +45,7 @@ export function inputPolynomials(
   }
   const K = polynomialSemiring({ limit });
   const R = expanded.evaluate(K, (edge) => K.fromToken(edge.tokenId!));
-  return new Map(inputs.map((name) => [name, R.get(name)!]));
+  return new Map(inputs.map((name) => [name, displayPolynomial(R.get(name)!)]));
 }
 
 /** Options of `circuitEquations`. */
@@ -83,5 +85,13 @@ export function circuitEquations(
     terms.sort((a, b) => a[0] - b[0]);
     lines.push(`${name(neuron)} = ${terms.map((t) => t[1]).join(' + ')}`);
   }
-  return lines;
+  return withDisplay(lines, latex ? latexEquationsBundle : textEquationsBundle);
 }
+
+const textEquationsBundle = (lines: string[]): MimeBundle => ({ 'text/plain': lines.join('\n') });
+
+/** LaTeX equations in notebooks: one aligned block, the equals signs under one another. */
+const latexEquationsBundle = (lines: string[]): MimeBundle => ({
+  'text/plain': lines.join('\n'),
+  'text/latex': `$$\\begin{aligned}${lines.map((l) => l.replace(' = ', ' &= ')).join(' \\\\ ')}\\end{aligned}$$`,
+});

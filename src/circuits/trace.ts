@@ -12,6 +12,7 @@
  */
 import type fc from 'fast-check';
 import { DEFAULTS } from '../core/defaults.js';
+import { withDisplay } from '../core/display.js';
 import { InvalidArgumentError, OverflowError } from '../core/errors.js';
 import { firstNonFinite } from '../core/finite.js';
 import { type PropagationVisitor, propagate, startPropagation } from '../core/propagate.js';
@@ -46,7 +47,7 @@ import { kernelVisitor } from './kernel-evaluator.js';
 import { kernelOf } from './kernels/kernel.js';
 import type { CircuitStep } from './plan.js';
 import { type EvaluationProgress, withProgress } from './progress.js';
-import type { Relevance } from './relevance-result.js';
+import { type Relevance, relevanceBundle } from './relevance-result.js';
 import { assertSymbolicSize } from './symbolic-size.js';
 
 /** Options of `Trace.relevance`. */
@@ -193,6 +194,7 @@ export class Trace {
       throw error;
     }
     assertFiniteResult(result, this.dtype);
+    result = withDisplay(result, relevanceBundle, 'relevance');
     entry.results.set(target, result);
     if (key !== undefined) this.evict();
     return result;

@@ -7,9 +7,15 @@
  * the name the user asked for. Reads go through `readFileBytes`, which refuses a folder or a device
  * instead of blocking on it.
  */
-import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { FileSystemError, NotFoundError } from './errors.js';
+import { requireNodeBuiltin } from './node-builtin.js';
+
+/** What to do where there is no file system (a browser): work on bytes. */
+const INSTEAD = 'pass bytes instead of a path (readNpy, decodeModel, importOnnx, decodePng)';
+
+// NOTE: looked up when a file is first touched, so that the core bundles for browsers (DESIGN.md §2).
+const fs = () => requireNodeBuiltin('node:fs', 'file access', INSTEAD);
+const paths = () => requireNodeBuiltin('node:path', 'file access', INSTEAD);
 
 /** What to say for a system error code, by code. */
 const PROBLEMS: Readonly<Record<string, string>> = {
@@ -45,6 +51,7 @@ function isSystemError(error: unknown): error is NodeJS.ErrnoException {
  *   unreadable.
  */
 export function readFileBytes(path: string, kind = 'file'): Uint8Array {
+  const { readFileSync, statSync } = fs();
   let isFile: boolean;
   try {
     isFile = statSync(path).isFile();
@@ -78,6 +85,8 @@ let counter = 0;
  * `path`. On any failure the temporary file is removed and a `FileSystemError` says what to do.
  */
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
+  const { renameSync, unlinkSync, writeFileSync } = fs();
+  const { basename, dirname, join } = paths();
   const target = existingKind(path);
   if (target === 'folder') throw fileSystemError('write', path, { code: 'EISDIR' });
   if (target === 'other')
@@ -103,8 +112,9 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
  * /proc.
  */
 export function makeFolder(path: string): void {
+  const { unlinkSync, writeFileSync } = fs();
   createFolder(path);
-  const probe = join(path, `.provlrp-probe.${process.pid}.${++counter}.tmp`);
+  const probe = paths().join(path, `.provlrp-probe.${process.pid}.${++counter}.tmp`);
   try {
     writeFileSync(probe, '', { flag: 'wx' });
     unlinkSync(probe);
@@ -114,6 +124,8 @@ export function makeFolder(path: string): void {
 }
 
 function createFolder(path: string): void {
+  const { mkdirSync } = fs();
+  const { dirname } = paths();
   const kind = existingKind(path);
   if (kind === 'folder') return;
   if (kind !== undefined) throw fileSystemError('create the folder', path, { code: 'EEXIST' });
@@ -129,7 +141,7 @@ function createFolder(path: string): void {
 /** What is at `path` now, if anything (a missing parent counts as nothing). */
 function existingKind(path: string): 'file' | 'folder' | 'other' | undefined {
   try {
-    const stats = statSync(path);
+    const stats = fs().statSync(path);
     return stats.isFile() ? 'file' : stats.isDirectory() ? 'folder' : 'other';
   } catch {
     return undefined;

@@ -12,9 +12,9 @@
  * Reference: Y. LeCun, C. Cortes, C. J. C. Burges, "The MNIST database of handwritten digits",
  * section "File formats for the MNIST database".
  */
-import { gunzipSync } from 'node:zlib';
 import { FormatError, InvalidArgumentError, ShapeError } from './errors.js';
 import { readFileBytes } from './file-io.js';
+import { requireNodeBuiltin } from './node-builtin.js';
 import { assertShape, showShape } from './tensor.js';
 
 /** The element types of IDX. */
@@ -205,9 +205,10 @@ const isGzip = (bytes: Uint8Array): boolean => bytes[0] === 0x1f && bytes[1] ===
  */
 export function readIdxFile(path: string): IdxArray {
   let bytes = readFileBytes(path);
-  if (isGzip(bytes))
+  const zlib = isGzip(bytes) ? requireNodeBuiltin('node:zlib', 'readIdxFile', 'gunzip it first') : undefined;
+  if (zlib)
     try {
-      bytes = gunzipSync(bytes, { maxOutputLength: MAX_GUNZIPPED_BYTES });
+      bytes = zlib.gunzipSync(bytes, { maxOutputLength: MAX_GUNZIPPED_BYTES });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
         throw new FormatError(

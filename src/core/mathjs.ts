@@ -14,6 +14,7 @@
  */
 import type { MathJsInstance, MathNode } from 'mathjs';
 import { UnsupportedError } from './errors.js';
+import { nodeBuiltin } from './node-builtin.js';
 
 /** The parts of mathjs provlrp uses. */
 export interface Mathjs {
@@ -57,8 +58,7 @@ function restrict(module: typeof import('mathjs')): Mathjs {
 /** The restricted mathjs, loading it on first use (synchronously in Node; see the file header). */
 export function mathjs(): Mathjs {
   if (loaded) return loaded;
-  const node = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const builtin = node?.getBuiltinModule?.('node:module') as typeof import('node:module') | undefined;
+  const builtin = nodeBuiltin('node:module');
   if (!builtin)
     throw new UnsupportedError(
       'formulas: mathjs is not loaded yet; call `await loadMathjs()` once before using formulas outside Node 20.16+',

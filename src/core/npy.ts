@@ -188,7 +188,8 @@ function readPreamble(bytes: Uint8Array): { version: NpyVersion; headerStart: nu
 
 /** Decodes a header: latin-1 in versions 1.0 and 2.0, utf-8 in 3.0. */
 function decodeHeaderText(raw: Uint8Array, version: NpyVersion): string {
-  if (version !== 3) return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
+  // NOTE: latin-1 maps each byte to the code point of its value (TextDecoder's 'latin1' is windows-1252).
+  if (version !== 3) return Array.from(raw, (byte) => String.fromCharCode(byte)).join('');
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(raw);
   } catch {

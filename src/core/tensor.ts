@@ -5,6 +5,7 @@
  * typed arrays, and a tensor is whatever `{ shape, data }` pair a caller builds. float32 is the
  * default; float64 is for computations that must not round (references, `--dtype float64`).
  */
+import { type MimeBundle, withDisplay } from './display.js';
 import { assertArgument, ShapeError } from './errors.js';
 
 /** The floating-point element types. */
@@ -47,7 +48,20 @@ export function tensor<A extends FloatArray>(shape: readonly number[], data: A):
       `${showShape(shape)} (${sizeOf(shape)} elements)`,
       `${data.length} elements`,
     );
-  return { shape: [...shape], data };
+  return withDisplay({ shape: [...shape], data }, tensorBundle, 'tensor');
+}
+
+/** A tensor's text form in notebooks: shape, dtype and value range. */
+function tensorBundle(t: Tensor): MimeBundle {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < t.data.length; i++) {
+    const v = t.data[i] as number;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const range = t.data.length === 0 ? 'empty' : `values in [${lo.toPrecision(4)}, ${hi.toPrecision(4)}]`;
+  return { 'text/plain': `Tensor ${showShape(t.shape)} ${dtypeOf(t.data)}, ${range}` };
 }
 
 /** The dtype of a typed array. */

@@ -3,7 +3,6 @@
  * …) or provlrp's native format (anything else, conventionally `.provlrp`). The extension
  * decides, so that a corrupt file is reported in the terms of the format it claims to be.
  */
-import { extname } from 'node:path';
 import { readFileBytes } from '../core/file-io.js';
 import type { Model } from './graph.js';
 import { decodeModel } from './native-format.js';
@@ -15,5 +14,5 @@ export const NATIVE_EXTENSION = '.provlrp';
 /** A model from a file: ONNX when the name ends in `.onnx`, the native format otherwise. */
 export function readModelFile(path: string): Model {
   const bytes = readFileBytes(path, 'model file');
-  return extname(path).toLowerCase() === '.onnx' ? importOnnx(bytes) : decodeModel(bytes);
+  return path.toLowerCase().endsWith('.onnx') ? importOnnx(bytes) : decodeModel(bytes);
 }

@@ -16,6 +16,7 @@
  * (default 10^6 monomials, `polynomialSemiring({ limit })`); `expandProduct` bounds n factors.
  */
 import type { MathNode } from 'mathjs';
+import { type MimeBundle, withDisplay } from '../core/display.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { assertWithinLimit, type ExpansionOptions, resolveLimit } from './expansion-limit.js';
 import {
@@ -170,6 +171,16 @@ export function polynomialLatex(p: Polynomial): string {
     })
     .join(' + ');
 }
+
+/** A polynomial in notebooks: its text form, and its LaTeX form rendered as an equation. */
+export const polynomialBundle = (p: Polynomial): MimeBundle => ({
+  'text/plain': polynomialText(p),
+  'text/latex': `$$${polynomialLatex(p)}$$`,
+});
+
+/** A copy of `p` that notebooks display as LaTeX (the semiring's own values stay plain). */
+export const displayPolynomial = (p: Polynomial): Polynomial =>
+  withDisplay({ terms: p.terms }, polynomialBundle);
 
 /** ℕ[X] with a size limit on products, and ways to build and print its values. */
 export interface PolynomialSemiring extends Semiring<Polynomial> {

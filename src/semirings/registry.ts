@@ -7,6 +7,7 @@
  * numbers, levels), and the provenance semirings, whose values are symbolic: polynomials, sets of
  * witnesses, lineage, top-k lists. The registry holds both.
  */
+import { withDisplay } from '../core/display.js';
 import { NotFoundError } from '../core/errors.js';
 import { boolPolynomial } from './bool-polynomial.js';
 import { boolean } from './boolean.js';
@@ -22,7 +23,7 @@ import { posbool } from './posbool.js';
 import { rational } from './rational.js';
 import { real } from './real.js';
 import { DEFAULT_SECURITY_LEVELS, security } from './security.js';
-import type { Semiring } from './semiring.js';
+import { type Semiring, semiringBundle } from './semiring.js';
 import { defaultTopK } from './top-k.js';
 import { tropical } from './tropical.js';
 import { viterbi } from './viterbi.js';
@@ -76,6 +77,9 @@ export const PROVENANCE_SEMIRINGS = {
 
 /** Every built-in semiring by its registry name. */
 export const SEMIRINGS = { ...NUMERIC_SEMIRINGS, ...PROVENANCE_SEMIRINGS } as const;
+
+// Every registered semiring displays in notebooks as a user's own does (defineSemiring).
+for (const K of Object.values(SEMIRINGS)) withDisplay(K as Semiring<unknown>, semiringBundle);
 
 /** A registry name. */
 export type SemiringName = keyof typeof SEMIRINGS;

@@ -11,7 +11,9 @@
  * boundary, in the registry.
  */
 import type fc from 'fast-check';
+import { type MimeBundle, withDisplay } from '../core/display.js';
 import { InvalidArgumentError } from '../core/errors.js';
+import { escapeHtml } from './html.js';
 
 /** A semiring over the carrier `T`. Build a user's own with `defineSemiring`. */
 export interface Semiring<T> {
@@ -87,12 +89,34 @@ export type SemiringSpec<T> = Omit<Semiring<T>, 'idempotent' | 'absorptive' | 'c
  * Check it with `checkSemiringLaws` before relying on it.
  */
 export function defineSemiring<T>(spec: SemiringSpec<T>): Semiring<T> {
-  return {
+  const K: Semiring<T> = {
     idempotent: false,
     absorptive: false,
     commutative: false,
     show: (a: T) => String(a),
     ...spec,
+  };
+  return withDisplay(K, semiringBundle);
+}
+
+/** The declared flags of a semiring, by name. */
+const FLAGS = ['idempotent', 'absorptive', 'commutative'] as const;
+
+/** A semiring in notebooks: its name, 0, 1 and which flags it declares, as text and as a table. */
+export function semiringBundle<T>(K: Semiring<T>): MimeBundle {
+  const flags = FLAGS.map((f) => `${f}: ${K[f] ? 'yes' : 'no'}`);
+  const rows: [string, string][] = [
+    ['0', K.show(K.zero)],
+    ['1', K.show(K.one)],
+    ...FLAGS.map((f): [string, string] => [f, K[f] ? 'yes' : 'no']),
+    ['default annotation', K.defaultAnnotation ?? '(none: give one)'],
+  ];
+  const cells = rows.map(
+    ([k, v]) => `<tr><th style="text-align:left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`,
+  );
+  return {
+    'text/plain': `Semiring ${K.name}: 0 = ${K.show(K.zero)}, 1 = ${K.show(K.one)}; ${flags.join(', ')}`,
+    'text/html': `<table><caption>semiring <code>${escapeHtml(K.name)}</code></caption>${cells.join('')}</table>`,
   };
 }
 

