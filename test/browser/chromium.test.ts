@@ -66,14 +66,26 @@ describe.skipIf(!chromium && !inCi)('the browser bundle in headless Chromium', (
   let browser: ChildProcess | undefined;
   let server: Server | undefined;
   afterAll(async () => {
-    // Chromium writes to its profile until it has exited, so the folder goes only after that.
-    if (browser && browser.exitCode === null) {
+    // Chromium and its helper processes write to the profile until they have exited: stop its
+    // whole process group, then remove the folder, retrying while the last writers finish.
+    if (browser?.pid !== undefined && browser.exitCode === null) {
       const exited = new Promise((resolve) => browser?.once('exit', resolve));
-      browser.kill();
+      try {
+        process.kill(-browser.pid, 'SIGTERM');
+      } catch {
+        browser.kill();
+      }
       await exited;
     }
     server?.close();
-    rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+    for (let attempt = 0; ; attempt++)
+      try {
+        rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+        break;
+      } catch (error) {
+        if (attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
   });
 
   it('computes the 𝔹 and ℝ relevance of an MNIST digit with the shipped MLP, equal to Node’s', async () => {
@@ -102,7 +114,8 @@ describe.skipIf(!chromium && !inCi)('the browser bundle in headless Chromium', (
         `--user-data-dir=${profile}`,
         page.url,
       ],
-      { stdio: 'ignore' },
+      // Its own process group, so that its helper processes can be stopped with it.
+      { stdio: 'ignore', detached: true },
     );
     const fromBrowser = await page.result;
     expect(fromBrowser.error).toBeUndefined();
