@@ -16,7 +16,7 @@ import { type MimeBundle, withDisplay } from '../core/display.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import type { DType, Tensor } from '../core/tensor.js';
 import type { Model, OpName } from '../nn/graph.js';
-import { layerNames, layerOutput, nodesOfLayer } from '../nn/layers.js';
+import { layerNames, layerOutput, nodesOfLayer, producerOf } from '../nn/layers.js';
 import { type Connectivity, opOf } from '../nn/ops/index.js';
 import { type ExpandedCircuit, type ExpandOptions, expand } from './expand.js';
 import { CircuitPlan, type Knockouts, NO_KNOCKOUTS, tokensOf } from './plan.js';
@@ -145,7 +145,7 @@ export class Circuit {
   cone(target: number): Circuit {
     const classes = this.plan.size(this.model.output);
     checkIndex('cone target', target, classes);
-    const output = layerOfTensor(this.model, this.model.output);
+    const output = producerOf(this.model, this.model.output)!.layer;
     const others = Array.from({ length: classes }, (_, index) => ({ layer: output, index }));
     return this.without({ neurons: others.filter((n) => n.index !== target) });
   }
@@ -162,11 +162,6 @@ export class Circuit {
       );
     return expand(trace, options);
   }
-}
-
-/** The layer whose output a tensor is. */
-function layerOfTensor(model: Model, tensor: string): string {
-  return model.nodes.find((node) => node.output === tensor)!.layer;
 }
 
 function checkIndex(what: string, index: number, size: number): void {

@@ -10,6 +10,7 @@
 
 import { type NodeShapes, nodeShapes } from '../nn/connectivity/connectivity.js';
 import type { AnyNode, Model } from '../nn/graph.js';
+import { producerOf } from '../nn/layers.js';
 import { opOf } from '../nn/ops/index.js';
 
 /** Maps an index of a node's (concatenated) input to the layer's input, or −1 for padding. */
@@ -18,7 +19,7 @@ export type LayerIndexMap = (j: number) => number;
 /** The map from `node`'s input indices to its layer's input indices. */
 export function layerIndexMap(model: Model, node: AnyNode): LayerIndexMap {
   if (node.inputs.length !== 1) return (j) => j;
-  const producer = model.nodes.find((n) => n.output === node.inputs[0]);
+  const producer = producerOf(model, node.inputs[0]!);
   if (!producer || producer.layer !== node.layer || producer.inputs.length !== 1) return (j) => j;
   const inner = inverseOf(producer, nodeShapes(model, producer));
   if (inner === undefined) return (j) => j;

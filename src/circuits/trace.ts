@@ -415,8 +415,8 @@ export class Trace {
   /** Relevance at the output, per sample: one-hot at the target, times the logit, or explicit. */
   private seeds<T>(K: Semiring<T>, options: SeedOptions): T[][] {
     const logits = this.activations.output;
-    // The same checks as real LRP's seed (an explicit seed with targets, an unknown mode, …).
-    outputSeed(logits, 'float64', options);
+    // Validated and computed as real LRP's seed: an explicit seed, or one-hot (× the logit).
+    const numbers = outputSeed(logits, 'float64', options);
     const batch = this.batch;
     const classes = logits.data.length / batch;
     if (options.seed !== undefined) {
@@ -425,14 +425,9 @@ export class Trace {
           'relevance',
           `an explicit seed is numbers, which semiring ${K.name} cannot hold`,
         );
-      if (options.seed.data.length !== logits.data.length)
-        throw new InvalidArgumentError(
-          'relevance',
-          `the seed has ${options.seed.data.length} values for logits of ${logits.data.length}`,
-        );
       const fromNumber = K.fromNumber.bind(K);
       return Array.from({ length: batch }, (_, n) =>
-        Array.from(options.seed!.data.subarray(n * classes, (n + 1) * classes), (v) => fromNumber(v)),
+        Array.from(numbers.subarray(n * classes, (n + 1) * classes), (v) => fromNumber(v)),
       );
     }
     const logit = options.outputRelevance === 'logit';
@@ -445,7 +440,7 @@ export class Trace {
     return Array.from({ length: batch }, (_, n) =>
       Array.from({ length: classes }, (_, c) => {
         if (c !== targets[n]) return K.zero;
-        return logit ? K.fromNumber!(logits.data[n * classes + c]!) : K.one;
+        return logit ? K.fromNumber!(numbers[n * classes + c]!) : K.one;
       }),
     );
   }

@@ -66,6 +66,7 @@ export function bestPaths(
   const annotation = resolveAnnotation(options.annotate ?? 'viterbi', viterbi, model);
   const plan = trace.circuit.plan;
   const pointers = new Map<string, (Pointer | undefined)[]>();
+  const complete = knockOut(plan, 1, 0);
   // A Viterbi pass from the target down that remembers where each maximum came from.
   const visitor: PropagationVisitor<Float64Array> = {
     zero: (tensor) => {
@@ -99,7 +100,7 @@ export function bestPaths(
         }
       });
     },
-    ...(knockOut(plan, 1, 0) ? { complete: knockOut(plan, 1, 0)! } : {}),
+    ...(complete ? { complete } : {}),
   };
   const seed = visitor.zero(model.output);
   seed[target] = 1;

@@ -16,6 +16,7 @@
  */
 import { InvalidArgumentError } from '../../core/errors.js';
 import type { AnyNode, Model } from '../../nn/graph.js';
+import { producerOf } from '../../nn/layers.js';
 import { opOf } from '../../nn/ops/index.js';
 import type { RawAnnotation } from './annotation.js';
 
@@ -126,7 +127,7 @@ function inputWidth(model: Model, node: AnyNode): number {
   for (;;) {
     const shape = model.shapes.get(tensor)!;
     if (shape.length === 3) return shape[2]!;
-    const producer = model.nodes.find((n) => n.output === tensor);
+    const producer = producerOf(model, tensor);
     if (!producer || opOf(producer).lrp !== 'elementwise') return 1;
     tensor = producer.inputs[0]!;
   }
