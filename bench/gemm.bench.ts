@@ -1,5 +1,5 @@
 /**
- * The WebAssembly SIMD GEMM (src/nn/kernels/gemm.wat) against the plain JavaScript loops:
+ * The WebAssembly SIMD GEMM (src/kernels/gemm.wat) against the plain JavaScript loops:
  *
  *   gemm         GFLOP/s (2 flops per multiply-add) of the packed-panel GEMM alone, operands packed
  *                and in place: the JavaScript twin `gemmPanels` and the WebAssembly `gemm`
@@ -11,7 +11,7 @@
  *                WebAssembly memory and the packing (weight panels, im2col) cost on their own
  *   small        dense layers around the size where WebAssembly starts to pay (WASM_MIN_MACS)
  *   threads      conv forwards (c → c channels, s × s, 3 × 3, pad 1, one image) on one thread and
- *                on two (src/nn/kernels/threads.ts), around the size where the split starts to pay
+ *                on two (src/kernels/threads.ts), around the size where the split starts to pay
  *                (THREAD_MIN_MACS, multiply-adds per thread), and the whole conv3_2 forward
  *   gradients    the trainer's weight gradients on a batch of 64 digits, with the ∂z of a real
  *                backward pass (ReLU zeros included): each dense layer of the MLP (∂W and ∂b; and
@@ -24,10 +24,6 @@
  *                result
  */
 import { Rng } from '../src/core/rng.js';
-import { convAdjoint, denseAdjoint } from '../src/nn/adjoints/index.js';
-import { loadMnist } from '../src/nn/datasets/index.js';
-import { type Activations, forward } from '../src/nn/forward.js';
-import type { Model, Node } from '../src/nn/graph.js';
 import {
   activeWasmKernels,
   configureKernels,
@@ -39,7 +35,11 @@ import {
   THREAD_MIN_MACS,
   WASM_MIN_MACS,
   type WasmKernels,
-} from '../src/nn/kernels/index.js';
+} from '../src/kernels/index.js';
+import { convAdjoint, denseAdjoint } from '../src/nn/adjoints/index.js';
+import { loadMnist } from '../src/nn/datasets/index.js';
+import { type Activations, forward } from '../src/nn/forward.js';
+import type { Model, Node } from '../src/nn/graph.js';
 import { opOf } from '../src/nn/ops/index.js';
 import {
   backward,

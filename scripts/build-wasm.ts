@@ -1,13 +1,13 @@
 /**
- * Builds the WebAssembly SIMD kernels: compiles src/nn/kernels/gemm.wat with wabt (a
- * devDependency) and writes the binary, base64-encoded, into src/nn/kernels/gemm-wasm.ts, which is
+ * Builds the WebAssembly SIMD kernels: compiles src/kernels/gemm.wat with wabt (a
+ * devDependency) and writes the binary, base64-encoded, into src/kernels/gemm-wasm.ts, which is
  * committed, so that installing provlrp needs no build step and nothing is fetched at run time.
  * A second binary, the same code on an imported shared memory (threads feature), is what the
- * kernel threads of src/nn/kernels/threads.ts instantiate, one instance per thread.
+ * kernel threads of src/kernels/threads.ts instantiate, one instance per thread.
  *
  *   npm run build:wasm
  *
- * test/nn/kernels/wasm-build.test.ts recompiles the .wat and fails when the committed bytes are
+ * test/kernels/wasm-build.test.ts recompiles the .wat and fails when the committed bytes are
  * out of date.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -15,10 +15,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import wabt from 'wabt';
 
 /** The WAT source of the kernels. */
-export const WAT_PATH = fileURLToPath(new URL('../src/nn/kernels/gemm.wat', import.meta.url));
+export const WAT_PATH = fileURLToPath(new URL('../src/kernels/gemm.wat', import.meta.url));
 
 /** The generated module holding the binary. */
-export const MODULE_PATH = fileURLToPath(new URL('../src/nn/kernels/gemm-wasm.ts', import.meta.url));
+export const MODULE_PATH = fileURLToPath(new URL('../src/kernels/gemm-wasm.ts', import.meta.url));
 
 /** Characters of base64 per line of the generated module. */
 const LINE = 96;

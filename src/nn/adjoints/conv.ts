@@ -6,8 +6,8 @@
  * map. Loop order mirrors the forward kernel (ops/conv.ts): weight-stationary, contiguous rows.
  */
 import type { FloatArray } from '../../core/tensor.js';
+import { convAdjointWasm, wasmKernelsFor } from '../../kernels/index.js';
 import type { Node } from '../graph.js';
-import { convAdjointWasm, wasmKernelsFor } from '../kernels/index.js';
 import { axes2d, validOutputs } from '../ops/window.js';
 
 /**

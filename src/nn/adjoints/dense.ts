@@ -3,8 +3,8 @@
  * row r (sample, or leading position). LRP's c = Wᵀ(R/z) and the trainer's ∂x = ∂z·W are this map.
  */
 import type { FloatArray } from '../../core/tensor.js';
+import { denseAdjointWasm, wasmKernelsFor } from '../../kernels/index.js';
 import type { Node } from '../graph.js';
-import { denseAdjointWasm, wasmKernelsFor } from '../kernels/index.js';
 
 /** Adds Wᵀs into `c` (input-shaped), with `weight` in place of the node's own weight if given. */
 export function denseAdjoint(

@@ -12,7 +12,7 @@
  * Everything accumulates in float64; each output is rounded once on the store.
  */
 import type { FloatArray } from '../../core/tensor.js';
-import { convForwardWasm, wasmKernelsFor } from '../kernels/index.js';
+import { convForwardWasm, wasmKernelsFor } from '../../kernels/index.js';
 import type { Axis } from './window.js';
 
 /** Output positions per im2col tile (a multiple of 4). */
@@ -47,7 +47,7 @@ export function convForward(
   const depth = perGroup * g.kh * g.kw;
   const positions = g.oh * g.ow;
   // NOTE: float32 convolutions run on the WebAssembly SIMD GEMM where it is available; its results
-  // equal these loops' bit for bit (src/nn/kernels/gemm.wat), which stay as the plain twin.
+  // equal these loops' bit for bit (src/kernels/gemm.wat), which stay as the plain twin.
   const kernels = wasmKernelsFor(g.batch * g.outChannels * depth * positions);
   if (
     kernels !== null &&

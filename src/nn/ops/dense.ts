@@ -5,9 +5,9 @@
  */
 import { ShapeError } from '../../core/errors.js';
 import { showShape } from '../../core/tensor.js';
+import { denseForwardWasm, wasmKernelsFor } from '../../kernels/index.js';
 import { denseAdjoint } from '../adjoints/dense.js';
 import { forEachDenseEdge } from '../connectivity/dense.js';
-import { denseForwardWasm, wasmKernelsFor } from '../kernels/index.js';
 import { denseBackward } from '../train/dense-gradient.js';
 import { describeNode, expectInputCount, expectNonEmpty, expectParamShape } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
@@ -48,7 +48,7 @@ export const dense: OpDefinition<'dense'> = {
     const nIn = w.length / nOut;
     const rows = a.length / nIn;
     // NOTE: float32 layers run on the WebAssembly SIMD GEMM where it is available; its results
-    // equal this loop's bit for bit (src/nn/kernels/gemm.wat), which stays as the plain twin.
+    // equal this loop's bit for bit (src/kernels/gemm.wat), which stays as the plain twin.
     const kernels = wasmKernelsFor(rows * nIn * nOut);
     if (
       kernels !== null &&

@@ -14,14 +14,14 @@
  * of the inner loop are contiguous. Accumulation is in float64 locals, one store per tile.
  *
  * NOTE: float32 batches run ∂W on the WebAssembly SIMD GEMM where it is available
- * (src/nn/kernels/conv-gemm.ts: `convWeightGradientWasm`). It sums each weight's products over the
+ * (src/kernels/conv-gemm.ts: `convWeightGradientWasm`). It sums each weight's products over the
  * whole batch in float64 and rounds once, where these loops (the plain twin, and the fallback) round
  * once per sample and tile; ∂a goes through `convAdjoint`, which routes the same way.
  */
 import type { FloatArray } from '../../core/tensor.js';
+import { convWeightGradientWasm, wasmKernelsFor } from '../../kernels/index.js';
 import { convAdjoint } from '../adjoints/index.js';
 import type { Node } from '../graph.js';
-import { convWeightGradientWasm, wasmKernelsFor } from '../kernels/index.js';
 import { type Axis, axes2d } from '../ops/window.js';
 import { type Backward, perSample } from './backward-context.js';
 

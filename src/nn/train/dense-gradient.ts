@@ -4,14 +4,14 @@
  * the rows being the samples (or every leading position of a higher-rank input).
  *
  * NOTE: float32 layers run ∂W and ∂x on the WebAssembly SIMD GEMM where it is available
- * (src/nn/kernels/dense-gemm.ts: `denseWeightGradientWasm`, and `denseAdjointWasm`, the map of
+ * (src/kernels/dense-gemm.ts: `denseWeightGradientWasm`, and `denseAdjointWasm`, the map of
  * src/nn/adjoints/dense.ts). It sums each element in float64 and rounds once, where the loops below
  * (the plain twins, and the fallback) round after every addition, and it adds the products of rows
  * whose ∂z is 0 (exact zeros, unless x holds infinities or NaN) where the loops skip them. ∂b always
  * runs here: it is as many additions as there are elements of ∂z.
  */
 import type { FloatArray } from '../../core/tensor.js';
-import { denseAdjointWasm, denseWeightGradientWasm, wasmKernelsFor } from '../kernels/index.js';
+import { denseAdjointWasm, denseWeightGradientWasm, wasmKernelsFor } from '../../kernels/index.js';
 import type { Backward } from './backward-context.js';
 
 /** dense: ∂W and ∂b always, ∂x when the input wants a gradient. */

@@ -3,14 +3,10 @@
  * and conv ∂W, dense ∂x), that the backward pass still matches central finite differences when
  * they do, and that the plain loops take over, bit for bit, when the kernels are switched off,
  * missing, or cannot get the memory. The kernels' numbers themselves are checked against their
- * plain twins in test/nn/kernels/weight-gradient-gemm.test.ts.
+ * plain twins in test/kernels/weight-gradient-gemm.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/core/rng.js';
-import { denseAdjoint } from '../../../src/nn/adjoints/index.js';
-import { conv2d, flatten, linear, relu, sequential } from '../../../src/nn/builder/index.js';
-import { forward } from '../../../src/nn/forward.js';
-import type { Model, Node } from '../../../src/nn/graph.js';
 import {
   activeWasmKernels,
   configureKernels,
@@ -18,7 +14,11 @@ import {
   kernelBackend,
   WASM_MIN_MACS,
   type WebAssemblyLike,
-} from '../../../src/nn/kernels/index.js';
+} from '../../../src/kernels/index.js';
+import { denseAdjoint } from '../../../src/nn/adjoints/index.js';
+import { conv2d, flatten, linear, relu, sequential } from '../../../src/nn/builder/index.js';
+import { forward } from '../../../src/nn/forward.js';
+import type { Model, Node } from '../../../src/nn/graph.js';
 import {
   backward,
   convWeightGradient,

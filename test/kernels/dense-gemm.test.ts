@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../../src/core/rng.js';
-import { denseAdjoint } from '../../../src/nn/adjoints/index.js';
-import type { Node } from '../../../src/nn/graph.js';
-import { denseAdjointWasm, denseForwardWasm } from '../../../src/nn/kernels/index.js';
-import { applyOp } from '../support.js';
+import { Rng } from '../../src/core/rng.js';
+import { denseAdjointWasm, denseForwardWasm } from '../../src/kernels/index.js';
+import { denseAdjoint } from '../../src/nn/adjoints/index.js';
+import type { Node } from '../../src/nn/graph.js';
+import { applyOp } from '../nn/support.js';
 import { F32_UNIT, f64, wasmKernels, withJsKernels } from './support.js';
 
 const SEED = 0xde25e;
@@ -24,7 +24,7 @@ function denseNode(rng: Rng, nIn: number, nOut: number): Node<'dense'> {
   };
 }
 
-describe('nn/kernels/dense-gemm', () => {
+describe('kernels/dense-gemm', () => {
   const k = wasmKernels();
 
   /** The WebAssembly forward and the plain loop's, for rows × nIn inputs. */

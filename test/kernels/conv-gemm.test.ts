@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../../src/core/rng.js';
-import { convAdjoint } from '../../../src/nn/adjoints/index.js';
+import { Rng } from '../../src/core/rng.js';
 import {
   type ConvShape,
   convAdjointWasm,
   convForwardWasm,
   GEOMETRY_BYTES,
   roundUp4,
-} from '../../../src/nn/kernels/index.js';
-import { applyOp } from '../support.js';
+} from '../../src/kernels/index.js';
+import { convAdjoint } from '../../src/nn/adjoints/index.js';
+import { applyOp } from '../nn/support.js';
 import {
   type ConvCase,
   convCase,
@@ -44,7 +44,7 @@ const tileOf = (g: ConvShape, pick: number, size: number) => {
   return { p0, count, ld: roundUp4(count) + (pick % 3) };
 };
 
-describe('nn/kernels/conv-gemm', () => {
+describe('kernels/conv-gemm', () => {
   const k = wasmKernels();
 
   it('im2col writes each tap of a tile of positions (0 in the padding and past the tile)', () => {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compileKernels, MODULE_PATH, renderModule } from '../../../scripts/build-wasm.js';
-import { kernelBytes, sharedKernelBytes } from '../../../src/nn/kernels/index.js';
+import { compileKernels, MODULE_PATH, renderModule } from '../../scripts/build-wasm.js';
+import { kernelBytes, sharedKernelBytes } from '../../src/kernels/index.js';
 
-describe('nn/kernels/gemm-wasm.ts', () => {
+describe('kernels/gemm-wasm.ts', () => {
   it('holds the bytes that scripts/build-wasm.ts compiles from gemm.wat (run `npm run build:wasm`)', async () => {
     const compiled = await compileKernels();
     const shared = await compileKernels(undefined, true);

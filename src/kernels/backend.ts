@@ -9,7 +9,7 @@
  * again with another `WebAssembly` namespace or sets the threads of the large GEMMs (threads.ts);
  * tests and benchmarks use it to compare them.
  */
-import { InvalidArgumentError } from '../../core/errors.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import { configureKernelThreads } from './threads.js';
 import { loadWasmKernels, type WasmKernels, type WebAssemblyLike } from './wasm-kernels.js';
 

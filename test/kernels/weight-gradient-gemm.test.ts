@@ -10,8 +10,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../../src/core/rng.js';
-import type { Node } from '../../../src/nn/graph.js';
+import { Rng } from '../../src/core/rng.js';
 import {
   type ConvShape,
   convWeightGradientWasm,
@@ -19,8 +18,9 @@ import {
   GEOMETRY_BYTES,
   roundUp4,
   WasmKernels,
-} from '../../../src/nn/kernels/index.js';
-import { convWeightGradient, denseBackward } from '../../../src/nn/train/index.js';
+} from '../../src/kernels/index.js';
+import type { Node } from '../../src/nn/graph.js';
+import { convWeightGradient, denseBackward } from '../../src/nn/train/index.js';
 import {
   type ConvCase,
   convCase,
@@ -186,7 +186,7 @@ function expectWithinBound(
 
 const TILED = TILED_CONV;
 
-describe('nn/kernels weight gradients', () => {
+describe('kernels weight gradients', () => {
   const k = wasmKernels();
 
   it('im2col_panels writes each tap of a tile into panels of 4 taps (0 in the padding and past the last tap)', () => {

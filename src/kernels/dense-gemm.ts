@@ -7,7 +7,7 @@
  * src/nn/train/dense-gradient.ts. The forward results equal theirs bit for bit; the adjoint and
  * the weight gradient round to float32 once per element where the JavaScript loops round after
  * every addition. The weight gradient is, bit for bit, ∂W plus the float64 sum of its rows'
- * products in order of r, rounded once (test/nn/kernels/weight-gradient-gemm.test.ts).
+ * products in order of r, rounded once (test/kernels/weight-gradient-gemm.test.ts).
  *
  * NOTE: performance. Rows are taken `ROWS` at a time and W in blocks of at most `BLOCK_BYTES`
  * (float32 copy and float64 panels), so that scratch memory stays small even for VGG-16's

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../../src/core/rng.js';
+import { Rng } from '../../src/core/rng.js';
 import {
   convAdjointWasm,
   convForwardWasm,
@@ -12,7 +12,7 @@ import {
   packRows,
   roundUp4,
   WasmKernels,
-} from '../../../src/nn/kernels/index.js';
+} from '../../src/kernels/index.js';
 import { layoutOf, wasmKernels } from './support.js';
 
 const SEED = 0x6e33;
@@ -20,7 +20,7 @@ const SEED = 0x6e33;
 const uniform = (rng: Rng, n: number): Float64Array =>
   Float64Array.from({ length: n }, () => rng.uniform(-2, 2));
 
-describe('nn/kernels/gemm.wat', () => {
+describe('kernels/gemm.wat', () => {
   const k = wasmKernels();
 
   it('gemm equals the JavaScript twin bit for bit, for packed and row-major B', () => {

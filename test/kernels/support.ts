@@ -4,16 +4,16 @@
  * sum that rounds after every addition.
  */
 import fc from 'fast-check';
-import { Rng } from '../../../src/core/rng.js';
-import type { Node } from '../../../src/nn/graph.js';
+import { Rng } from '../../src/core/rng.js';
 import {
   type ConvShape,
   configureKernels,
   type Layout,
   loadWasmKernels,
   type WasmKernels,
-} from '../../../src/nn/kernels/index.js';
-import { axes2d, opOf } from '../../../src/nn/ops/index.js';
+} from '../../src/kernels/index.js';
+import type { Node } from '../../src/nn/graph.js';
+import { axes2d, opOf } from '../../src/nn/ops/index.js';
 
 /** A fresh instance of the WebAssembly kernels (this runtime has SIMD: Node ≥ 16.4). */
 export function wasmKernels(): WasmKernels {

@@ -19,8 +19,8 @@
  * its block recomputed on the calling thread, and is not used again.
  */
 import type { Worker } from 'node:worker_threads';
-import { InvalidArgumentError, LimitError, UnsupportedError } from '../../core/errors.js';
-import { nodeBuiltin, requireNodeBuiltin } from '../../core/node-builtin.js';
+import { InvalidArgumentError, LimitError, UnsupportedError } from '../core/errors.js';
+import { nodeBuiltin, requireNodeBuiltin } from '../core/node-builtin.js';
 import { type KernelExports, loadSharedWasmKernels, type WasmKernels } from './wasm-kernels.js';
 
 /** The kernel calls a block of work is written with: gemm.wat's exports and a byte fill with 0. */

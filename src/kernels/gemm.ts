@@ -4,9 +4,9 @@
  * with A in panels of 4 rows (each panel [depth][4], float64), B in such panels (bStride = 4·depth,
  * bStep = 4) or row-major (bStride = 4, bStep = the row length), and C float64, row-major.
  * Each output is one float64 accumulator that starts at C's value and adds the products in order
- * of k, so the two implementations agree bit for bit (test/nn/kernels/gemm.test.ts).
+ * of k, so the two implementations agree bit for bit (test/kernels/gemm.test.ts).
  */
-import type { FloatArray } from '../../core/tensor.js';
+import type { FloatArray } from '../core/tensor.js';
 
 /** Rounds a count up to a multiple of 4 (the panel width). */
 export const roundUp4 = (n: number): number => (n + 3) & ~3;

@@ -1,7 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../../../src/core/errors.js';
-import { Rng } from '../../../src/core/rng.js';
-import type { Node } from '../../../src/nn/graph.js';
+import { InvalidArgumentError } from '../../src/core/errors.js';
+import { Rng } from '../../src/core/rng.js';
 import {
   commandBytes,
   configureKernels,
@@ -13,8 +12,9 @@ import {
   kernelThreads,
   stopKernelThreads,
   THREAD_MIN_MACS,
-} from '../../../src/nn/kernels/index.js';
-import { applyOp } from '../support.js';
+} from '../../src/kernels/index.js';
+import type { Node } from '../../src/nn/graph.js';
+import { applyOp } from '../nn/support.js';
 import { type ConvCase, convNode, convShapes, sameConv3x3, wasmKernels, withJsKernels } from './support.js';
 
 /**
@@ -65,7 +65,7 @@ function forwardBoth(c: ConvCase) {
   return { plain, fast, jobs: jobs() - before };
 }
 
-describe('nn/kernels/threads', () => {
+describe('kernels/threads', () => {
   afterEach(() => {
     configureKernelThreads(2);
   });

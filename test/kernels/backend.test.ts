@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../../../src/core/errors.js';
-import { Rng } from '../../../src/core/rng.js';
-import { convAdjoint, denseAdjoint } from '../../../src/nn/adjoints/index.js';
-import type { Node } from '../../../src/nn/graph.js';
+import { InvalidArgumentError } from '../../src/core/errors.js';
+import { Rng } from '../../src/core/rng.js';
 import {
   activeWasmKernels,
   configureKernels,
@@ -10,8 +8,10 @@ import {
   loadWasmKernels,
   WASM_MIN_MACS,
   type WebAssemblyLike,
-} from '../../../src/nn/kernels/index.js';
-import { applyOp } from '../support.js';
+} from '../../src/kernels/index.js';
+import { convAdjoint, denseAdjoint } from '../../src/nn/adjoints/index.js';
+import type { Node } from '../../src/nn/graph.js';
+import { applyOp } from '../nn/support.js';
 import { type ConvCase, convNode, convShapes, sameConv3x3 } from './support.js';
 
 /** A 4 → 6 channel 3 × 3 convolution on 12 × 12 (23,328 multiply-adds). */
@@ -53,7 +53,7 @@ function denseNode(nIn: number, nOut: number): Node<'dense'> {
   };
 }
 
-describe('nn/kernels/backend', () => {
+describe('kernels/backend', () => {
   afterEach(() => configureKernels({ backend: 'auto', webAssembly: realWasm }));
 
   it('uses the WebAssembly kernels on this runtime', () => {
