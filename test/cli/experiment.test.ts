@@ -69,9 +69,12 @@ describe('lineProgress', () => {
     progress.finish();
     expect(lines[0]).toBe('phase: 20 steps\n');
     expect(lines.slice(1, -1)).toHaveLength(9);
-    lines.slice(1, -1).forEach((line, i) =>
-      expect(line).toMatch(new RegExp(`^phase: ${10 * (i + 1)} % \\(${2 * (i + 1)}/20\\), [\\d.]+/s, ETA \\d+ s\n$`)),
-    );
+    for (const [i, line] of lines.slice(1, -1).entries()) {
+      const tenth = i + 1;
+      expect(line).toMatch(
+        new RegExp(`^phase: ${10 * tenth} % \\(${2 * tenth}/20\\), [\\d.]+/s, ETA \\d+ s\n$`),
+      );
+    }
     expect(lines.at(-1)).toMatch(/^phase: done in [\d.]+ s\n$/);
   });
 });
