@@ -134,6 +134,8 @@ function createFolder(path: string): void {
   try {
     mkdirSync(path);
   } catch (error) {
+    // Another process or thread may have created it meanwhile: a folder there is what was wanted.
+    if (existingKind(path) === 'folder') return;
     throw fileSystemError('create the folder', path, error);
   }
 }

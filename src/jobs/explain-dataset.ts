@@ -138,7 +138,8 @@ export async function explainDataset(
   const started = performance.now();
   const { tasks, manifest } = planRun(run);
   const out = tasks[0]!.out;
-  makeFolder(out);
+  // Made here, once, before any worker writes into them.
+  for (const folder of ['shards', 'log']) makeFolder(join(out, folder));
   writeManifest(out, manifest);
   const missing = tasks.filter((t) => !existsSync(join(out, shardPath(t.key))));
   const total = manifest.data.end - manifest.data.start;
