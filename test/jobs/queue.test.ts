@@ -85,7 +85,8 @@ describe.skipIf(REDIS_SERVER === undefined)(
     beforeAll(async () => {
       redis = new RedisServer(await freePort(), mkdtempSync(join(root, 'redis-')));
       await redis.start();
-      workers.push(...(await Promise.all([startWorker(redis.url), startWorker(redis.url)])));
+      // Each worker is recorded as soon as it is up, so that afterAll stops it whatever fails later.
+      await Promise.all([0, 1].map(async () => workers.push(await startWorker(redis.url))));
       // NOTE: after the workers are up: computing here blocks this process's event loop.
       await explainDataset(run(single, 1000), inProcessExecutor());
     }, 240_000);

@@ -121,7 +121,13 @@ export async function startWorker(url: string, extra: string[] = []): Promise<Ch
     ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  await waitForOutput(child, /taking jobs/);
+  try {
+    await waitForOutput(child, /taking jobs/);
+  } catch (error) {
+    // One that never came up is stopped here: nobody else holds it.
+    child.kill('SIGKILL');
+    throw error;
+  }
   return child;
 }
 
