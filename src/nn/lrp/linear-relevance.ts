@@ -84,15 +84,31 @@ export function linearStatistics(
       return { input, weight: t.weight, sign: t.sign, ones: t.input === 'ones', zero };
     });
     invertStabilized(denominator, perOut, rule.stabilizer);
-    const original = z.data;
-    for (let i = 0; i < denominator.length; i++) {
-      const keep =
-        group.select === 'all' || (group.select === 'positive' ? original[i]! > 0 : original[i]! < 0);
-      denominator[i] = keep ? group.scale * denominator[i]! : 0;
-    }
+    selectAndScale(denominator, z.data, group.select, group.scale);
     return { factor: denominator, terms };
   });
   return { layer, rule, batch, dtype, groups };
+}
+
+/**
+ * factor_k = scale · [select(z_k)] · factor_k. NOTE: one loop per selection, without a test per
+ * element where every output is kept (ε, z⁺, flat: all but αβ) and nothing to do at scale 1.
+ */
+function selectAndScale(
+  factor: FloatArray,
+  z: FloatArray,
+  select: LinearRule['groups'][number]['select'],
+  scale: number,
+): void {
+  if (select === 'all') {
+    if (scale !== 1) for (let i = 0; i < factor.length; i++) factor[i] = scale * factor[i]!;
+    return;
+  }
+  const positive = select === 'positive';
+  for (let i = 0; i < factor.length; i++) {
+    const keep = positive ? z[i]! > 0 : z[i]! < 0;
+    factor[i] = keep ? scale * factor[i]! : 0;
+  }
 }
 
 /** R_in for the output relevance `R` (batch, output-shaped), from precomputed statistics. */
