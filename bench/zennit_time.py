@@ -105,12 +105,12 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--runs", type=int, default=0, help="time N runs by itself instead of serving stdin")
     args = parser.parse_args()
-    import zennit
+    from importlib.metadata import version
 
     attribute, torch_version = make_attribution(args)
     for _ in range(args.warmup):
         attribute()
-    info = {"zennit": getattr(zennit, "__version__", "unknown"), "torch": torch_version, "threads": args.threads}
+    info = {"zennit": version("zennit"), "torch": torch_version, "threads": args.threads}
     if args.runs > 0:
         times = sorted(attribute() for _ in range(args.runs))
         mid = len(times) // 2
