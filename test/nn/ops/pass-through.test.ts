@@ -86,7 +86,7 @@ describe('nn/ops: the OPS table', () => {
       silu: 'identity',
       flatten: 'identity',
       reshape: 'identity',
-      batch_norm: 'identity',
+      batch_norm: 'diagonal',
       add: 'add',
       concat: 'identity',
       pad: 'identity',
