@@ -30,7 +30,10 @@ export const isLinear: NodeSelector = (node) => node.op === 'dense' || node.op =
 export const isBatchNorm: NodeSelector = (node) => node.op === 'batch_norm';
 /** Every average pooling. */
 export const isAvgPool: NodeSelector = (node) =>
-  node.op === 'avg_pool' || node.op === 'global_avg_pool' || node.op === 'adaptive_avg_pool';
+  node.op === 'avg_pool' ||
+  node.op === 'global_avg_pool' ||
+  node.op === 'adaptive_avg_pool' ||
+  node.op === 'reduce_mean';
 /** Residual sums. */
 export const isAdd: NodeSelector = (node) => node.op === 'add';
 /** Max-pooling. */

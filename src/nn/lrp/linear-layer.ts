@@ -14,7 +14,14 @@ import { opOf } from '../ops/index.js';
 import type { ParamModifier } from './modifiers.js';
 
 /** The operators a linear rule applies to. */
-export type LinearOp = 'dense' | 'conv' | 'avg_pool' | 'global_avg_pool' | 'adaptive_avg_pool' | 'batch_norm';
+export type LinearOp =
+  | 'dense'
+  | 'conv'
+  | 'avg_pool'
+  | 'global_avg_pool'
+  | 'adaptive_avg_pool'
+  | 'reduce_mean'
+  | 'batch_norm';
 
 /** A node of a linear operator, discriminated by `op`. */
 export type LinearNode = Extract<AnyNode, { op: LinearOp }>;
