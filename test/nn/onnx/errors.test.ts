@@ -83,12 +83,18 @@ describe('importOnnx: unsupported ops', () => {
       nodes: [node('Concat', ['x', 'x'], ['y'], [intAttr('axis', 0)])],
     });
     expect(() => importOnnx(concat)).toThrow(/op Concat .*batch axis/);
+    // A softmax before the end is an attention-style softmax; a LogSoftmax is refused there.
     const softmax = buildModel({
       input: ['N', 4],
       nodes: [node('Softmax', ['x'], ['s']), node('Relu', ['s'], ['y'])],
     });
-    expect(() => importOnnx(softmax)).toThrow(UnsupportedOpError);
-    expect(() => importOnnx(softmax)).toThrow(/op Softmax .*except as the last node/);
+    expect(importOnnx(softmax).nodes.map((n) => n.op)).toEqual(['softmax', 'relu']);
+    const logSoftmax = buildModel({
+      input: ['N', 4],
+      nodes: [node('LogSoftmax', ['x'], ['s']), node('Relu', ['s'], ['y'])],
+    });
+    expect(() => importOnnx(logSoftmax)).toThrow(UnsupportedOpError);
+    expect(() => importOnnx(logSoftmax)).toThrow(/op LogSoftmax .*except as the last node/);
   });
 
   it('refuses training-mode BatchNormalization and Dropout, and a MaxPool whose Indices are read', () => {
