@@ -17,11 +17,12 @@ import type { AnyNode, Model } from '../graph.js';
 import { createModel, type ModelSpec } from '../model.js';
 import { opOf } from '../ops/index.js';
 import { attributesOf } from './attributes.js';
-import { ImportContext, type InferShape, type OnnxNode } from './context.js';
+import { ImportContext, type InferShape, type OnnxNode, scopeOf } from './context.js';
 import { decodeOnnx, isDefaultDomain, type OnnxModel, readOnnxBytes } from './decode.js';
 import { fusePatterns } from './fuse.js';
 import { graphInputOf, graphOutputOf, initializersOf } from './graph-io.js';
 import { layerName } from './layer-name.js';
+import { alternativeTo } from './ops/alternatives.js';
 import { ONNX_OPS, SUPPORTED_ONNX_OPS } from './ops/index.js';
 import type { GraphProto, NodeProto } from './proto.js';
 
@@ -126,6 +127,9 @@ function importNode(node: OnnxNode, ctx: ImportContext): void {
       node.name,
       node.opset,
       SUPPORTED_ONNX_OPS,
+      '',
+      scopeOf(node.name),
+      isDefaultDomain(domain) ? alternativeTo(node.op) : '',
     );
   importer(node, ctx);
   for (const [k, out] of node.outputs.entries())

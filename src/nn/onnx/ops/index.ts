@@ -83,5 +83,7 @@ export const ONNX_OPS: Readonly<Record<string, OpImporter>> = {
   Where: whereOp,
 };
 
+export { ONNX_ALTERNATIVES } from './alternatives.js';
+
 /** The names of the supported ONNX ops, sorted. */
 export const SUPPORTED_ONNX_OPS: readonly string[] = Object.keys(ONNX_OPS).sort();
