@@ -20,7 +20,10 @@ What it writes
 * ``attention_op<N>.onnx`` with ``attention.input.bin`` ([2, 3, 4]) and ``attention.logits.bin``
   ([2, 2]): a one-head pre-norm transformer block on 3 tokens of width 4 (positional embedding,
   LayerNorm, Q/K/V, softmax(Q·Kᵀ/√d)·V, residuals, GELU MLP), classified from the first token
-  (Gather); at opset 13 LayerNorm and GELU are decomposed.
+  (Gather); at opset 13 LayerNorm and GELU are decomposed;
+* ``text_op<N>.onnx`` with ``text.input.bin`` (the token ids [2, 5] as float32) and
+  ``text.logits.bin`` ([2, 2]): a token embedding (int64 ids), the same block, and a mean over
+  the tokens (ReduceMean) as the classification head.
 
 How to run (Debian's torch and onnx)::
 
@@ -214,8 +217,45 @@ def attention() -> None:
     logits.numpy().tofile(os.path.join(OUT, "attention.logits.bin"))
 
 
+class Text(torch.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.embed = torch.nn.Embedding(11, 4)
+        self.block = Attention(4, 5)
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        b = self.block
+        h = self.embed(ids) + b.pos
+        a = b.ln1(h)
+        scores = b.q(a) @ b.k(a).transpose(1, 2) / b.width**0.5
+        h = h + torch.softmax(scores, dim=-1) @ b.v(a)
+        h = h + b.mlp(b.ln2(h))
+        return b.head(h.mean(dim=1))
+
+
+def text() -> None:
+    torch.manual_seed(4)
+    net = Text().eval()
+    ids = torch.tensor([[1, 7, 3, 3, 10], [0, 2, 9, 5, 4]])
+    for opset in (13, 17):
+        torch.onnx.export(
+            net,
+            ids,
+            os.path.join(OUT, f"text_op{opset}.onnx"),
+            opset_version=opset,
+            input_names=["ids"],
+            output_names=["y"],
+            dynamic_axes={"ids": {0: "batch"}, "y": {0: "batch"}},
+        )
+    with torch.no_grad():
+        logits = net.double()(ids).float()
+    ids.float().numpy().tofile(os.path.join(OUT, "text.input.bin"))
+    logits.numpy().tofile(os.path.join(OUT, "text.logits.bin"))
+
+
 if __name__ == "__main__":
     shapes()
     gating()
     attention()
+    text()
     main()

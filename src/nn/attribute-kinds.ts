@@ -55,6 +55,7 @@ export const ATTRIBUTE_KINDS = {
   matmul: {},
   softmax: { axis: 'integer' },
   layer_norm: { axis: 'integer', epsilon: 'number' },
+  embedding: {},
   flatten: {},
   reshape: { shape: 'integers' },
   batch_norm: { epsilon: 'number' },

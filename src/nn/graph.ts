@@ -37,6 +37,7 @@ export type OpName =
   | 'matmul'
   | 'softmax'
   | 'layer_norm'
+  | 'embedding'
   | 'flatten'
   | 'reshape'
   | 'batch_norm'
@@ -139,6 +140,8 @@ export interface OpAttributes {
   softmax: { axis: number };
   /** Layer normalisation over the per-sample axes from `axis` on, with scale γ and bias β. */
   layer_norm: { axis: number; epsilon: number };
+  /** Token embedding: ids [T] (the model input's values) → rows of `weight` [T, D]. */
+  embedding: Record<string, never>;
   /** Mean over per-sample `axes` (increasing), kept as size 1 with `keepdims`. */
   reduce_mean: { axes: readonly number[]; keepdims: boolean };
   /** All per-sample axes into one: [N, …] → [N, Π…]. */
@@ -191,6 +194,7 @@ export interface OpParams {
   matmul: Record<string, never>;
   softmax: Record<string, never>;
   layer_norm: { scale: Tensor<Float32Array>; bias: Tensor<Float32Array> };
+  embedding: { weight: Tensor<Float32Array> };
   flatten: Record<string, never>;
   reshape: Record<string, never>;
   batch_norm: {

@@ -10,7 +10,13 @@
  * Errors: a corrupt file → `FormatError('onnx', …)`; an op, opset or form provlrp cannot translate →
  * `UnsupportedOpError` / `UnsupportedError`; shapes that do not fit → `ShapeError`.
  */
-import { FormatError, InvalidArgumentError, LimitError, UnsupportedOpError } from '../../core/errors.js';
+import {
+  FormatError,
+  InvalidArgumentError,
+  LimitError,
+  UnsupportedError,
+  UnsupportedOpError,
+} from '../../core/errors.js';
 import { sizeOf } from '../../core/tensor.js';
 import { foldBatchNorm } from '../canonize/batch-norm.js';
 import type { AnyNode, Model } from '../graph.js';
@@ -83,6 +89,12 @@ export function onnxToModelSpec(onnx: OnnxModel): ModelSpec {
   fusePatterns(graph.node ?? [], initializers, output).forEach((proto, index) => {
     importNode(onnxNodeOf(proto, index, opset, names), ctx);
   });
+  if (input.tokenIds)
+    for (const node of ctx.nodes)
+      if (node.inputs.includes(input.name) && node.op !== 'embedding')
+        throw new UnsupportedError(
+          `onnx import: input "${input.name}" holds integer token ids, which only an embedding (Gather of a weight) may read; node "${node.name}" (${node.op}) reads it`,
+        );
   const result = ctx.lookup(output);
   if (result === undefined)
     throw new FormatError('onnx', `the graph output "${output}" is computed by no node`);

@@ -15,6 +15,7 @@ import { scale, shift } from './constant-affine.js';
 import { conv } from './conv.js';
 import { dense } from './dense.js';
 import { dropout } from './dropout.js';
+import { embedding } from './embedding.js';
 import { flatten } from './flatten.js';
 import { globalAvgPool } from './global-avg-pool.js';
 import { identity } from './identity.js';
@@ -50,6 +51,7 @@ export const OPS = {
   matmul,
   softmax,
   layer_norm: layerNorm,
+  embedding,
   flatten,
   reshape,
   batch_norm: batchNorm,

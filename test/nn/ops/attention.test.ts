@@ -170,3 +170,36 @@ describe('layer_norm holds its normaliser constant', () => {
     }
   });
 });
+
+describe('a text classifier: token embedding, attention, mean head', () => {
+  const ids = tensor([2, 5], readFloat32(join(OPS_FIXTURES, 'text.input.bin')));
+  const textLogits = readFloat32(join(OPS_FIXTURES, 'text.logits.bin'));
+  for (const opset of [13, 17]) {
+    const model = importOnnx(join(OPS_FIXTURES, `text_op${opset}.onnx`));
+
+    it(`opset ${opset}: int64 ids through embedding and ReduceMean; forward equals PyTorch`, () => {
+      expect(model.nodes[0]!.op).toBe('embedding');
+      expect(model.nodes.at(-2)!.op).toBe('reduce_mean');
+      expectPerSample(forward(model, ids).output, textLogits, [2, 2], 1e-5);
+    });
+
+    it(`opset ${opset}: a token's relevance is the sum over its embedding vector; kernels equal generic`, () => {
+      const f64 = tensor([2, 5], Float64Array.from(ids.data));
+      const atEmbedding = lrp(model, f64, { ...options, layer: 'embed' }).data;
+      const atTokens = lrp(model, f64, options).data;
+      for (let t = 0; t < 10; t++) {
+        let sum = 0;
+        for (let d = 0; d < 4; d++) sum += atEmbedding[t * 4 + d]!;
+        close(atTokens[t]!, sum, Math.abs(sum));
+      }
+      expectKernelsMatchGeneric(model, f64, [undefined, 'embed']);
+    });
+  }
+
+  it('refuses ids that are not tokens of the vocabulary, naming the node', () => {
+    const model = importOnnx(join(OPS_FIXTURES, 'text_op17.onnx'));
+    expect(() => forward(model, tensor([1, 5], Float32Array.from([1, 2, 11, 0, 0])))).toThrow(
+      /token id 11 is not an integer in \[0, 11\)/,
+    );
+  });
+});

@@ -96,6 +96,7 @@ describe('nn/ops: the OPS table', () => {
       matmul: 'dense',
       softmax: 'dense',
       layer_norm: 'dense',
+      embedding: 'identity',
       flatten: 'identity',
       reshape: 'identity',
       batch_norm: 'diagonal',
