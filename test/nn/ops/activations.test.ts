@@ -17,6 +17,7 @@ import { lrp } from '../../../src/nn/lrp/index.js';
 import { importOnnx } from '../../../src/nn/onnx/index.js';
 import { ACTIVATIONS, erf } from '../../../src/nn/ops/activation-functions.js';
 import { expectPerSample, readFloat32, readJson } from '../onnx/fixture-support.js';
+import { buildModel, floatTensor, intAttr, node, ramp } from '../onnx/onnx-builder.js';
 import { applyOp } from '../support.js';
 import { expectGradientsMatch, randomCase } from '../train/finite-differences.js';
 import { expectKernelsMatchGeneric, KERNEL_SEMIRINGS } from './semiring-checks.js';
@@ -135,4 +136,40 @@ describe('activations from a PyTorch export', () => {
     const report = expectGradientsMatch(randomCase(model, 2, 11));
     expect(report.checked).toBeGreaterThan(100);
   });
+});
+
+describe('HardSwish written as x·Clip(x + 3, 0, 6)/6', () => {
+  const scalar = (name: string, v: number) => floatTensor(name, [], [v]);
+  const graph = (divideLast: boolean) =>
+    buildModel({
+      input: ['N', 4],
+      nodes: [
+        node('Add', ['x', 'three'], ['s'], [], '/act/Add'),
+        node('Clip', ['s', 'zero', 'six'], ['c'], [], '/act/Clip'),
+        ...(divideLast
+          ? [node('Mul', ['x', 'c'], ['m'], [], '/act/Mul'), node('Div', ['m', 'six'], ['h'], [], '/act/Div')]
+          : [
+              node('Div', ['c', 'six'], ['d'], [], '/act/Div'),
+              node('Mul', ['d', 'x'], ['h'], [], '/act/Mul'),
+            ]),
+        node('Gemm', ['h', 'w'], ['y'], [intAttr('transB', 1)], '/fc/Gemm'),
+      ],
+      initializers: [
+        scalar('three', 3),
+        scalar('zero', 0),
+        scalar('six', 6),
+        floatTensor('w', [2, 4], ramp(8, 0.2, -0.7)),
+      ],
+    });
+  for (const divideLast of [true, false])
+    it(`fuses into one hard_swish (${divideLast ? 'Div last' : 'Mul last'})`, () => {
+      const model = importOnnx(graph(divideLast));
+      expect(model.nodes.map((n) => n.op)).toEqual(['hard_swish', 'dense']);
+      expect(model.nodes[0]!.layer).toBe('act');
+      const input = tensor([1, 4], Float32Array.from([-4, -1.5, 0.5, 3.5]));
+      const h = forward(model, input).outputOf(model.nodes[0]!).data;
+      input.data.forEach((v, i) => {
+        expect(h[i]).toBeCloseTo((v * Math.min(Math.max(v + 3, 0), 6)) / 6, 6);
+      });
+    });
 });
