@@ -17,7 +17,7 @@ import { lrp } from '../../../src/nn/lrp/index.js';
 import { importOnnx } from '../../../src/nn/onnx/index.js';
 import { ACTIVATIONS, erf } from '../../../src/nn/ops/activation-functions.js';
 import { expectPerSample, readFloat32, readJson } from '../onnx/fixture-support.js';
-import { buildModel, floatTensor, intAttr, node, ramp } from '../onnx/onnx-builder.js';
+import { buildModel, floatTensor, intAttr, node, ramp, stringAttr } from '../onnx/onnx-builder.js';
 import { applyOp } from '../support.js';
 import { expectGradientsMatch, randomCase } from '../train/finite-differences.js';
 import { expectKernelsMatchGeneric, KERNEL_SEMIRINGS } from './semiring-checks.js';
@@ -172,4 +172,42 @@ describe('HardSwish written as x·Clip(x + 3, 0, 6)/6', () => {
         expect(h[i]).toBeCloseTo((v * Math.min(Math.max(v + 3, 0), 6)) / 6, 6);
       });
     });
+});
+
+describe('ONNX Gelu (opset 20) and Clip without bounds', () => {
+  it('imports Gelu with approximate none and tanh, and refuses another approximation', () => {
+    const gelu = (approximate?: string) =>
+      importOnnx(
+        buildModel({
+          opset: 20,
+          input: ['N', 3],
+          nodes: [
+            node(
+              'Gelu',
+              ['x'],
+              ['y'],
+              approximate === undefined ? [] : [stringAttr('approximate', approximate)],
+              '/act/Gelu',
+            ),
+          ],
+        }),
+      );
+    expect(gelu().nodes.map((n) => n.op)).toEqual(['gelu']);
+    expect(gelu('tanh').nodes.map((n) => n.op)).toEqual(['gelu_tanh']);
+    expect(() => gelu('erf')).toThrow(/approximate = "erf"/);
+  });
+
+  it('reads an absent Clip bound as float32 max', () => {
+    const model = importOnnx(
+      buildModel({
+        opset: 13,
+        input: ['N', 3],
+        nodes: [node('Clip', ['x', 'lo'], ['y'])],
+        initializers: [floatTensor('lo', [], [0])],
+      }),
+    );
+    expect(model.nodes[0]!.attributes).toEqual({ min: 0, max: 3.4028234663852886e38 });
+    const y = forward(model, tensor([1, 3], Float32Array.from([-1, 2, 1e30]))).output.data;
+    expect(Array.from(y)).toEqual([0, 2, Math.fround(1e30)]);
+  });
 });
