@@ -24,6 +24,20 @@ export type OpName =
   | 'adaptive_avg_pool'
   | 'relu'
   | 'leaky_relu'
+  | ActivationOp
+  | 'transpose'
+  | 'slice'
+  | 'gather'
+  | 'expand'
+  | 'tile'
+  | 'reduce_mean'
+  | 'mul'
+  | 'scale'
+  | 'shift'
+  | 'matmul'
+  | 'softmax'
+  | 'layer_norm'
+  | 'embedding'
   | 'flatten'
   | 'reshape'
   | 'batch_norm'
@@ -32,6 +46,23 @@ export type OpName =
   | 'pad'
   | 'identity'
   | 'dropout';
+
+/**
+ * The smooth and clipped activations, each an element-wise z = f(a) defined with its derivative in
+ * one table (ops/activations.ts).
+ */
+export type ActivationOp =
+  | 'clip'
+  | 'elu'
+  | 'selu'
+  | 'gelu'
+  | 'gelu_tanh'
+  | 'sigmoid'
+  | 'tanh'
+  | 'softplus'
+  | 'hard_sigmoid'
+  | 'hard_swish'
+  | 'silu';
 
 /** Two spatial values, (height, width). */
 export type Pair = readonly [number, number];
@@ -63,6 +94,56 @@ export interface OpAttributes {
   relu: Record<string, never>;
   /** z = x for x ≥ 0, α·x below (ONNX LeakyRelu, PyTorch LeakyReLU; α = 0.01 by default). */
   leaky_relu: { alpha: number };
+  /** z = min(max(a, min), max) (ONNX Clip, PyTorch ReLU6 with min 0, max 6, Hardtanh). */
+  clip: { min: number; max: number };
+  /** z = a for a > 0, α·(eᵃ − 1) below (ONNX Elu, α = 1 by default). */
+  elu: { alpha: number };
+  /** z = γ·a for a > 0, γ·α·(eᵃ − 1) below (ONNX Selu, α ≈ 1.6733, γ ≈ 1.0507 by default). */
+  selu: { alpha: number; gamma: number };
+  /** z = a·Φ(a), Φ the standard normal CDF (ONNX Gelu, PyTorch GELU). */
+  gelu: Record<string, never>;
+  /** z = a/2·(1 + tanh(√(2/π)·(a + 0.044715·a³))) (PyTorch GELU(approximate='tanh')). */
+  gelu_tanh: Record<string, never>;
+  /** z = 1/(1 + e⁻ᵃ). */
+  sigmoid: Record<string, never>;
+  tanh: Record<string, never>;
+  /** z = ln(1 + eᵃ) (ONNX Softplus, PyTorch Softplus with β = 1). */
+  softplus: Record<string, never>;
+  /** z = max(0, min(1, α·a + β)) (ONNX HardSigmoid: α = 0.2, β = 0.5; PyTorch: α = 1/6). */
+  hard_sigmoid: { alpha: number; beta: number };
+  /** z = a·max(0, min(1, a/6 + 1/2)) (ONNX HardSwish, PyTorch Hardswish). */
+  hard_swish: Record<string, never>;
+  /** z = a·σ(a) (PyTorch SiLU, Swish; exported as Mul(x, Sigmoid(x))). */
+  silu: Record<string, never>;
+  /** Per-sample axes permuted: output axis i is input axis perm[i] (the batch axis stays first). */
+  transpose: { perm: readonly number[] };
+  /**
+   * Every step-th element of [start, end) per per-sample axis, resolved: 0 ≤ start ≤ end ≤ d for a
+   * positive step, −1 ≤ end ≤ start < d for a negative one.
+   */
+  slice: { starts: readonly number[]; ends: readonly number[]; steps: readonly number[] };
+  /** Elements `indices` (of shape `indicesShape`, [] for one index) along a per-sample axis. */
+  gather: { axis: number; indices: readonly number[]; indicesShape: readonly number[] };
+  /** Broadcast to `shape` (same rank; each input size 1 or equal). */
+  expand: { shape: readonly number[] };
+  /** Each per-sample axis repeated `repeats[a]` times. */
+  tile: { repeats: readonly number[] };
+  /** Element-wise product of two activations, broadcast (a gate, a squeeze-excitation). */
+  mul: Record<string, never>;
+  /** The activation times a constant `value` (broadcast to it). */
+  scale: Record<string, never>;
+  /** The activation plus a constant `value` (broadcast to it): a positional embedding. */
+  shift: Record<string, never>;
+  /** Matrix product of two activations [..., M, K]·[..., K, N] (attention's Q·Kᵀ, A·V). */
+  matmul: Record<string, never>;
+  /** Softmax over a per-sample axis, inside the network (attention weights). */
+  softmax: { axis: number };
+  /** Layer normalisation over the per-sample axes from `axis` on, with scale γ and bias β. */
+  layer_norm: { axis: number; epsilon: number };
+  /** Token embedding: ids [T] (the model input's values) → rows of `weight` [T, D]. */
+  embedding: Record<string, never>;
+  /** Mean over per-sample `axes` (increasing), kept as size 1 with `keepdims`. */
+  reduce_mean: { axes: readonly number[]; keepdims: boolean };
   /** All per-sample axes into one: [N, …] → [N, Π…]. */
   flatten: Record<string, never>;
   /** A new per-sample shape with the same number of elements (fully resolved: no -1 or 0). */
@@ -90,6 +171,30 @@ export interface OpParams {
   adaptive_avg_pool: Record<string, never>;
   relu: Record<string, never>;
   leaky_relu: Record<string, never>;
+  clip: Record<string, never>;
+  elu: Record<string, never>;
+  selu: Record<string, never>;
+  gelu: Record<string, never>;
+  gelu_tanh: Record<string, never>;
+  sigmoid: Record<string, never>;
+  tanh: Record<string, never>;
+  softplus: Record<string, never>;
+  hard_sigmoid: Record<string, never>;
+  hard_swish: Record<string, never>;
+  silu: Record<string, never>;
+  transpose: Record<string, never>;
+  slice: Record<string, never>;
+  gather: Record<string, never>;
+  expand: Record<string, never>;
+  tile: Record<string, never>;
+  reduce_mean: Record<string, never>;
+  mul: Record<string, never>;
+  scale: { value: Tensor<Float32Array> };
+  shift: { value: Tensor<Float32Array> };
+  matmul: Record<string, never>;
+  softmax: Record<string, never>;
+  layer_norm: { scale: Tensor<Float32Array>; bias: Tensor<Float32Array> };
+  embedding: { weight: Tensor<Float32Array> };
   flatten: Record<string, never>;
   reshape: Record<string, never>;
   batch_norm: {

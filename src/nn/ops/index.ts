@@ -5,23 +5,32 @@
  */
 
 import type { AnyNode, OpName } from '../graph.js';
+import { ACTIVATION_DEFINITIONS } from './activations.js';
 import { adaptiveAvgPool } from './adaptive-avg-pool.js';
 import { add } from './add.js';
 import { avgPool } from './avg-pool.js';
 import { batchNorm } from './batch-norm.js';
 import { concat } from './concat.js';
+import { scale, shift } from './constant-affine.js';
 import { conv } from './conv.js';
 import { dense } from './dense.js';
 import { dropout } from './dropout.js';
+import { embedding } from './embedding.js';
 import { flatten } from './flatten.js';
 import { globalAvgPool } from './global-avg-pool.js';
 import { identity } from './identity.js';
+import { layerNorm } from './layer-norm.js';
 import { leakyRelu } from './leaky-relu.js';
+import { matmul } from './matmul.js';
 import { maxPool } from './max-pool.js';
+import { mul } from './mul.js';
 import type { OpDefinition } from './op-definition.js';
 import { pad } from './pad.js';
+import { REARRANGE_DEFINITIONS } from './rearrange.js';
+import { reduceMean } from './reduce-mean.js';
 import { relu } from './relu.js';
 import { reshape } from './reshape.js';
+import { softmax } from './softmax.js';
 
 /** Every operator's definition, keyed by its name. */
 export const OPS = {
@@ -33,6 +42,16 @@ export const OPS = {
   adaptive_avg_pool: adaptiveAvgPool,
   relu,
   leaky_relu: leakyRelu,
+  ...ACTIVATION_DEFINITIONS,
+  ...REARRANGE_DEFINITIONS,
+  reduce_mean: reduceMean,
+  mul,
+  scale,
+  shift,
+  matmul,
+  softmax,
+  layer_norm: layerNorm,
+  embedding,
   flatten,
   reshape,
   batch_norm: batchNorm,

@@ -9,6 +9,7 @@
 import type { FloatArray, Tensor } from '../../core/tensor.js';
 import type { EmitEdge, NodeShapes } from '../connectivity/connectivity.js';
 import type { Node, OpName } from '../graph.js';
+import type { Stabilizer } from '../lrp/stabilizer.js';
 import type { Backward } from '../train/backward-context.js';
 
 /**
@@ -17,28 +18,50 @@ import type { Backward } from '../train/backward-context.js';
  * - `conv`: each output to the input taps of its window (Conv);
  * - `pool`: each output to the taps of its window, one channel at a time (pooling);
  * - `identity`: each output element to exactly one input element, coefficient 1 and no token
- *   (ReLU, reshapes, padding, concatenation, dropout, unmerged BatchNorm);
+ *   (activations, reshapes, padding, concatenation, dropout);
+ * - `diagonal`: each output element to the same input element, weighed by its channel's scale
+ *   (a BatchNorm that could not be merged: a per-channel linear layer, tokens on its edges);
  * - `add`: each output element to the same element of every input (residual sums).
  */
-export type Connectivity = 'dense' | 'conv' | 'pool' | 'identity' | 'add';
+export type Connectivity = 'dense' | 'conv' | 'pool' | 'diagonal' | 'identity' | 'add';
 
 /**
  * What LRP does at an operator (nn/lrp/steps/ owns both views of each):
- * - `linear`: z = f(a; W) + b, under a linear rule (ε, z⁺, γ, zᴮ, …): dense, conv, average pooling;
+ * - `linear`: z = f(a; W) + b, under a linear rule (ε, z⁺, γ, zᴮ, …): dense, conv, average pooling,
+ *   unmerged BatchNorm;
  * - `residual`: a sum of inputs, under the norm rule d_jk = a_j / stab(Σ_i a_i,k);
  * - `selection`: max-pooling, by its rule's variant (winner, proportional, average);
  * - `elementwise`: output k from input k, relevance passes unchanged (ReLU, reshapes, dropout, …);
- * - `routing`: each output from at most one input element elsewhere, relevance routed back along
- *   the edges (padding, concatenation).
- * Only `linear`, `residual` and `selection` edges can carry tokens.
+ * - `routing`: each output from one input element elsewhere, relevance routed back along the
+ *   edges (padding, concatenation, transpose, slice, gather, expand, tile);
+ * - `explicit`: the operator's own coefficients d_jk (`relevanceEdges`): products of two
+ *   activations, matrix products, softmax, LayerNorm (nn/lrp/steps/explicit.ts).
+ * Only `linear`, `residual`, `selection` and `explicit` edges can carry tokens.
  */
-export type LrpCategory = 'linear' | 'residual' | 'selection' | 'elementwise' | 'routing';
+export type LrpCategory = 'linear' | 'residual' | 'selection' | 'elementwise' | 'routing' | 'explicit';
 
 /** An operator's definition. */
-export type OpDefinition<O extends OpName> = OpBase<O> & (LinearOpParts<O> | OtherOpParts);
+export type OpDefinition<O extends OpName> = OpBase<O> &
+  (LinearOpParts<O> | ExplicitOpParts<O> | OtherOpParts);
 
 interface OtherOpParts {
-  readonly lrp: Exclude<LrpCategory, 'linear'>;
+  readonly lrp: Exclude<LrpCategory, 'linear' | 'explicit'>;
+}
+
+/** What an explicit-rule operator's coefficients read: its forward pass for the batch. */
+export interface ExplicitContext {
+  readonly shapes: NodeShapes;
+  readonly inputs: readonly Tensor[];
+  readonly output: Tensor;
+  /** The stabiliser of denominators (the node's rule's). */
+  readonly stabilizer: Stabilizer;
+}
+
+/** What an operator with its own relevance formula adds. */
+interface ExplicitOpParts<O extends OpName> {
+  readonly lrp: 'explicit';
+  /** Calls `emit(j, k, d_jk)` for every edge of sample `n` (inputs laid end to end). */
+  relevanceEdges(node: Node<O>, context: ExplicitContext, n: number, emit: EmitEdge): void;
 }
 
 /** What a linear operator adds: its transpose with given (possibly modified) weights. */
@@ -46,6 +69,22 @@ interface LinearOpParts<O extends OpName> {
   readonly lrp: 'linear';
   /** Whether it has weights that LRP modifiers act on (pooling's are the constants 1/divisor). */
   readonly hasParams: boolean;
+  /**
+   * For an operator whose weights are not its `weight` and `bias` parameters (BatchNorm: the
+   * per-channel scale and shift it computes from four statistics), those weights, and its forward
+   * pass under given (modified) ones. Absent: the `weight` and `bias` params and `forward`.
+   */
+  readonly affine?: {
+    weights(node: Node<O>): { readonly weight: FloatArray; readonly bias: FloatArray };
+    forward(
+      node: Node<O>,
+      weight: FloatArray,
+      bias: FloatArray,
+      input: FloatArray,
+      batch: number,
+      out: FloatArray,
+    ): void;
+  };
   /**
    * Adds f_Wᵀ(s) into `c` for a batch (s output-shaped, c input-shaped), with `weight` in place of
    * the node's own weights where it has them.

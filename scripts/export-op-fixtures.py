@@ -1,0 +1,261 @@
+#!/usr/bin/python3
+"""Export the small PyTorch references of provlrp's operator tests to ``test/fixtures/ops/``.
+
+What it writes
+--------------
+* ``activations.json``: every activation PyTorch has that provlrp imports, evaluated in float64
+  at fixed points (the forward references of test/nn/ops/activations.test.ts);
+* ``activations_op<N>.onnx`` for N in 13 and 17: a seeded chain Linear → activation → Linear →
+  … through every activation once (module ``<i>`` of an ``nn.Sequential``), exported with
+  ``torch.onnx.export``; at opset 13 GELU, HardSwish and SiLU are written as subgraphs, at 17
+  HardSwish is one node;
+* ``activations.input.bin`` (float32, [3, 4]) and ``activations.logits.bin`` (float32 [3, 3], the
+  module in float64 cast to float32);
+* ``shapes_op<N>.onnx`` with ``shapes.input.bin`` ([2, 3, 4]) and ``shapes.logits.bin`` ([2, 3]): a
+  Linear over the last axis, then transpose, split, strided slices, unsqueeze + expand(-1, 2, …),
+  a gather of one index, repeat (Tile), a mean over one axis (ReduceMean), flatten and concat;
+* ``gating_op<N>.onnx`` with ``gating.input.bin`` ([2, 3, 5, 5]) and ``gating.logits.bin``
+  ([2, 4]): EfficientNet's squeeze-excitation (conv, SiLU, pool, 1×1 convs, Sigmoid, Mul of two
+  activations), then a scale by a constant, a shift by a constant map and a Div by a constant;
+* ``attention_op<N>.onnx`` with ``attention.input.bin`` ([2, 3, 4]) and ``attention.logits.bin``
+  ([2, 2]): a one-head pre-norm transformer block on 3 tokens of width 4 (positional embedding,
+  LayerNorm, Q/K/V, softmax(Q·Kᵀ/√d)·V, residuals, GELU MLP), classified from the first token
+  (Gather); at opset 13 LayerNorm and GELU are decomposed;
+* ``text_op<N>.onnx`` with ``text.input.bin`` (the token ids [2, 5] as float32) and
+  ``text.logits.bin`` ([2, 2]): a token embedding (int64 ids), the same block, and a mean over
+  the tokens (ReduceMean) as the classification head.
+
+How to run (Debian's torch and onnx)::
+
+    /usr/bin/python3 scripts/export-op-fixtures.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import torch
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "ops")
+
+ACTIVATIONS = {
+    "clip": torch.nn.ReLU6(),
+    "elu": torch.nn.ELU(alpha=0.7),
+    "selu": torch.nn.SELU(),
+    "gelu": torch.nn.GELU(),
+    "gelu_tanh": torch.nn.GELU(approximate="tanh"),
+    "sigmoid": torch.nn.Sigmoid(),
+    "tanh": torch.nn.Tanh(),
+    "softplus": torch.nn.Softplus(),
+    "hard_sigmoid": torch.nn.Hardsigmoid(),
+    "hard_swish": torch.nn.Hardswish(),
+    "silu": torch.nn.SiLU(),
+}
+
+POINTS = [-7.0, -3.5, -3.0, -2.2, -1.0, -0.4, -1e-3, 0.0, 1e-3, 0.3, 1.0, 2.5, 3.0, 4.2, 6.5, 8.0]
+
+
+def main() -> None:
+    os.makedirs(OUT, exist_ok=True)
+    x = torch.tensor(POINTS, dtype=torch.float64)
+    values = {name: module(x).tolist() for name, module in ACTIVATIONS.items()}
+    with open(os.path.join(OUT, "activations.json"), "w") as f:
+        json.dump({"points": POINTS, "elu_alpha": 0.7, "values": values}, f, indent=1)
+        f.write("\n")
+
+    torch.manual_seed(0)
+    layers: list[torch.nn.Module] = []
+    width = 4
+    for module in ACTIVATIONS.values():
+        layers += [torch.nn.Linear(width, 6), module]
+        width = 6
+    layers.append(torch.nn.Linear(width, 3))
+    net = torch.nn.Sequential(*layers).eval()
+    with torch.no_grad():
+        for p in net.parameters():
+            p.mul_(2.0)
+    inputs = (torch.randn(3, 4) * 2).float()
+    for opset in (13, 17):
+        torch.onnx.export(
+            net,
+            inputs,
+            os.path.join(OUT, f"activations_op{opset}.onnx"),
+            opset_version=opset,
+            input_names=["x"],
+            output_names=["y"],
+            dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}},
+        )
+    with torch.no_grad():
+        logits = net.double()(inputs.double()).float()
+    inputs.numpy().tofile(os.path.join(OUT, "activations.input.bin"))
+    logits.numpy().tofile(os.path.join(OUT, "activations.logits.bin"))
+    print("wrote", OUT, "logits", logits.tolist())
+
+
+class Shapes(torch.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc1 = torch.nn.Linear(4, 6)
+        self.fc2 = torch.nn.Linear(19, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        t = self.fc1(x).transpose(1, 2)
+        a, b = t.split([2, 4], dim=1)
+        c = b[:, 1:, ::2]
+        e = a.unsqueeze(1).expand(-1, 2, -1, -1)
+        g = c[:, 0]
+        tiled = g.repeat(1, 2)
+        m = t.mean(dim=1)
+        return self.fc2(torch.relu(torch.cat([tiled, m, e.flatten(1)], dim=1)))
+
+
+def shapes() -> None:
+    torch.manual_seed(1)
+    net = Shapes().eval()
+    inputs = torch.randn(2, 3, 4).float()
+    for opset in (13, 17):
+        torch.onnx.export(
+            net,
+            inputs,
+            os.path.join(OUT, f"shapes_op{opset}.onnx"),
+            opset_version=opset,
+            input_names=["x"],
+            output_names=["y"],
+            dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}},
+        )
+    with torch.no_grad():
+        logits = net.double()(inputs.double()).float()
+    inputs.numpy().tofile(os.path.join(OUT, "shapes.input.bin"))
+    logits.numpy().tofile(os.path.join(OUT, "shapes.logits.bin"))
+
+
+class Gating(torch.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = torch.nn.Conv2d(3, 6, 3, padding=1)
+        self.act = torch.nn.SiLU()
+        self.se = torchvision_se(6, 2)
+        self.offset = torch.nn.Parameter(torch.randn(6, 5, 5) * 0.1, requires_grad=False)
+        self.fc = torch.nn.Linear(6 * 25, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.se(self.act(self.conv(x)))
+        h = (h * 1.5 + self.offset) / 4.0
+        return self.fc(h.flatten(1))
+
+
+def torchvision_se(channels: int, squeezed: int) -> torch.nn.Module:
+    from torchvision.ops import SqueezeExcitation
+
+    return SqueezeExcitation(channels, squeezed, activation=torch.nn.SiLU)
+
+
+def gating() -> None:
+    torch.manual_seed(2)
+    net = Gating().eval()
+    inputs = torch.randn(2, 3, 5, 5).float()
+    for opset in (13, 17):
+        torch.onnx.export(
+            net,
+            inputs,
+            os.path.join(OUT, f"gating_op{opset}.onnx"),
+            opset_version=opset,
+            input_names=["x"],
+            output_names=["y"],
+            dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}},
+        )
+    with torch.no_grad():
+        logits = net.double()(inputs.double()).float()
+    inputs.numpy().tofile(os.path.join(OUT, "gating.input.bin"))
+    logits.numpy().tofile(os.path.join(OUT, "gating.logits.bin"))
+
+
+class Attention(torch.nn.Module):
+    def __init__(self, width: int = 4, tokens: int = 3) -> None:
+        super().__init__()
+        self.pos = torch.nn.Parameter(torch.randn(tokens, width) * 0.5)
+        self.ln1 = torch.nn.LayerNorm(width)
+        self.q = torch.nn.Linear(width, width)
+        self.k = torch.nn.Linear(width, width)
+        self.v = torch.nn.Linear(width, width)
+        self.ln2 = torch.nn.LayerNorm(width)
+        self.mlp = torch.nn.Sequential(torch.nn.Linear(width, 8), torch.nn.GELU(), torch.nn.Linear(8, width))
+        self.head = torch.nn.Linear(width, 2)
+        self.width = width
+        with torch.no_grad():
+            for ln in (self.ln1, self.ln2):
+                ln.weight.copy_(1 + 0.3 * torch.randn(width))
+                ln.bias.copy_(0.2 * torch.randn(width))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = x + self.pos
+        a = self.ln1(h)
+        scores = self.q(a) @ self.k(a).transpose(1, 2) / self.width**0.5
+        h = h + torch.softmax(scores, dim=-1) @ self.v(a)
+        h = h + self.mlp(self.ln2(h))
+        return self.head(h[:, 0])
+
+
+def attention() -> None:
+    torch.manual_seed(3)
+    net = Attention().eval()
+    inputs = torch.randn(2, 3, 4).float()
+    for opset in (13, 17):
+        torch.onnx.export(
+            net,
+            inputs,
+            os.path.join(OUT, f"attention_op{opset}.onnx"),
+            opset_version=opset,
+            input_names=["x"],
+            output_names=["y"],
+            dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}},
+        )
+    with torch.no_grad():
+        logits = net.double()(inputs.double()).float()
+    inputs.numpy().tofile(os.path.join(OUT, "attention.input.bin"))
+    logits.numpy().tofile(os.path.join(OUT, "attention.logits.bin"))
+
+
+class Text(torch.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.embed = torch.nn.Embedding(11, 4)
+        self.block = Attention(4, 5)
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        b = self.block
+        h = self.embed(ids) + b.pos
+        a = b.ln1(h)
+        scores = b.q(a) @ b.k(a).transpose(1, 2) / b.width**0.5
+        h = h + torch.softmax(scores, dim=-1) @ b.v(a)
+        h = h + b.mlp(b.ln2(h))
+        return b.head(h.mean(dim=1))
+
+
+def text() -> None:
+    torch.manual_seed(4)
+    net = Text().eval()
+    ids = torch.tensor([[1, 7, 3, 3, 10], [0, 2, 9, 5, 4]])
+    for opset in (13, 17):
+        torch.onnx.export(
+            net,
+            ids,
+            os.path.join(OUT, f"text_op{opset}.onnx"),
+            opset_version=opset,
+            input_names=["ids"],
+            output_names=["y"],
+            dynamic_axes={"ids": {0: "batch"}, "y": {0: "batch"}},
+        )
+    with torch.no_grad():
+        logits = net.double()(ids).float()
+    ids.float().numpy().tofile(os.path.join(OUT, "text.input.bin"))
+    logits.numpy().tofile(os.path.join(OUT, "text.logits.bin"))
+
+
+if __name__ == "__main__":
+    shapes()
+    gating()
+    attention()
+    text()
+    main()
