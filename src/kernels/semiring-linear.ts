@@ -123,14 +123,17 @@ export function maxAbsForward(
     }
     return;
   }
+  const { width, outWidth, strideY: sy, strideX: sx } = shape;
+  const input = x ?? ones(batch * linearSizes(shape)[0]);
   forEachConvTap(shape, batch, w, (xBase, oBase, y0, y1, x0, x1, tapY, tapX, weight) => {
-    const { width, outWidth, strideY, strideX } = shape;
+    const xs = input;
+    const ms = m;
     for (let y = y0; y < y1; y++) {
-      const inRow = xBase + (y * strideY + tapY) * width + tapX;
+      const inRow = xBase + (y * sy + tapY) * width + tapX;
       const outRow = oBase + y * outWidth;
       for (let xo = x0; xo < x1; xo++) {
-        const v = Math.abs((x === null ? 1 : x[inRow + xo * strideX]!) * weight);
-        if (v > m[outRow + xo]!) m[outRow + xo] = v;
+        const v = Math.abs(xs[inRow + xo * sx]! * weight);
+        if (v > ms[outRow + xo]!) ms[outRow + xo] = v;
       }
     }
   });
@@ -170,19 +173,19 @@ export function maxTimesAdjoint(
     }
     return;
   }
+  const { width, outWidth, strideY: sy, strideX: sx } = shape;
   forEachConvTap(shape, batch, w, (xBase, oBase, y0, y1, x0, x1, tapY, tapX, weight) => {
-    const { width, outWidth, strideY, strideX } = shape;
     const aw = Math.abs(weight);
     if (aw === 0) return;
+    const ss = s;
+    const os = out;
     for (let y = y0; y < y1; y++) {
-      const inRow = xBase + (y * strideY + tapY) * width + tapX;
+      const inRow = xBase + (y * sy + tapY) * width + tapX;
       const outRow = oBase + y * outWidth;
       for (let xo = x0; xo < x1; xo++) {
-        const sk = s[outRow + xo]!;
-        if (!(sk > 0)) continue;
-        const v = aw * sk;
-        const j = inRow + xo * strideX;
-        if (v > out[j]!) out[j] = v;
+        const v = aw * ss[outRow + xo]!;
+        const j = inRow + xo * sx;
+        if (v > os[j]!) os[j] = v;
       }
     }
   });
@@ -223,22 +226,53 @@ export function thresholdAdjoint(
     }
     return;
   }
-  forEachConvTap(shape, batch, w, (xBase, oBase, y0, y1, x0, x1, tapY, tapX, weight) => {
-    const { width, outWidth, strideY, strideX } = shape;
+  const { width, outWidth, strideY: sy, strideX: sx } = shape;
+  const xs = x ?? ones(batch * linearSizes(shape)[0]);
+  // NOTE: (σ·x)·w = x·(σ·w) exactly (σ = ±1): the per-edge coefficient's rounding is kept.
+  // One loop per variant (count or OR, signed or absolute): no test in the innermost loop is the
+  // same for every edge, and no call.
+  const tap = (
+    xBase: number,
+    oBase: number,
+    y0: number,
+    y1: number,
+    x0: number,
+    x1: number,
+    tapY: number,
+    tapX: number,
+    weight: number,
+  ): void => {
+    const sw = sign * weight;
+    const rs = R;
+    const fs = factor;
+    const os = out;
+    const t = tau;
     for (let y = y0; y < y1; y++) {
-      const inRow = xBase + (y * strideY + tapY) * width + tapX;
+      const inRow = xBase + (y * sy + tapY) * width + tapX;
       const outRow = oBase + y * outWidth;
-      for (let xo = x0; xo < x1; xo++) {
-        const k = outRow + xo;
-        const r = R[k]!;
-        if (r === 0) continue;
-        const j = inRow + xo * strideX;
-        const d = factor[k]! * (sign * (x === null ? 1 : x[j]!) * weight);
-        if (absolute ? Math.abs(d) >= tau : d >= tau) out[j] = count ? out[j]! + r : 1;
-      }
+      if (count && !absolute)
+        for (let xo = x0; xo < x1; xo++) {
+          const r = rs[outRow + xo]!;
+          const j = inRow + xo * sx;
+          if (r !== 0 && fs[outRow + xo]! * (xs[j]! * sw) >= t) os[j] = os[j]! + r;
+        }
+      else if (!absolute)
+        for (let xo = x0; xo < x1; xo++) {
+          const j = inRow + xo * sx;
+          if (rs[outRow + xo] !== 0 && fs[outRow + xo]! * (xs[j]! * sw) >= t) os[j] = 1;
+        }
+      else
+        for (let xo = x0; xo < x1; xo++) {
+          const r = rs[outRow + xo]!;
+          const j = inRow + xo * sx;
+          if (r !== 0 && Math.abs(fs[outRow + xo]! * (xs[j]! * sw)) >= t) os[j] = count ? os[j]! + r : 1;
+        }
     }
-  });
+  };
+  forEachConvTap(shape, batch, w, tap);
 }
+
+const ones = (n: number): Float64Array => new Float64Array(n).fill(1);
 
 /**
  * Calls `tap` once per (sample, output channel, input channel of its group, kernel tap) with the
@@ -269,6 +303,13 @@ function forEachConvTap(
   const outPerGroup = s.outChannels / s.groups;
   const perIn = s.channels * plane;
   const perOut = s.outChannels * outPlane;
+  // The output range of every kernel row and column, once.
+  const rows = new Int32Array(2 * s.kh);
+  const cols = new Int32Array(2 * s.kw);
+  for (let u = 0; u < s.kh; u++)
+    rows.set(tapRange(s.outHeight, s.height, s.strideY, u * s.dilationY - s.padY), 2 * u);
+  for (let v = 0; v < s.kw; v++)
+    cols.set(tapRange(s.outWidth, s.width, s.strideX, v * s.dilationX - s.padX), 2 * v);
   for (let n = 0; n < batch; n++)
     for (let o = 0; o < s.outChannels; o++) {
       const first = Math.floor(o / outPerGroup) * perGroup;
@@ -277,11 +318,13 @@ function forEachConvTap(
         const xBase = n * perIn + (first + cg) * plane;
         for (let u = 0; u < s.kh; u++) {
           const tapY = u * s.dilationY - s.padY;
-          const [y0, y1] = tapRange(s.outHeight, s.height, s.strideY, tapY);
+          const y0 = rows[2 * u]!;
+          const y1 = rows[2 * u + 1]!;
           if (y0 >= y1) continue;
           for (let v = 0; v < s.kw; v++) {
             const tapX = v * s.dilationX - s.padX;
-            const [x0, x1] = tapRange(s.outWidth, s.width, s.strideX, tapX);
+            const x0 = cols[2 * v]!;
+            const x1 = cols[2 * v + 1]!;
             if (x0 >= x1) continue;
             const weight = weights[((o * perGroup + cg) * s.kh + u) * s.kw + v]!;
             tap(xBase, oBase, y0, y1, x0, x1, tapY, tapX, weight);
