@@ -288,8 +288,10 @@ export class Trace {
                   step.tokens === true &&
                   lower.length === 1 &&
                   !plan.removedEdges(step) &&
-                  linearLayerStep(mode, step, coefficients(step), batch, upper, lower[0]!);
-                if (!done) perEdge.visit(i, upper, lower);
+                  linearLayerStep(mode, step, this.coefficientsOf(stats, step.node), batch, upper, lower[0]!);
+                // A step is counted once, by whichever loop runs it.
+                if (done) this.counters.nodeSteps++;
+                else perEdge.visit(i, upper, lower);
               },
               ...(perEdge.complete ? { complete: perEdge.complete } : {}),
             };

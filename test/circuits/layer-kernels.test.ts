@@ -183,6 +183,31 @@ describe('the layer form of the semiring kernels', () => {
     );
   });
 
+  it('counts each visited step once, whichever loop runs it', () => {
+    const model = convNet({
+      seed: 7,
+      channels: 2,
+      side: 7,
+      kernel: 3,
+      stride: 1,
+      pad: 1,
+      dilation: 1,
+      grouped: true,
+      pool: 'avg',
+      residual: true,
+    });
+    const x = randomBatch(model, 2, 8, 0, 1);
+    for (const composite of ['epsilon', 'epsilon_gamma_box'])
+      for (const semiring of ['boolean', 'viterbi']) {
+        const steps = (evaluator: 'auto' | 'per_edge') => {
+          const trace = compile(model).trace(x);
+          trace.relevance({ semiring, composite, evaluator });
+          return trace.counters.nodeSteps;
+        };
+        expect(steps('auto')).toBe(steps('per_edge'));
+      }
+  });
+
   it('gives the per-edge answer on the shipped CNN and MLP at batch 4', async () => {
     const { loadMnist } = await import('../../src/nn/datasets/index.js');
     const { images } = loadMnist('test', { limit: 4 });
