@@ -217,11 +217,24 @@ export function thresholdAdjoint(
         if (r === 0) continue;
         const f = factor[b * nOut + k]!;
         const row = k * nIn;
-        for (let t = 0; t < n; t++) {
-          const j = nz[t]!;
-          const d = f * (sign * (x === null ? 1 : x[xb + j]!) * w[row + j]!);
-          if (absolute ? Math.abs(d) >= tau : d >= tau) out[xb + j] = count ? out[xb + j]! + r : 1;
-        }
+        // (σ·x)·w = x·(σ·w) exactly: the per-edge coefficient's rounding is kept. One loop per
+        // variant, so that the innermost loop tests nothing that is the same for every edge.
+        if (absolute || x === null)
+          for (let t = 0; t < n; t++) {
+            const j = nz[t]!;
+            const d = f * ((x === null ? 1 : x[xb + j]!) * (sign * w[row + j]!));
+            if (absolute ? Math.abs(d) >= tau : d >= tau) out[xb + j] = count ? out[xb + j]! + r : 1;
+          }
+        else if (count)
+          for (let t = 0; t < n; t++) {
+            const j = nz[t]!;
+            if (f * (x[xb + j]! * (sign * w[row + j]!)) >= tau) out[xb + j] = out[xb + j]! + r;
+          }
+        else
+          for (let t = 0; t < n; t++) {
+            const j = nz[t]!;
+            if (f * (x[xb + j]! * (sign * w[row + j]!)) >= tau) out[xb + j] = 1;
+          }
       }
     }
     return;
