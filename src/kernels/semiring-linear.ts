@@ -8,10 +8,16 @@
  * Zero inputs (blank pixels, ReLU zeros) are skipped in dense layers wherever they cannot pass
  * anything, and outputs without relevance are skipped in every layer.
  *
+ * Dense layers with float32 weights run on the WebAssembly SIMD kernels where they are in use
+ * (semiring-linear-wasm.ts, same results bit for bit); the loops here are their plain twins and
+ * run everywhere else.
+ *
  * They know arrays and layer shapes, not semirings; `src/circuits/kernels/linear-kernel.ts`
  * composes them into Viterbi, tropical, 𝔹 and ℕ steps. Their plain twin is the per-edge kernel
  * loop of the circuits' evaluator, which tests compare them with.
  */
+import { wasmKernelsFor } from './backend.js';
+import { maxAbsForwardWasm, maxTimesAdjointWasm, thresholdAdjointWasm } from './semiring-linear-wasm.js';
 
 /** A dense layer per sample: `rows` rows of `nIn` inputs to rows of `nOut` outputs, W is [nOut, nIn]. */
 export interface DenseShape {
@@ -97,6 +103,8 @@ export function maxAbsForward(
 ): void {
   if (shape.kind === 'dense') {
     const { rows, nIn, nOut } = shape;
+    const kernels = w instanceof Float32Array ? wasmKernelsFor(batch * rows * nIn * nOut) : null;
+    if (kernels !== null && maxAbsForwardWasm(kernels, shape, batch, x, w as Float32Array, live, m)) return;
     const nz = new Int32Array(nIn);
     for (let b = 0; b < batch * rows; b++) {
       const xb = b * nIn;
@@ -154,6 +162,9 @@ export function maxTimesAdjoint(
 ): void {
   if (shape.kind === 'dense') {
     const { rows, nIn, nOut } = shape;
+    const kernels = w instanceof Float32Array ? wasmKernelsFor(batch * rows * nIn * nOut) : null;
+    if (kernels !== null && maxTimesAdjointWasm(kernels, shape, batch, w as Float32Array, s, out, skip))
+      return;
     const nz = new Int32Array(nIn);
     for (let b = 0; b < batch * rows; b++) {
       const ob = b * nIn;
@@ -207,6 +218,13 @@ export function thresholdAdjoint(
   const skipZeros = x !== null && tau > 0;
   if (shape.kind === 'dense') {
     const { rows, nIn, nOut } = shape;
+    // The kernels fold σ into f_k, which is exact for σ = ±1 (see gemm.wat).
+    const kernels =
+      w instanceof Float32Array && (sign === 1 || sign === -1)
+        ? wasmKernelsFor(batch * rows * nIn * nOut)
+        : null;
+    if (kernels !== null && thresholdAdjointWasm(kernels, shape, batch, pass, w as Float32Array, R, out))
+      return;
     const nz = new Int32Array(nIn);
     for (let b = 0; b < batch * rows; b++) {
       const xb = b * nIn;
