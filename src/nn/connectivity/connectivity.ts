@@ -21,5 +21,11 @@ export function nodeShapes(model: Model, node: AnyNode): NodeShapes {
   return { inputs: node.inputs.map((t) => model.shapes.get(t)!), output: model.shapes.get(node.output)! };
 }
 
+/** The per-sample shapes of batched tensors (batch axis first), as a node's forward pass sees them. */
+export const batchedNodeShapes = (
+  inputs: readonly { shape: readonly number[] }[],
+  output: { shape: readonly number[] },
+): NodeShapes => ({ inputs: inputs.map((t) => t.shape.slice(1)), output: output.shape.slice(1) });
+
 /** The number of elements of a per-sample shape. */
 export const elements = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);

@@ -12,7 +12,7 @@
  */
 import { InvalidArgumentError } from '../../core/errors.js';
 import { showShape, sizeOf } from '../../core/tensor.js';
-import type { NodeShapes } from '../connectivity/connectivity.js';
+import { batchedNodeShapes, type NodeShapes } from '../connectivity/connectivity.js';
 import { stabilize } from '../lrp/stabilizer.js';
 import { describeNode, expectInputCount } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
@@ -32,14 +32,6 @@ function forEachTerm(shapes: NodeShapes, f: (ia: number, ib: number, iz: number)
       for (let j = 0; j < n; j++)
         for (let t = 0; t < k; t++) f(g * m * k + i * k + t, g * k * n + t * n + j, g * m * n + i * n + j);
 }
-
-const shapesOf = (
-  inputs: readonly { shape: readonly number[] }[],
-  output: { shape: readonly number[] },
-): NodeShapes => ({
-  inputs: inputs.map((t) => t.shape.slice(1)),
-  output: output.shape.slice(1),
-});
 
 export const matmul: OpDefinition<'matmul'> = {
   op: 'matmul',
@@ -63,7 +55,7 @@ export const matmul: OpDefinition<'matmul'> = {
     });
   },
   backward({ inputs, output, gradOutput, gradInputs }) {
-    const shapes = shapesOf(inputs, output);
+    const shapes = batchedNodeShapes(inputs, output);
     const [perA, perB, perZ] = [sizeOf(shapes.inputs[0]!), sizeOf(shapes.inputs[1]!), sizeOf(shapes.output)];
     const [a, b] = [inputs[0]!.data, inputs[1]!.data];
     const [ga, gb] = gradInputs;
@@ -90,7 +82,7 @@ export const matmul: OpDefinition<'matmul'> = {
     return [...a.slice(0, -1), b[b.length - 1]!];
   },
   forward(_node, inputs, out) {
-    const shapes = shapesOf(inputs, out);
+    const shapes = batchedNodeShapes(inputs, out);
     const [perA, perB, perZ] = [sizeOf(shapes.inputs[0]!), sizeOf(shapes.inputs[1]!), sizeOf(shapes.output)];
     const [a, b] = [inputs[0]!.data, inputs[1]!.data];
     const sums = new Float64Array(out.data.length);

@@ -12,7 +12,7 @@
  */
 import { sizeOf } from '../../core/tensor.js';
 import { broadcastIndex, broadcastShape } from '../connectivity/broadcast.js';
-import type { NodeShapes } from '../connectivity/connectivity.js';
+import { batchedNodeShapes, type NodeShapes } from '../connectivity/connectivity.js';
 import { describeNode, expectInputCount } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 
@@ -21,14 +21,6 @@ const mapsOf = (shapes: NodeShapes): [Int32Array, Int32Array] => [
   broadcastIndex(shapes.inputs[0]!, shapes.output),
   broadcastIndex(shapes.inputs[1]!, shapes.output),
 ];
-
-const shapesOf = (
-  inputs: readonly { shape: readonly number[] }[],
-  output: { shape: readonly number[] },
-): NodeShapes => ({
-  inputs: inputs.map((t) => t.shape.slice(1)),
-  output: output.shape.slice(1),
-});
 
 export const mul: OpDefinition<'mul'> = {
   op: 'mul',
@@ -51,7 +43,7 @@ export const mul: OpDefinition<'mul'> = {
     }
   },
   backward({ inputs, output, gradOutput, gradInputs }) {
-    const [alpha, beta] = mapsOf(shapesOf(inputs, output));
+    const [alpha, beta] = mapsOf(batchedNodeShapes(inputs, output));
     const [a, b] = [inputs[0]!.data, inputs[1]!.data];
     const [perA, perB, perOut] = [a.length, b.length, gradOutput.length].map((l) => l / output.shape[0]!) as [
       number,
@@ -71,7 +63,7 @@ export const mul: OpDefinition<'mul'> = {
     return broadcastShape(`${describeNode(node)} inputs`, inputs);
   },
   forward(_node, inputs, out) {
-    const [alpha, beta] = mapsOf(shapesOf(inputs, out));
+    const [alpha, beta] = mapsOf(batchedNodeShapes(inputs, out));
     const [a, b] = [inputs[0]!.data, inputs[1]!.data];
     const batch = out.shape[0]!;
     const [perA, perB, perOut] = [a.length / batch, b.length / batch, out.data.length / batch];
