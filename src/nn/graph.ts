@@ -24,6 +24,7 @@ export type OpName =
   | 'adaptive_avg_pool'
   | 'relu'
   | 'leaky_relu'
+  | ActivationOp
   | 'flatten'
   | 'reshape'
   | 'batch_norm'
@@ -32,6 +33,23 @@ export type OpName =
   | 'pad'
   | 'identity'
   | 'dropout';
+
+/**
+ * The smooth and clipped activations, each an element-wise z = f(a) defined with its derivative in
+ * one table (ops/activations.ts).
+ */
+export type ActivationOp =
+  | 'clip'
+  | 'elu'
+  | 'selu'
+  | 'gelu'
+  | 'gelu_tanh'
+  | 'sigmoid'
+  | 'tanh'
+  | 'softplus'
+  | 'hard_sigmoid'
+  | 'hard_swish'
+  | 'silu';
 
 /** Two spatial values, (height, width). */
 export type Pair = readonly [number, number];
@@ -63,6 +81,27 @@ export interface OpAttributes {
   relu: Record<string, never>;
   /** z = x for x ≥ 0, α·x below (ONNX LeakyRelu, PyTorch LeakyReLU; α = 0.01 by default). */
   leaky_relu: { alpha: number };
+  /** z = min(max(a, min), max) (ONNX Clip, PyTorch ReLU6 with min 0, max 6, Hardtanh). */
+  clip: { min: number; max: number };
+  /** z = a for a > 0, α·(eᵃ − 1) below (ONNX Elu, α = 1 by default). */
+  elu: { alpha: number };
+  /** z = γ·a for a > 0, γ·α·(eᵃ − 1) below (ONNX Selu, α ≈ 1.6733, γ ≈ 1.0507 by default). */
+  selu: { alpha: number; gamma: number };
+  /** z = a·Φ(a), Φ the standard normal CDF (ONNX Gelu, PyTorch GELU). */
+  gelu: Record<string, never>;
+  /** z = a/2·(1 + tanh(√(2/π)·(a + 0.044715·a³))) (PyTorch GELU(approximate='tanh')). */
+  gelu_tanh: Record<string, never>;
+  /** z = 1/(1 + e⁻ᵃ). */
+  sigmoid: Record<string, never>;
+  tanh: Record<string, never>;
+  /** z = ln(1 + eᵃ) (ONNX Softplus, PyTorch Softplus with β = 1). */
+  softplus: Record<string, never>;
+  /** z = max(0, min(1, α·a + β)) (ONNX HardSigmoid: α = 0.2, β = 0.5; PyTorch: α = 1/6). */
+  hard_sigmoid: { alpha: number; beta: number };
+  /** z = a·max(0, min(1, a/6 + 1/2)) (ONNX HardSwish, PyTorch Hardswish). */
+  hard_swish: Record<string, never>;
+  /** z = a·σ(a) (PyTorch SiLU, Swish; exported as Mul(x, Sigmoid(x))). */
+  silu: Record<string, never>;
   /** All per-sample axes into one: [N, …] → [N, Π…]. */
   flatten: Record<string, never>;
   /** A new per-sample shape with the same number of elements (fully resolved: no -1 or 0). */
@@ -90,6 +129,17 @@ export interface OpParams {
   adaptive_avg_pool: Record<string, never>;
   relu: Record<string, never>;
   leaky_relu: Record<string, never>;
+  clip: Record<string, never>;
+  elu: Record<string, never>;
+  selu: Record<string, never>;
+  gelu: Record<string, never>;
+  gelu_tanh: Record<string, never>;
+  sigmoid: Record<string, never>;
+  tanh: Record<string, never>;
+  softplus: Record<string, never>;
+  hard_sigmoid: Record<string, never>;
+  hard_swish: Record<string, never>;
+  silu: Record<string, never>;
   flatten: Record<string, never>;
   reshape: Record<string, never>;
   batch_norm: {

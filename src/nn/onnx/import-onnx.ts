@@ -19,6 +19,7 @@ import { opOf } from '../ops/index.js';
 import { attributesOf } from './attributes.js';
 import { ImportContext, type InferShape, type OnnxNode } from './context.js';
 import { decodeOnnx, isDefaultDomain, type OnnxModel, readOnnxBytes } from './decode.js';
+import { fusePatterns } from './fuse.js';
 import { graphInputOf, graphOutputOf, initializersOf } from './graph-io.js';
 import { layerName } from './layer-name.js';
 import { ONNX_OPS, SUPPORTED_ONNX_OPS } from './ops/index.js';
@@ -78,7 +79,7 @@ export function onnxToModelSpec(onnx: OnnxModel): ModelSpec {
   for (const [name, value] of initializers) ctx.define(name, value);
   ctx.define(input.name, { kind: 'activation', tensor: input.name, shape: input.shape });
   const names = new Set<string>();
-  (graph.node ?? []).forEach((proto, index) => {
+  fusePatterns(graph.node ?? [], initializers, output).forEach((proto, index) => {
     importNode(onnxNodeOf(proto, index, opset, names), ctx);
   });
   const result = ctx.lookup(output);

@@ -5,6 +5,7 @@
  */
 
 import type { AnyNode, OpName } from '../graph.js';
+import { ACTIVATION_DEFINITIONS } from './activations.js';
 import { adaptiveAvgPool } from './adaptive-avg-pool.js';
 import { add } from './add.js';
 import { avgPool } from './avg-pool.js';
@@ -33,6 +34,7 @@ export const OPS = {
   adaptive_avg_pool: adaptiveAvgPool,
   relu,
   leaky_relu: leakyRelu,
+  ...ACTIVATION_DEFINITIONS,
   flatten,
   reshape,
   batch_norm: batchNorm,

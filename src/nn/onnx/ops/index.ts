@@ -4,6 +4,18 @@
  * these keys.
  */
 import type { OpImporter } from '../context.js';
+import {
+  clip,
+  elu,
+  gelu,
+  hardSigmoid,
+  hardSwish,
+  selu,
+  sigmoid,
+  softplus,
+  swish,
+  tanh,
+} from './activations.js';
 import { add, div, mul, sub } from './arithmetic.js';
 import { batchNormalization } from './batch-norm.js';
 import { concat } from './concat.js';
@@ -24,17 +36,22 @@ export const ONNX_OPS: Readonly<Record<string, OpImporter>> = {
   AveragePool: averagePool,
   BatchNormalization: batchNormalization,
   Cast: cast,
+  Clip: clip,
   Concat: concat,
   Constant: constant,
   ConstantOfShape: constantOfShape,
   Conv: conv,
   Div: div,
   Dropout: dropout,
+  Elu: elu,
   Flatten: flatten,
   Gather: gather,
   Gemm: gemm,
+  Gelu: gelu,
   GlobalAveragePool: globalAveragePool,
   Identity: identity,
+  HardSigmoid: hardSigmoid,
+  HardSwish: hardSwish,
   LeakyRelu: leakyRelu,
   LogSoftmax: logSoftmax,
   MatMul: matMul,
@@ -44,11 +61,16 @@ export const ONNX_OPS: Readonly<Record<string, OpImporter>> = {
   ReduceMean: reduceMean,
   Relu: relu,
   Reshape: reshape,
+  Selu: selu,
   Shape: shape,
+  Sigmoid: sigmoid,
   Slice: slice,
   Softmax: softmax,
+  Softplus: softplus,
   Squeeze: squeeze,
   Sub: sub,
+  Swish: swish,
+  Tanh: tanh,
   Transpose: transpose,
   Unsqueeze: unsqueeze,
 };

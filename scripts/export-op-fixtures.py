@@ -1,0 +1,84 @@
+#!/usr/bin/python3
+"""Export the small PyTorch references of provlrp's operator tests to ``test/fixtures/ops/``.
+
+What it writes
+--------------
+* ``activations.json``: every activation PyTorch has that provlrp imports, evaluated in float64
+  at fixed points (the forward references of test/nn/ops/activations.test.ts);
+* ``activations_op<N>.onnx`` for N in 13 and 17: a seeded chain Linear → activation → Linear →
+  … through every activation once (module ``<i>`` of an ``nn.Sequential``), exported with
+  ``torch.onnx.export``; at opset 13 GELU, HardSwish and SiLU are written as subgraphs, at 17
+  HardSwish is one node;
+* ``activations.input.bin`` (float32, [3, 4]) and ``activations.logits.bin`` (float32 [3, 3], the
+  module in float64 cast to float32).
+
+How to run (Debian's torch and onnx)::
+
+    /usr/bin/python3 scripts/export-op-fixtures.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import torch
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "ops")
+
+ACTIVATIONS = {
+    "clip": torch.nn.ReLU6(),
+    "elu": torch.nn.ELU(alpha=0.7),
+    "selu": torch.nn.SELU(),
+    "gelu": torch.nn.GELU(),
+    "gelu_tanh": torch.nn.GELU(approximate="tanh"),
+    "sigmoid": torch.nn.Sigmoid(),
+    "tanh": torch.nn.Tanh(),
+    "softplus": torch.nn.Softplus(),
+    "hard_sigmoid": torch.nn.Hardsigmoid(),
+    "hard_swish": torch.nn.Hardswish(),
+    "silu": torch.nn.SiLU(),
+}
+
+POINTS = [-7.0, -3.5, -3.0, -2.2, -1.0, -0.4, -1e-3, 0.0, 1e-3, 0.3, 1.0, 2.5, 3.0, 4.2, 6.5, 8.0]
+
+
+def main() -> None:
+    os.makedirs(OUT, exist_ok=True)
+    x = torch.tensor(POINTS, dtype=torch.float64)
+    values = {name: module(x).tolist() for name, module in ACTIVATIONS.items()}
+    with open(os.path.join(OUT, "activations.json"), "w") as f:
+        json.dump({"points": POINTS, "elu_alpha": 0.7, "values": values}, f, indent=1)
+        f.write("\n")
+
+    torch.manual_seed(0)
+    layers: list[torch.nn.Module] = []
+    width = 4
+    for module in ACTIVATIONS.values():
+        layers += [torch.nn.Linear(width, 6), module]
+        width = 6
+    layers.append(torch.nn.Linear(width, 3))
+    net = torch.nn.Sequential(*layers).eval()
+    with torch.no_grad():
+        for p in net.parameters():
+            p.mul_(2.0)
+    inputs = (torch.randn(3, 4) * 2).float()
+    for opset in (13, 17):
+        torch.onnx.export(
+            net,
+            inputs,
+            os.path.join(OUT, f"activations_op{opset}.onnx"),
+            opset_version=opset,
+            input_names=["x"],
+            output_names=["y"],
+            dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}},
+        )
+    with torch.no_grad():
+        logits = net.double()(inputs.double()).float()
+    inputs.numpy().tofile(os.path.join(OUT, "activations.input.bin"))
+    logits.numpy().tofile(os.path.join(OUT, "activations.logits.bin"))
+    print("wrote", OUT, "logits", logits.tolist())
+
+
+if __name__ == "__main__":
+    main()
