@@ -70,6 +70,8 @@ for (const entry of manifest.models)
       status = `fails: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
     }
     summary[key] = { missing_ops: missing, status };
-    console.log(`${key.padEnd(32)} ${missing.length > 0 ? `[not in the op table: ${missing.join(', ')}] ` : ''}${status}`);
+    console.log(
+      `${key.padEnd(32)} ${missing.length > 0 ? `[not in the op table: ${missing.join(', ')}] ` : ''}${status}`,
+    );
   }
 console.log(JSON.stringify(summary, null, 1));
