@@ -10,7 +10,10 @@ What it writes
   ``torch.onnx.export``; at opset 13 GELU, HardSwish and SiLU are written as subgraphs, at 17
   HardSwish is one node;
 * ``activations.input.bin`` (float32, [3, 4]) and ``activations.logits.bin`` (float32 [3, 3], the
-  module in float64 cast to float32).
+  module in float64 cast to float32);
+* ``shapes_op<N>.onnx`` with ``shapes.input.bin`` ([2, 3, 4]) and ``shapes.logits.bin`` ([2, 3]): a
+  Linear over the last axis, then transpose, split, strided slices, unsqueeze + expand(-1, 2, …),
+  a gather of one index, repeat (Tile), a mean over one axis (ReduceMean), flatten and concat.
 
 How to run (Debian's torch and onnx)::
 
@@ -80,5 +83,43 @@ def main() -> None:
     print("wrote", OUT, "logits", logits.tolist())
 
 
+class Shapes(torch.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc1 = torch.nn.Linear(4, 6)
+        self.fc2 = torch.nn.Linear(19, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        t = self.fc1(x).transpose(1, 2)
+        a, b = t.split([2, 4], dim=1)
+        c = b[:, 1:, ::2]
+        e = a.unsqueeze(1).expand(-1, 2, -1, -1)
+        g = c[:, 0]
+        tiled = g.repeat(1, 2)
+        m = t.mean(dim=1)
+        return self.fc2(torch.relu(torch.cat([tiled, m, e.flatten(1)], dim=1)))
+
+
+def shapes() -> None:
+    torch.manual_seed(1)
+    net = Shapes().eval()
+    inputs = torch.randn(2, 3, 4).float()
+    for opset in (13, 17):
+        torch.onnx.export(
+            net,
+            inputs,
+            os.path.join(OUT, f"shapes_op{opset}.onnx"),
+            opset_version=opset,
+            input_names=["x"],
+            output_names=["y"],
+            dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}},
+        )
+    with torch.no_grad():
+        logits = net.double()(inputs.double()).float()
+    inputs.numpy().tofile(os.path.join(OUT, "shapes.input.bin"))
+    logits.numpy().tofile(os.path.join(OUT, "shapes.logits.bin"))
+
+
 if __name__ == "__main__":
+    shapes()
     main()

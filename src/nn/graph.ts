@@ -25,6 +25,12 @@ export type OpName =
   | 'relu'
   | 'leaky_relu'
   | ActivationOp
+  | 'transpose'
+  | 'slice'
+  | 'gather'
+  | 'expand'
+  | 'tile'
+  | 'reduce_mean'
   | 'flatten'
   | 'reshape'
   | 'batch_norm'
@@ -102,6 +108,21 @@ export interface OpAttributes {
   hard_swish: Record<string, never>;
   /** z = a·σ(a) (PyTorch SiLU, Swish; exported as Mul(x, Sigmoid(x))). */
   silu: Record<string, never>;
+  /** Per-sample axes permuted: output axis i is input axis perm[i] (the batch axis stays first). */
+  transpose: { perm: readonly number[] };
+  /**
+   * Every step-th element of [start, end) per per-sample axis, resolved: 0 ≤ start ≤ end ≤ d for a
+   * positive step, −1 ≤ end ≤ start < d for a negative one.
+   */
+  slice: { starts: readonly number[]; ends: readonly number[]; steps: readonly number[] };
+  /** Elements `indices` (of shape `indicesShape`, [] for one index) along a per-sample axis. */
+  gather: { axis: number; indices: readonly number[]; indicesShape: readonly number[] };
+  /** Broadcast to `shape` (same rank; each input size 1 or equal). */
+  expand: { shape: readonly number[] };
+  /** Each per-sample axis repeated `repeats[a]` times. */
+  tile: { repeats: readonly number[] };
+  /** Mean over per-sample `axes` (increasing), kept as size 1 with `keepdims`. */
+  reduce_mean: { axes: readonly number[]; keepdims: boolean };
   /** All per-sample axes into one: [N, …] → [N, Π…]. */
   flatten: Record<string, never>;
   /** A new per-sample shape with the same number of elements (fully resolved: no -1 or 0). */
@@ -140,6 +161,12 @@ export interface OpParams {
   hard_sigmoid: Record<string, never>;
   hard_swish: Record<string, never>;
   silu: Record<string, never>;
+  transpose: Record<string, never>;
+  slice: Record<string, never>;
+  gather: Record<string, never>;
+  expand: Record<string, never>;
+  tile: Record<string, never>;
+  reduce_mean: Record<string, never>;
   flatten: Record<string, never>;
   reshape: Record<string, never>;
   batch_norm: {

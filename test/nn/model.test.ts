@@ -102,8 +102,8 @@ describe('nn/model: createModel', () => {
   });
 
   it('rejects an unknown op and a bad input shape', () => {
-    const unknown = { ...act('gelu', 'input'), op: 'gelu' } as unknown as AnyNode;
-    expect(() => createModel({ ...mlp, nodes: [unknown], output: 'gelu' })).toThrow(/unknown op "gelu"/);
+    const unknown = { ...act('lstm', 'input'), op: 'lstm' } as unknown as AnyNode;
+    expect(() => createModel({ ...mlp, nodes: [unknown], output: 'lstm' })).toThrow(/unknown op "lstm"/);
     expect(() => createModel({ ...mlp, inputShape: [0] })).toThrow(InvalidArgumentError);
     expect(() => createModel({ ...mlp, inputShape: [2.5] })).toThrow(/positive integer/);
   });

@@ -91,7 +91,7 @@ describe('the native model format', () => {
       [{ ...good, format: 'other' }, /not a provlrp model file/],
       [{ ...good, version: 99 }, /version 99 is not supported/],
       [{ ...good, nodes: 'x' }, /nodes must be an array/],
-      [{ ...good, nodes: [{ ...good.nodes[0], op: 'gelu' }] }, /unknown op "gelu"/],
+      [{ ...good, nodes: [{ ...good.nodes[0], op: 'lstm' }] }, /unknown op "lstm"/],
       [
         {
           ...good,

@@ -5,14 +5,16 @@
  * registration order for exported models) matched by the `first` map gets that rule instead.
  *
  * Every composite shares zennit's base map: residual sums and average pooling take the norm rule,
- * max-pooling its variant (`winner` by default), and every structural layer (activations,
- * reshapes, padding, concatenation, dropout, unmerged BatchNorm) passes relevance unchanged. A
+ * max-pooling its variant (`winner` by default), a BatchNorm left unmerged (a per-channel linear
+ * layer) the ε rule with DEFAULTS' ε, as zennit's Epsilon on a linear layer (a composite's own
+ * entry for `isBatchNorm` overrides it), and every structural layer (activations, reshapes,
+ * padding, concatenation, dropout) passes relevance unchanged. A
  * dense or conv layer that no entry maps is an error, never a silent guess.
  */
 import { InvalidArgumentError } from '../../core/errors.js';
 import type { AnyNode, Model } from '../graph.js';
 import type { MaxPoolRule, Rule } from './rule.js';
-import { norm } from './rules/epsilon.js';
+import { epsilon, norm } from './rules/epsilon.js';
 import { maxPool, pass } from './rules/pass.js';
 
 /** Selects nodes, e.g. by operator category. */
@@ -24,9 +26,14 @@ export const isDense: NodeSelector = (node) => node.op === 'dense';
 export const isConv: NodeSelector = (node) => node.op === 'conv';
 /** Dense or conv: zennit's `Linear` category (flat's first layer). */
 export const isLinear: NodeSelector = (node) => node.op === 'dense' || node.op === 'conv';
+/** BatchNorms left unmerged (a per-channel linear layer). */
+export const isBatchNorm: NodeSelector = (node) => node.op === 'batch_norm';
 /** Every average pooling. */
 export const isAvgPool: NodeSelector = (node) =>
-  node.op === 'avg_pool' || node.op === 'global_avg_pool' || node.op === 'adaptive_avg_pool';
+  node.op === 'avg_pool' ||
+  node.op === 'global_avg_pool' ||
+  node.op === 'adaptive_avg_pool' ||
+  node.op === 'reduce_mean';
 /** Residual sums. */
 export const isAdd: NodeSelector = (node) => node.op === 'add';
 /** Max-pooling. */
@@ -81,8 +88,10 @@ export function baseRules(variant: MaxPoolRule['variant'] = 'winner'): (node: An
   const normRule = norm();
   const passRule = pass();
   const maxPoolRule = maxPool(variant);
+  const batchNormRule = epsilon();
   return (node) => {
     if (isLinear(node)) return undefined;
+    if (isBatchNorm(node)) return batchNormRule;
     if (isAdd(node) || isAvgPool(node)) return normRule;
     if (isMaxPool(node)) return maxPoolRule;
     return passRule;

@@ -14,7 +14,14 @@ import { opOf } from '../ops/index.js';
 import type { ParamModifier } from './modifiers.js';
 
 /** The operators a linear rule applies to. */
-export type LinearOp = 'dense' | 'conv' | 'avg_pool' | 'global_avg_pool' | 'adaptive_avg_pool';
+export type LinearOp =
+  | 'dense'
+  | 'conv'
+  | 'avg_pool'
+  | 'global_avg_pool'
+  | 'adaptive_avg_pool'
+  | 'reduce_mean'
+  | 'batch_norm';
 
 /** A node of a linear operator, discriminated by `op`. */
 export type LinearNode = Extract<AnyNode, { op: LinearOp }>;
@@ -49,6 +56,18 @@ export class LinearLayer {
   ): FloatArray {
     const out = allocate(dtype, batch * sizeOf(this.outputShape));
     if (!this.hasParams && this.poolFactor(weight) === 0) return out;
+    const op = opOf(this.node);
+    if (op.lrp === 'linear' && op.affine) {
+      op.affine.forward(
+        this.node,
+        this.param('weight', weight, dtype),
+        this.param('bias', bias, dtype),
+        input,
+        batch,
+        out,
+      );
+      return out;
+    }
     const node: AnyNode = this.hasParams ? this.modifiedNode(weight, bias, dtype) : this.node;
     opOf(node).forward(node, [{ shape: [batch, ...this.inputShape], data: input }], {
       shape: [batch, ...this.outputShape],
@@ -83,8 +102,7 @@ export class LinearLayer {
    * or squared), while float32 relevance keeps float32's memory (VGG-16's weights are 0.5 GB).
    */
   param(key: 'weight' | 'bias', modifier: ParamModifier, dtype: DType): FloatArray {
-    const node = this.node as Node<'dense' | 'conv'>;
-    const original = node.params[key].data;
+    const original = this.weights()[key];
     if (modifier.name === 'identity') return original;
     const cacheKey = `${key}:${modifier.name}:${dtype}`;
     let data = this.params.get(cacheKey);
@@ -95,6 +113,19 @@ export class LinearLayer {
     }
     return data;
   }
+
+  /** The unmodified weights: the node's `weight` and `bias`, or what its operator computes them as. */
+  private weights(): { readonly weight: FloatArray; readonly bias: FloatArray } {
+    const op = opOf(this.node);
+    if (op.lrp === 'linear' && op.affine) {
+      if (this.affineWeights === undefined) this.affineWeights = op.affine.weights(this.node);
+      return this.affineWeights;
+    }
+    const { weight, bias } = (this.node as Node<'dense' | 'conv'>).params;
+    return { weight: weight.data, bias: bias.data };
+  }
+
+  private affineWeights: { readonly weight: FloatArray; readonly bias: FloatArray } | undefined;
 
   private modifiedNode(weight: ParamModifier, bias: ParamModifier, dtype: DType): AnyNode {
     const node = this.node as Node<'dense' | 'conv'>;

@@ -4,20 +4,47 @@
  *   z[c, …] = (a[c, …] − μ[c]) / √(σ²[c] + ε) · γ[c] + β[c].
  * Computed in float64 as z = (a − μ)·s + β with s = γ/√(σ² + ε). `canonize/batch-norm.ts` merges
  * it into a preceding dense or conv node where it can.
- * Connectivity `identity` (an unmerged BatchNorm passes relevance through, as zennit's Pass rule).
+ *
+ * A BatchNorm that stays (after a concatenation, before the next conv, on the model input) is a
+ * per-channel linear layer, z = a·s + t with s = γ/√(σ² + ε) and t = β − μ·s: LRP category
+ * `linear` with connectivity `diagonal` (one edge per element, weighed s[c], carrying a token), so
+ * the composite's rule for it (the ε rule by default, composite.ts) applies as at any linear layer:
+ *   d_kk = a_k·s_c / stab(z_k) under ε (z_k = a_k·s_c + t_c), or with s_c modified (z⁺, γ, …).
+ * The shift t takes its share of the relevance, as a bias does.
  */
 import { InvalidArgumentError } from '../../core/errors.js';
-import { forEachIdentityEdge } from '../connectivity/structural.js';
+import type { FloatArray } from '../../core/tensor.js';
+import { forEachDiagonalEdge } from '../connectivity/diagonal.js';
+import type { Node } from '../graph.js';
 import { batchNormBackward } from '../train/batch-norm-gradient.js';
 import { describeNode, expectInputCount, expectNonEmpty, expectParamShape } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 
 export const batchNorm: OpDefinition<'batch_norm'> = {
   op: 'batch_norm',
-  connectivity: 'identity',
-  lrp: 'elementwise',
+  connectivity: 'diagonal',
+  lrp: 'linear',
+  hasParams: true,
   backward: (context) => batchNormBackward(context),
-  edges: (_node, shapes, emit) => forEachIdentityEdge(shapes, emit),
+  edges: (node, shapes, emit) => forEachDiagonalEdge(affineOf(node).weight, shapes, emit),
+  affine: {
+    weights: affineOf,
+    forward(_node, weight, bias, input, batch, out) {
+      const channels = weight.length;
+      const inner = input.length / (batch * channels);
+      for (let i = 0; i < input.length; i++) {
+        const c = Math.floor(i / inner) % channels;
+        out[i] = input[i]! * weight[c]! + bias[c]!;
+      }
+    },
+  },
+  adjoint(node, inputShape, _outputShape, s, c, weight) {
+    // c += s·w[channel]: the map is diagonal, so it is its own transpose.
+    const w = weight ?? affineOf(node).weight;
+    const channels = w.length;
+    const inner = inputShape.reduce((p, d) => p * d, 1) / channels;
+    for (let i = 0; i < s.length; i++) c[i] = c[i]! + s[i]! * w[Math.floor(i / inner) % channels]!;
+  },
   inferShape(node, inputs) {
     expectInputCount(node, inputs, 1);
     const input = inputs[0]!;
@@ -60,3 +87,16 @@ export const batchNorm: OpDefinition<'batch_norm'> = {
       }
   },
 };
+
+/** The per-channel scale s = γ/√(σ² + ε) and shift t = β − μ·s, in float64. */
+function affineOf(node: Node<'batch_norm'>): { weight: FloatArray; bias: FloatArray } {
+  const { scale, bias, mean, variance } = node.params;
+  const channels = scale.data.length;
+  const weight = new Float64Array(channels);
+  const shift = new Float64Array(channels);
+  for (let c = 0; c < channels; c++) {
+    weight[c] = scale.data[c]! / Math.sqrt(variance.data[c]! + node.attributes.epsilon);
+    shift[c] = bias.data[c]! - mean.data[c]! * weight[c]!;
+  }
+  return { weight, bias: shift };
+}

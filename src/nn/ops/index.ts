@@ -21,6 +21,8 @@ import { leakyRelu } from './leaky-relu.js';
 import { maxPool } from './max-pool.js';
 import type { OpDefinition } from './op-definition.js';
 import { pad } from './pad.js';
+import { REARRANGE_DEFINITIONS } from './rearrange.js';
+import { reduceMean } from './reduce-mean.js';
 import { relu } from './relu.js';
 import { reshape } from './reshape.js';
 
@@ -35,6 +37,8 @@ export const OPS = {
   relu,
   leaky_relu: leakyRelu,
   ...ACTIVATION_DEFINITIONS,
+  ...REARRANGE_DEFINITIONS,
+  reduce_mean: reduceMean,
   flatten,
   reshape,
   batch_norm: batchNorm,

@@ -17,14 +17,17 @@ import type { Backward } from '../train/backward-context.js';
  * - `conv`: each output to the input taps of its window (Conv);
  * - `pool`: each output to the taps of its window, one channel at a time (pooling);
  * - `identity`: each output element to exactly one input element, coefficient 1 and no token
- *   (ReLU, reshapes, padding, concatenation, dropout, unmerged BatchNorm);
+ *   (activations, reshapes, padding, concatenation, dropout);
+ * - `diagonal`: each output element to the same input element, weighed by its channel's scale
+ *   (a BatchNorm that could not be merged: a per-channel linear layer, tokens on its edges);
  * - `add`: each output element to the same element of every input (residual sums).
  */
-export type Connectivity = 'dense' | 'conv' | 'pool' | 'identity' | 'add';
+export type Connectivity = 'dense' | 'conv' | 'pool' | 'diagonal' | 'identity' | 'add';
 
 /**
  * What LRP does at an operator (nn/lrp/steps/ owns both views of each):
- * - `linear`: z = f(a; W) + b, under a linear rule (ε, z⁺, γ, zᴮ, …): dense, conv, average pooling;
+ * - `linear`: z = f(a; W) + b, under a linear rule (ε, z⁺, γ, zᴮ, …): dense, conv, average pooling,
+ *   unmerged BatchNorm;
  * - `residual`: a sum of inputs, under the norm rule d_jk = a_j / stab(Σ_i a_i,k);
  * - `selection`: max-pooling, by its rule's variant (winner, proportional, average);
  * - `elementwise`: output k from input k, relevance passes unchanged (ReLU, reshapes, dropout, …);
@@ -46,6 +49,22 @@ interface LinearOpParts<O extends OpName> {
   readonly lrp: 'linear';
   /** Whether it has weights that LRP modifiers act on (pooling's are the constants 1/divisor). */
   readonly hasParams: boolean;
+  /**
+   * For an operator whose weights are not its `weight` and `bias` parameters (BatchNorm: the
+   * per-channel scale and shift it computes from four statistics), those weights, and its forward
+   * pass under given (modified) ones. Absent: the `weight` and `bias` params and `forward`.
+   */
+  readonly affine?: {
+    weights(node: Node<O>): { readonly weight: FloatArray; readonly bias: FloatArray };
+    forward(
+      node: Node<O>,
+      weight: FloatArray,
+      bias: FloatArray,
+      input: FloatArray,
+      batch: number,
+      out: FloatArray,
+    ): void;
+  };
   /**
    * Adds f_Wᵀ(s) into `c` for a batch (s output-shaped, c input-shaped), with `weight` in place of
    * the node's own weights where it has them.

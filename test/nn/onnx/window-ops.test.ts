@@ -146,8 +146,10 @@ describe('importOnnx: pooling', () => {
     expect(Array.from(forward(model, x).output.data.slice(0, 3))).toEqual([1.5, 5.5, 9.5]);
   });
 
-  it('refuses ReduceMean over the channel axis or over everything', () => {
-    expect(() => pool('ReduceMean', [intsAttr('axes', [1])])).toThrow(UnsupportedOpError);
-    expect(() => pool('ReduceMean', [])).toThrow(/ReduceMean.*only over spatial axes/);
+  it('refuses ReduceMean over the batch axis or over everything; takes the channel axis as reduce_mean', () => {
+    expect(() => pool('ReduceMean', [intsAttr('axes', [0, 1])])).toThrow(UnsupportedOpError);
+    expect(() => pool('ReduceMean', [intsAttr('axes', [0])])).toThrow(/not the batch axis 0/);
+    expect(() => pool('ReduceMean', [])).toThrow(/ReduceMean.*over every axis, the batch axis included/);
+    expect(pool('ReduceMean', [intsAttr('axes', [1])]).nodes.map((n) => n.op)).toContain('reduce_mean');
   });
 });

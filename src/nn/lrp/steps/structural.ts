@@ -2,8 +2,10 @@
  * Structural operators carry relevance unchanged: coefficient 1 on each edge and no token.
  * - `elementwise` (ReLU, reshapes, dropout, identity, merged BatchNorm): output k from input k,
  *   so the factored step hands R on as it is (zennit's Pass rule);
- * - `routing` (padding, concatenation): each input element receives the relevance of the one
- *   output its edge leads to (padding's own positions pass nothing back).
+ * - `routing` (padding, concatenation, transpose, slice, gather, expand, tile): each input element
+ *   receives the sum of the relevance of the outputs its edges lead to, R_j = Σ_k R_k (one output
+ *   for a move, several for a copy; padding's own positions and unselected elements pass
+ *   nothing back).
  */
 import { allocate, type FloatArray, sizeOf } from '../../../core/tensor.js';
 import { opOf } from '../../ops/index.js';
@@ -35,7 +37,7 @@ export const routingStep: StepRule = {
       while (j >= sizes[input]!) j -= sizes[input++]!;
       const into = rIn[input]!;
       const per = sizes[input]!;
-      for (let n = 0; n < batch; n++) into[n * per + j] = R[n * perOut + k]!;
+      for (let n = 0; n < batch; n++) into[n * per + j] = into[n * per + j]! + R[n * perOut + k]!;
     });
     return rIn;
   },

@@ -23,11 +23,12 @@ import { cast, constant, constantOfShape } from './constant.js';
 import { conv } from './conv.js';
 import { dropout, identity, leakyRelu, relu } from './elementwise.js';
 import { gemm, matMul } from './linear.js';
+import { equal, whereOp } from './logic.js';
 import { pad } from './pad.js';
 import { averagePool, globalAveragePool, maxPool, reduceMean } from './pool.js';
 import { flatten, reshape, squeeze, unsqueeze } from './reshape.js';
-import { gather, shape } from './shape.js';
-import { slice, transpose } from './slice.js';
+import { expand, gather, shape, tile } from './shape.js';
+import { slice, split, transpose } from './slice.js';
 import { logSoftmax, softmax } from './softmax.js';
 
 /** Every supported ONNX op. */
@@ -44,6 +45,8 @@ export const ONNX_OPS: Readonly<Record<string, OpImporter>> = {
   Div: div,
   Dropout: dropout,
   Elu: elu,
+  Equal: equal,
+  Expand: expand,
   Flatten: flatten,
   Gather: gather,
   Gemm: gemm,
@@ -67,12 +70,15 @@ export const ONNX_OPS: Readonly<Record<string, OpImporter>> = {
   Slice: slice,
   Softmax: softmax,
   Softplus: softplus,
+  Split: split,
   Squeeze: squeeze,
   Sub: sub,
   Swish: swish,
   Tanh: tanh,
+  Tile: tile,
   Transpose: transpose,
   Unsqueeze: unsqueeze,
+  Where: whereOp,
 };
 
 /** The names of the supported ONNX ops, sorted. */

@@ -48,14 +48,26 @@ export function reduceMean(node: OnnxNode, ctx: ImportContext): void {
   const rank = x.shape.length + 1;
   const axes = node.opset >= 18 ? ctx.intConstant(node, 1)?.data : node.attrs.intsOrUndefined('axes');
   const reduced = new Set((axes ?? []).map((a) => (typeof a === 'number' && a < 0 ? a + rank : a)));
-  const spatial =
-    rank === 4 && reduced.size === (axes ?? []).length && [...reduced].every((a) => a === 2 || a === 3);
-  if (!spatial || reduced.size === 0)
+  const keepdims = node.attrs.int('keepdims', 1) !== 0;
+  // No axes: every axis (from opset 18, none with noop_with_empty_axes = 1).
+  if (axes === undefined || axes.length === 0) {
+    if (node.opset >= 18 && node.attrs.int('noop_with_empty_axes', 0) !== 0) {
+      ctx.emit(node, 'identity', {}, {}, [x]);
+      return;
+    }
+    throw ctx.unsupported(node, 'over every axis, the batch axis included');
+  }
+  if (reduced.has(0) || [...reduced].some((a) => typeof a !== 'number' || a < 0 || a >= rank))
     throw ctx.unsupported(
       node,
-      `over axes [${(axes ?? []).join(', ')}] of a rank-${rank} input (only over spatial axes 2, 3 of [N, C, H, W])`,
+      `over axes [${axes.join(', ')}] of a rank-${rank} input (only per-sample axes, not the batch axis 0)`,
     );
-  const keepdims = node.attrs.int('keepdims', 1) !== 0;
+  const spatial = rank === 4 && reduced.size === axes.length && [...reduced].every((a) => a === 2 || a === 3);
+  if (!spatial) {
+    const perSample = [...(reduced as Set<number>)].map((a) => a - 1).sort((a, b) => a - b);
+    ctx.emit(node, 'reduce_mean', { axes: perSample, keepdims }, {}, [x]);
+    return;
+  }
   const suffix = keepdims ? '' : 'mean';
   const [, height, width] = x.shape as [number, number, number];
   const pooled =

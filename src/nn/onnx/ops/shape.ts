@@ -4,12 +4,16 @@
  * - Shape(data; start, end): an activation's shape is [batch, …per-sample] with a symbolic batch
  *   (values.ts `BATCH`); a constant's shape is its dims. `start`/`end` (opset 15+) slice it.
  * - Gather(data, indices; axis = 0) of a 1-D int constant.
+ * And, on an activation, Gather(data, indices; axis) with constant indices → `gather` along a
+ * per-sample axis (a class token x[:, 0], chosen rows); Expand(input, shape) → `expand` and
+ * Tile(input, repeats) → `tile`, the batch axis left as it is (ops/rearrange.ts).
  *
- * Reference: ONNX operator docs for Shape, Gather.
+ * Reference: ONNX operator docs for Shape, Gather, Expand, Tile.
  */
 import { ShapeError, UnsupportedError } from '../../../core/errors.js';
 import { type ImportContext, type OnnxNode, where } from '../context.js';
-import { BATCH, type IntConstant, type IntElement, intConstant } from '../values.js';
+import { type Activation, BATCH, type IntConstant, type IntElement, intConstant } from '../values.js';
+import { broadcastConstant, broadcastDims } from './logic.js';
 
 /** Shape. */
 export function shape(node: OnnxNode, ctx: ImportContext): void {
@@ -23,8 +27,13 @@ export function shape(node: OnnxNode, ctx: ImportContext): void {
   ctx.fold(node, intConstant([sliced.length], sliced));
 }
 
-/** Gather of a shape vector. */
+/** Gather of a shape vector, or of an activation with constant indices. */
 export function gather(node: OnnxNode, ctx: ImportContext): void {
+  const x = ctx.input(node, 0);
+  if (x.kind === 'activation') {
+    gatherActivation(node, ctx, x);
+    return;
+  }
   const data = intVector(node, ctx, 0, 'data');
   const indices = ctx.intConstant(node, 1);
   const axis = node.attrs.int('axis', 0);
@@ -56,4 +65,75 @@ function intVector(node: OnnxNode, ctx: ImportContext, i: number, name: string):
         `constant [${value.dims.join(', ')}]`,
     );
   return value;
+}
+
+/** Gather along a per-sample axis with constant indices. */
+function gatherActivation(node: OnnxNode, ctx: ImportContext, x: Activation): void {
+  const rank = x.shape.length + 1;
+  const raw = node.attrs.int('axis', 0);
+  const axis = raw < 0 ? raw + rank : raw;
+  if (axis <= 0 || axis >= rank)
+    throw ctx.unsupported(node, `along axis ${raw} of a rank-${rank} activation (only a per-sample axis)`);
+  const indices = ctx.intConstant(node, 1);
+  if (indices === undefined) throw ctx.unsupported(node, 'without constant indices');
+  const d = x.shape[axis - 1]!;
+  const resolved = indices.data.map((i) => {
+    if (i === BATCH || i < -d || i >= d)
+      throw new ShapeError(
+        `${where(node)} indices`,
+        `integers in [${-d}, ${d})`,
+        `[${indices.data.join(', ')}]`,
+      );
+    return i < 0 ? i + d : i;
+  });
+  ctx.emit(node, 'gather', { axis: axis - 1, indices: resolved, indicesShape: [...indices.dims] }, {}, [x]);
+}
+
+/** Expand of an activation to a constant shape (ONNX's two-way broadcast), the batch axis kept. */
+export function expand(node: OnnxNode, ctx: ImportContext): void {
+  const value = ctx.input(node, 0);
+  const target = ctx.intConstant(node, 1);
+  if (target === undefined || target.dims.length !== 1)
+    throw new UnsupportedError(`${where(node)}: the shape must be a constant 1-D list`);
+  if (value.kind !== 'activation') {
+    if (target.data.includes(BATCH))
+      throw ctx.unsupported(node, 'of a constant to the batch size (a constant broadcast over the batch)');
+    const dims = broadcastDims(node, [value.dims, target.data as number[]]);
+    ctx.fold(node, broadcastConstant(node, value, dims));
+    return;
+  }
+  const x = value;
+  const rank = x.shape.length + 1;
+  if (target.data.length > rank)
+    throw ctx.unsupported(
+      node,
+      `to rank ${target.data.length} from a rank-${rank} activation (new axes would precede the batch axis)`,
+    );
+  const padded: IntElement[] = [...new Array<IntElement>(rank - target.data.length).fill(1), ...target.data];
+  const batch = padded[0];
+  if (batch !== 1 && batch !== BATCH && batch !== ctx.fixedBatch)
+    throw ctx.unsupported(node, `to [${target.data.join(', ')}], which changes the batch axis`);
+  const shape = x.shape.map((d, a) => {
+    const t = padded[a + 1]!;
+    if (t === BATCH || (t !== 1 && d !== 1 && t !== d))
+      throw new ShapeError(
+        `${where(node)} shape`,
+        `sizes that [N, ${x.shape.join(', ')}] broadcasts to`,
+        `[${target.data.join(', ')}]`,
+      );
+    return d === 1 ? t : d;
+  });
+  ctx.emit(node, 'expand', { shape }, {}, [x]);
+}
+
+/** Tile of an activation by constant repeats, the batch axis repeated once. */
+export function tile(node: OnnxNode, ctx: ImportContext): void {
+  const x = ctx.activation(node, 0);
+  const repeats = ctx.intConstant(node, 1);
+  if (repeats === undefined || repeats.data.length !== x.shape.length + 1)
+    throw new UnsupportedError(`${where(node)}: repeats must be a constant list with one entry per axis`);
+  if (repeats.data[0] !== 1) throw ctx.unsupported(node, 'repeating the batch axis (axis 0)');
+  if (repeats.data.includes(BATCH))
+    throw new UnsupportedError(`${where(node)}: repeats must not depend on the batch size`);
+  ctx.emit(node, 'tile', { repeats: (repeats.data as number[]).slice(1) }, {}, [x]);
 }
