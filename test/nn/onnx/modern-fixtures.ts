@@ -14,6 +14,9 @@ import { readJson } from './fixture-support.js';
 /** The fixture folder. */
 export const MODERN = fileURLToPath(new URL('../../fixtures/modern/', import.meta.url));
 
+/** The full-size exports (`--size full`, git-ignored), when they have been written. */
+export const MODERN_FULL = fileURLToPath(new URL('../../../models/external/modern/', import.meta.url));
+
 export interface ModernEntry {
   readonly name: string;
   readonly model: string;
@@ -33,7 +36,10 @@ export interface ZennitEntry {
   readonly relevance: { file: string; file_f64: string; shape: number[] };
 }
 
-export const modernManifest = readJson<{ models: ModernEntry[] }>(`${MODERN}manifest.json`);
+/** The manifest of a folder of exports. */
+export const manifestIn = (dir: string) => readJson<{ models: ModernEntry[] }>(`${dir}manifest.json`);
+
+export const modernManifest = manifestIn(MODERN);
 export const zennitManifest = readJson<{ models: Record<string, ZennitEntry> }>(
   `${MODERN}zennit/manifest.json`,
 );
@@ -46,8 +52,8 @@ function bytes(path: string): ArrayBuffer {
 }
 
 /** A fixture's input: float32 images, or int64 token ids as their float32 values. */
-export function modernInput(entry: ModernEntry): Tensor {
-  const buffer = bytes(`${MODERN}${entry.input.file}`);
+export function modernInput(entry: ModernEntry, dir = MODERN): Tensor {
+  const buffer = bytes(`${dir}${entry.input.file}`);
   const data =
     entry.input.dtype === 'int64'
       ? Float32Array.from(new BigInt64Array(buffer), (v) => Number(v))
@@ -56,17 +62,17 @@ export function modernInput(entry: ModernEntry): Tensor {
 }
 
 /** torch's logits (the module in float64, cast to float32). */
-export const modernLogits = (entry: ModernEntry): Float32Array =>
-  new Float32Array(bytes(`${MODERN}${entry.logits.file}`));
+export const modernLogits = (entry: ModernEntry, dir = MODERN): Float32Array =>
+  new Float32Array(bytes(`${dir}${entry.logits.file}`));
 
 /** A float64 zennit relevance file. */
 export const zennitRelevance = (entry: ZennitEntry): Float64Array =>
   new Float64Array(bytes(`${MODERN}zennit/${entry.relevance.file_f64}`));
 
 /** The imported model, or the importer's refusal (an op or input provlrp does not support yet). */
-export function importModern(file: string): { model: Model } | { refused: string } {
+export function importModern(file: string, dir = MODERN): { model: Model } | { refused: string } {
   try {
-    return { model: importOnnx(`${MODERN}${file}`) };
+    return { model: importOnnx(`${dir}${file}`) };
   } catch (error) {
     if (error instanceof UnsupportedError) return { refused: error.message };
     throw error;
