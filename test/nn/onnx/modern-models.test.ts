@@ -116,7 +116,11 @@ for (const { entry, opset, file, imported } of supported)
       expect(relativeError(logits.data, expected)).toBeLessThanOrEqual(1e-4);
     });
 
-    if (entry.bias_free) {
+    // AttnLRP's softmax rule (Deep Taylor at x, with the bias) does not conserve relevance; the
+    // transformers' bias-free variants are explained but their sums are not the logit. What the
+    // softmax keeps back is pinned exactly by the worked example (attention-worked-example.test.ts).
+    const conserving = !('Softmax' in entry.opsets[String(opset)]!.op_types);
+    if (entry.bias_free && conserving) {
       it('conserves relevance under LRP-0: the input’s relevance sums to the target logit (1e-4 relative)', () => {
         const trace = compile(model).trace(x);
         const r = trace.relevance({ composite: 'epsilon', epsilon: 0, outputRelevance: 'logit' });
