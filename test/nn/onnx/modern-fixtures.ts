@@ -33,6 +33,8 @@ export interface ZennitEntry {
   readonly fixture: string;
   readonly target: number;
   readonly zennit_float32_relative_error: number;
+  /** BatchNorms zennit's canonizers left in place (Pass in zennit 0.5.1). */
+  readonly unmerged_batchnorms_pass: number;
   readonly relevance: { file: string; file_f64: string; shape: number[] };
 }
 

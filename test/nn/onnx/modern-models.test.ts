@@ -171,6 +171,10 @@ for (const { entry, opset, file, imported } of supported)
     if (reference !== undefined)
       it(`agrees with zennit’s EpsilonPlusFlat (1e-4 of max|R|, or zennit’s own float32 error where larger)`, () => {
         expect(reference.target).toBe(entry.target);
+        // The importer leaves unmerged exactly the BatchNorms zennit's canonizers could not merge.
+        expect(model.nodes.filter((n) => n.op === 'batch_norm')).toHaveLength(
+          reference.unmerged_batchnorms_pass,
+        );
         const r = compile(model).trace(x).relevance({ composite: zennitEpsilonPlusFlat });
         const tolerance = Math.max(1e-4, reference.zennit_float32_relative_error);
         expect(relativeError(numbers(r.values), zennitRelevance(reference))).toBeLessThanOrEqual(tolerance);
