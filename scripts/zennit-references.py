@@ -1,4 +1,4 @@
-#!/work/zennit-venv/bin/python
+#!/usr/bin/env python3
 """zennit's relevance for the modern-network fixtures, as references for provlrp.
 
 What it does
@@ -64,10 +64,13 @@ are not LRP with provlrp's rules, so none are written.
 
 How to run
 ----------
-From the repository root, with zennit 0.5.1 installed in a virtual
-environment that uses Debian's torch (``/work/zennit-venv``)::
+From the repository root, with a Python that has zennit 0.5.1 and Debian's
+torch and torchvision (a virtual environment made with
+``--system-site-packages``, zennit installed into it from its 0.5.1 tag)::
 
-    /work/zennit-venv/bin/python scripts/zennit-references.py
+    python3 -m venv --system-site-packages zennit-venv
+    zennit-venv/bin/pip install ./zennit            # a checkout of tag 0.5.1
+    zennit-venv/bin/python scripts/zennit-references.py
 """
 
 from __future__ import annotations
