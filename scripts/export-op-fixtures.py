@@ -13,7 +13,10 @@ What it writes
   module in float64 cast to float32);
 * ``shapes_op<N>.onnx`` with ``shapes.input.bin`` ([2, 3, 4]) and ``shapes.logits.bin`` ([2, 3]): a
   Linear over the last axis, then transpose, split, strided slices, unsqueeze + expand(-1, 2, …),
-  a gather of one index, repeat (Tile), a mean over one axis (ReduceMean), flatten and concat.
+  a gather of one index, repeat (Tile), a mean over one axis (ReduceMean), flatten and concat;
+* ``gating_op<N>.onnx`` with ``gating.input.bin`` ([2, 3, 5, 5]) and ``gating.logits.bin``
+  ([2, 4]): EfficientNet's squeeze-excitation (conv, SiLU, pool, 1×1 convs, Sigmoid, Mul of two
+  activations), then a scale by a constant, a shift by a constant map and a Div by a constant.
 
 How to run (Debian's torch and onnx)::
 
@@ -120,6 +123,48 @@ def shapes() -> None:
     logits.numpy().tofile(os.path.join(OUT, "shapes.logits.bin"))
 
 
+class Gating(torch.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = torch.nn.Conv2d(3, 6, 3, padding=1)
+        self.act = torch.nn.SiLU()
+        self.se = torchvision_se(6, 2)
+        self.offset = torch.nn.Parameter(torch.randn(6, 5, 5) * 0.1, requires_grad=False)
+        self.fc = torch.nn.Linear(6 * 25, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.se(self.act(self.conv(x)))
+        h = (h * 1.5 + self.offset) / 4.0
+        return self.fc(h.flatten(1))
+
+
+def torchvision_se(channels: int, squeezed: int) -> torch.nn.Module:
+    from torchvision.ops import SqueezeExcitation
+
+    return SqueezeExcitation(channels, squeezed, activation=torch.nn.SiLU)
+
+
+def gating() -> None:
+    torch.manual_seed(2)
+    net = Gating().eval()
+    inputs = torch.randn(2, 3, 5, 5).float()
+    for opset in (13, 17):
+        torch.onnx.export(
+            net,
+            inputs,
+            os.path.join(OUT, f"gating_op{opset}.onnx"),
+            opset_version=opset,
+            input_names=["x"],
+            output_names=["y"],
+            dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}},
+        )
+    with torch.no_grad():
+        logits = net.double()(inputs.double()).float()
+    inputs.numpy().tofile(os.path.join(OUT, "gating.input.bin"))
+    logits.numpy().tofile(os.path.join(OUT, "gating.logits.bin"))
+
+
 if __name__ == "__main__":
     shapes()
+    gating()
     main()

@@ -40,7 +40,7 @@ export interface Knockouts {
 /** Whether a node's edges carry tokens (DESIGN.md §1b), by its operator's LRP category. */
 export function tokensOf(node: AnyNode): boolean | 'rule' {
   const { lrp } = opOf(node);
-  return lrp === 'selection' ? 'rule' : lrp === 'linear' || lrp === 'residual';
+  return lrp === 'selection' ? 'rule' : lrp === 'linear' || lrp === 'residual' || lrp === 'explicit';
 }
 
 /** No knock-outs. */

@@ -31,6 +31,9 @@ export type OpName =
   | 'expand'
   | 'tile'
   | 'reduce_mean'
+  | 'mul'
+  | 'scale'
+  | 'shift'
   | 'flatten'
   | 'reshape'
   | 'batch_norm'
@@ -121,6 +124,12 @@ export interface OpAttributes {
   expand: { shape: readonly number[] };
   /** Each per-sample axis repeated `repeats[a]` times. */
   tile: { repeats: readonly number[] };
+  /** Element-wise product of two activations, broadcast (a gate, a squeeze-excitation). */
+  mul: Record<string, never>;
+  /** The activation times a constant `value` (broadcast to it). */
+  scale: Record<string, never>;
+  /** The activation plus a constant `value` (broadcast to it): a positional embedding. */
+  shift: Record<string, never>;
   /** Mean over per-sample `axes` (increasing), kept as size 1 with `keepdims`. */
   reduce_mean: { axes: readonly number[]; keepdims: boolean };
   /** All per-sample axes into one: [N, …] → [N, Π…]. */
@@ -167,6 +176,9 @@ export interface OpParams {
   expand: Record<string, never>;
   tile: Record<string, never>;
   reduce_mean: Record<string, never>;
+  mul: Record<string, never>;
+  scale: { value: Tensor<Float32Array> };
+  shift: { value: Tensor<Float32Array> };
   flatten: Record<string, never>;
   reshape: Record<string, never>;
   batch_norm: {

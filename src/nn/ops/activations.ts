@@ -13,7 +13,7 @@ import { forEachIdentityEdge } from '../connectivity/structural.js';
 import type { ActivationOp } from '../graph.js';
 import { activationBackward } from '../train/activation-gradients.js';
 import { ACTIVATION_OPS, ACTIVATIONS, type ActivationFunction } from './activation-functions.js';
-import { describeNode, expectInputCount } from './checks.js';
+import { describeNode, expectAttributes, expectInputCount } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 
 /** The definition of one activation operator. */
@@ -27,6 +27,7 @@ function activationOp<A extends ActivationOp>(op: A): OpDefinition<A> {
     edges: (_node, shapes, emit) => forEachIdentityEdge(shapes, emit),
     inferShape(node, inputs) {
       expectInputCount(node, inputs, 1);
+      expectAttributes(node);
       const problem = fn.check?.(node.attributes);
       if (problem !== undefined) throw new InvalidArgumentError(describeNode(node), problem);
       return [...inputs[0]!];

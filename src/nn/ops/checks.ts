@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError, ShapeError } from '../../core/errors.js';
 import { showShape, sizeOf, type Tensor } from '../../core/tensor.js';
+import { ATTRIBUTE_KINDS, type AttributeKind, hasKind } from '../attribute-kinds.js';
 import type { Node, OpName } from '../graph.js';
 
 /** How messages name a node: `node "fc1" (dense, layer "classifier.0")`. */
@@ -97,4 +98,19 @@ export function expectSameShape(
 ): void {
   if (expected.length !== actual.length || expected.some((d, i) => d !== actual[i]))
     throw new ShapeError(`${describeNode(node)} ${what}`, showShape(expected), showShape(actual));
+}
+
+/**
+ * Checks that the node has every attribute its operator declares (attribute-kinds.ts), each of its
+ * kind: a node assembled by hand gets a typed error, not a crash inside the operator.
+ */
+export function expectAttributes(node: Node<OpName>): void {
+  const kinds: Readonly<Record<string, AttributeKind>> = ATTRIBUTE_KINDS[node.op];
+  const attributes = (node.attributes ?? {}) as Readonly<Record<string, unknown>>;
+  for (const [key, kind] of Object.entries(kinds))
+    if (!hasKind(attributes[key], kind))
+      throw new InvalidArgumentError(
+        describeNode(node),
+        `attribute "${key}" must be ${kind === 'integers' || kind === 'numbers' ? 'a list of ' : 'a '}${kind}, got ${JSON.stringify(attributes[key])}`,
+      );
 }

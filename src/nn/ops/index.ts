@@ -11,6 +11,7 @@ import { add } from './add.js';
 import { avgPool } from './avg-pool.js';
 import { batchNorm } from './batch-norm.js';
 import { concat } from './concat.js';
+import { scale, shift } from './constant-affine.js';
 import { conv } from './conv.js';
 import { dense } from './dense.js';
 import { dropout } from './dropout.js';
@@ -19,6 +20,7 @@ import { globalAvgPool } from './global-avg-pool.js';
 import { identity } from './identity.js';
 import { leakyRelu } from './leaky-relu.js';
 import { maxPool } from './max-pool.js';
+import { mul } from './mul.js';
 import type { OpDefinition } from './op-definition.js';
 import { pad } from './pad.js';
 import { REARRANGE_DEFINITIONS } from './rearrange.js';
@@ -39,6 +41,9 @@ export const OPS = {
   ...ACTIVATION_DEFINITIONS,
   ...REARRANGE_DEFINITIONS,
   reduce_mean: reduceMean,
+  mul,
+  scale,
+  shift,
   flatten,
   reshape,
   batch_norm: batchNorm,

@@ -9,6 +9,7 @@
 import type { FloatArray, Tensor } from '../../core/tensor.js';
 import type { EmitEdge, NodeShapes } from '../connectivity/connectivity.js';
 import type { Node, OpName } from '../graph.js';
+import type { Stabilizer } from '../lrp/stabilizer.js';
 import type { Backward } from '../train/backward-context.js';
 
 /**
@@ -31,17 +32,36 @@ export type Connectivity = 'dense' | 'conv' | 'pool' | 'diagonal' | 'identity' |
  * - `residual`: a sum of inputs, under the norm rule d_jk = a_j / stab(Σ_i a_i,k);
  * - `selection`: max-pooling, by its rule's variant (winner, proportional, average);
  * - `elementwise`: output k from input k, relevance passes unchanged (ReLU, reshapes, dropout, …);
- * - `routing`: each output from at most one input element elsewhere, relevance routed back along
- *   the edges (padding, concatenation).
- * Only `linear`, `residual` and `selection` edges can carry tokens.
+ * - `routing`: each output from one input element elsewhere, relevance routed back along the
+ *   edges (padding, concatenation, transpose, slice, gather, expand, tile);
+ * - `explicit`: the operator's own coefficients d_jk (`relevanceEdges`): products of two
+ *   activations, matrix products, softmax, LayerNorm (nn/lrp/steps/explicit.ts).
+ * Only `linear`, `residual`, `selection` and `explicit` edges can carry tokens.
  */
-export type LrpCategory = 'linear' | 'residual' | 'selection' | 'elementwise' | 'routing';
+export type LrpCategory = 'linear' | 'residual' | 'selection' | 'elementwise' | 'routing' | 'explicit';
 
 /** An operator's definition. */
-export type OpDefinition<O extends OpName> = OpBase<O> & (LinearOpParts<O> | OtherOpParts);
+export type OpDefinition<O extends OpName> = OpBase<O> &
+  (LinearOpParts<O> | ExplicitOpParts<O> | OtherOpParts);
 
 interface OtherOpParts {
-  readonly lrp: Exclude<LrpCategory, 'linear'>;
+  readonly lrp: Exclude<LrpCategory, 'linear' | 'explicit'>;
+}
+
+/** What an explicit-rule operator's coefficients read: its forward pass for the batch. */
+export interface ExplicitContext {
+  readonly shapes: NodeShapes;
+  readonly inputs: readonly Tensor[];
+  readonly output: Tensor;
+  /** The stabiliser of denominators (the node's rule's). */
+  readonly stabilizer: Stabilizer;
+}
+
+/** What an operator with its own relevance formula adds. */
+interface ExplicitOpParts<O extends OpName> {
+  readonly lrp: 'explicit';
+  /** Calls `emit(j, k, d_jk)` for every edge of sample `n` (inputs laid end to end). */
+  relevanceEdges(node: Node<O>, context: ExplicitContext, n: number, emit: EmitEdge): void;
 }
 
 /** What a linear operator adds: its transpose with given (possibly modified) weights. */

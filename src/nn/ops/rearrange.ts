@@ -16,7 +16,7 @@
 import { InvalidArgumentError, ShapeError } from '../../core/errors.js';
 import { showShape, sizeOf } from '../../core/tensor.js';
 import type { Node, OpName } from '../graph.js';
-import { describeNode, expectInputCount } from './checks.js';
+import { describeNode, expectAttributes, expectInputCount } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 
 /** The rearranging operators. */
@@ -175,6 +175,7 @@ function rearrangeOp<O extends RearrangeOp>(op: O): OpDefinition<O> {
     },
     inferShape(node, inputs) {
       expectInputCount(node, inputs, 1);
+      expectAttributes(node);
       return spec.shape(node, inputs[0]!);
     },
     forward(node, inputs, out) {

@@ -10,7 +10,7 @@ import { InvalidArgumentError } from '../../core/errors.js';
 import type { FloatArray } from '../../core/tensor.js';
 import { sizeOf } from '../../core/tensor.js';
 import type { Node } from '../graph.js';
-import { describeNode, expectInputCount } from './checks.js';
+import { describeNode, expectAttributes, expectInputCount } from './checks.js';
 import type { OpDefinition } from './op-definition.js';
 
 /** For each input element (per sample, flat), the output element it is averaged into. */
@@ -76,6 +76,7 @@ export const reduceMean: OpDefinition<'reduce_mean'> = {
   },
   inferShape(node, inputs) {
     expectInputCount(node, inputs, 1);
+    expectAttributes(node);
     const input = inputs[0]!;
     const { axes, keepdims } = node.attributes;
     const sorted = [...axes].sort((a, b) => a - b);

@@ -22,6 +22,9 @@ export * from './structural-gradients.js';
  */
 export const FROZEN_PARAMETERS: { readonly [O in OpName]?: readonly string[] } = {
   batch_norm: ['mean', 'variance'],
+  // Constants an imported graph applies (a positional embedding, attention's 1/√d): no gradient.
+  scale: ['value'],
+  shift: ['value'],
 };
 
 /** Whether training updates parameter `key` of a node of operator `op`. */

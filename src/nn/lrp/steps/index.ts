@@ -10,6 +10,7 @@ import type { AnyNode, Model } from '../../graph.js';
 import { type LrpCategory, opOf } from '../../ops/index.js';
 import type { LinearStatistics } from '../linear-relevance.js';
 import type { Rule } from '../rule.js';
+import { explicitStep } from './explicit.js';
 import { linearStep } from './linear.js';
 import { residualStep } from './residual.js';
 import { selectionStep } from './selection.js';
@@ -23,6 +24,7 @@ export const STEPS: { readonly [C in LrpCategory]: StepRule } = {
   selection: selectionStep,
   elementwise: elementwiseStep,
   routing: routingStep,
+  explicit: explicitStep,
 };
 
 const contextOf = (

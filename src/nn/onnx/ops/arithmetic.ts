@@ -6,7 +6,12 @@
  * - any of the four on two constants (shape arithmetic such as `size(1) * size(2)`) → folded,
  *   with equal shapes or a one-element operand broadcast. The symbolic batch survives only
  *   identities (batch + 0, batch·1, batch / 1); integer division truncates toward zero.
- * Everything else (scaling an activation, adding a constant elsewhere) is not supported.
+ * - Mul of two activations → `mul` (broadcast; AttnLRP's uniform rule);
+ * - Mul or Div of an activation by a float constant → `scale` (by c or 1/c), Add or Sub of a float
+ *   constant elsewhere → `shift` (by c or −c): a positional embedding, attention's 1/√d. The
+ *   constant broadcasts to the activation per sample (a leading batch axis of size 1 is dropped).
+ * Sub or Div with the activation second (c − x, c / x) and Sub/Div of two activations are not
+ * supported.
  *
  * Reference: ONNX operator docs for Add, Sub, Mul, Div (multidirectional broadcasting).
  */
@@ -52,25 +57,57 @@ export function add(node: OnnxNode, ctx: ImportContext): void {
   const size = x.shape[x.shape.length - 1] ?? 0;
   const isBias = c.kind === 'float' && c.data.length === size && c.dims.slice(0, -1).every((d) => d === 1);
   if (isBias && ctx.mergeBias(node, x, tensor([size], paramOf(node, c, 'bias').data))) return;
-  throw ctx.unsupported(
-    node,
-    'of an activation and a constant, except as the bias [out] of a MatMul whose product nothing else reads',
-  );
+  withConstant(node, ctx, 'shift', x, c, (v) => v);
 }
 
-/** Sub of constants. */
-export const sub = (node: OnnxNode, ctx: ImportContext): void => constantsOnly(node, ctx, 'Sub');
-/** Mul of constants. */
-export const mul = (node: OnnxNode, ctx: ImportContext): void => constantsOnly(node, ctx, 'Mul');
-/** Div of constants. */
-export const div = (node: OnnxNode, ctx: ImportContext): void => constantsOnly(node, ctx, 'Div');
+/** Sub: of constants, or of an activation minus a constant. */
+export function sub(node: OnnxNode, ctx: ImportContext): void {
+  const [a, b] = [ctx.input(node, 0), ctx.input(node, 1)];
+  if (a.kind !== 'activation' && b.kind !== 'activation') ctx.fold(node, fold(node, 'Sub', a, b));
+  else if (a.kind === 'activation' && b.kind !== 'activation')
+    withConstant(node, ctx, 'shift', a, b, (v) => -v);
+  else throw ctx.unsupported(node, 'with an activation as the subtrahend (only activation − constant)');
+}
 
-function constantsOnly(node: OnnxNode, ctx: ImportContext, op: Arithmetic): void {
-  const a = ctx.input(node, 0);
-  const b = ctx.input(node, 1);
-  if (a.kind === 'activation' || b.kind === 'activation')
-    throw ctx.unsupported(node, 'on activations (only between constants, in shape computations)');
-  ctx.fold(node, fold(node, op, a, b));
+/** Mul: of constants, of two activations, or of an activation by a constant. */
+export function mul(node: OnnxNode, ctx: ImportContext): void {
+  const [a, b] = [ctx.input(node, 0), ctx.input(node, 1)];
+  if (a.kind !== 'activation' && b.kind !== 'activation') ctx.fold(node, fold(node, 'Mul', a, b));
+  else if (a.kind === 'activation' && b.kind === 'activation') ctx.emit(node, 'mul', {}, {}, [a, b]);
+  else if (a.kind === 'activation') withConstant(node, ctx, 'scale', a, b as Constant, (v) => v);
+  else withConstant(node, ctx, 'scale', b as Activation, a, (v) => v);
+}
+
+/** Div: of constants, or of an activation by a constant. */
+export function div(node: OnnxNode, ctx: ImportContext): void {
+  const [a, b] = [ctx.input(node, 0), ctx.input(node, 1)];
+  if (a.kind !== 'activation' && b.kind !== 'activation') ctx.fold(node, fold(node, 'Div', a, b));
+  else if (a.kind === 'activation' && b.kind !== 'activation')
+    withConstant(node, ctx, 'scale', a, b, (v) => 1 / v);
+  else throw ctx.unsupported(node, 'with an activation as the divisor (only activation / constant)');
+}
+
+/** A `scale` or `shift` node applying the float constant `c` (mapped by `f`) to `x`. */
+function withConstant(
+  node: OnnxNode,
+  ctx: ImportContext,
+  op: 'scale' | 'shift',
+  x: Activation,
+  c: Constant,
+  f: (v: number) => number,
+): void {
+  if (c.kind !== 'float')
+    throw ctx.unsupported(node, `of an activation and an integer constant [${c.dims.join(', ')}]`);
+  const rank = x.shape.length + 1;
+  if (c.dims.length > rank || (c.dims.length === rank && c.dims[0] !== 1))
+    throw ctx.unsupported(
+      node,
+      `with a constant of shape [${c.dims.join(', ')}] that does not broadcast over the batch of [N, ${x.shape.join(', ')}]`,
+    );
+  const dims = c.dims.length === rank ? c.dims.slice(1) : [...c.dims];
+  const value = new Float32Array(c.data.length);
+  for (let i = 0; i < value.length; i++) value[i] = f(c.data[i] as number);
+  ctx.emit(node, op, {}, { value: tensor(dims, value) }, [x]);
 }
 
 /** `a op b` element by element, a one-element operand broadcast. */
