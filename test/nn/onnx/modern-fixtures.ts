@@ -67,6 +67,21 @@ export function modernInput(entry: ModernEntry, dir = MODERN): Tensor {
 export const modernLogits = (entry: ModernEntry, dir = MODERN): Float32Array =>
   new Float32Array(bytes(`${dir}${entry.logits.file}`));
 
+export interface Lrp0Entry {
+  readonly target: number;
+  readonly sum_over_logit: number;
+  readonly max_abs_relevance_over_logit: number;
+  readonly float32_relative_error: number;
+  readonly relevance: { file_f64: string; shape: number[] };
+}
+
+/** torch's float64 LRP-0 of the bias-free gated CNNs (scripts/lrp0-references.py). */
+export const lrp0Manifest = readJson<{ models: Record<string, Lrp0Entry> }>(`${MODERN}lrp0/manifest.json`);
+
+/** A float64 LRP-0 reference file. */
+export const lrp0Relevance = (entry: Lrp0Entry): Float64Array =>
+  new Float64Array(bytes(`${MODERN}lrp0/${entry.relevance.file_f64}`));
+
 /** A float64 zennit relevance file. */
 export const zennitRelevance = (entry: ZennitEntry): Float64Array =>
   new Float64Array(bytes(`${MODERN}zennit/${entry.relevance.file_f64}`));
