@@ -16,7 +16,14 @@ What it writes
   a gather of one index, repeat (Tile), a mean over one axis (ReduceMean), flatten and concat;
 * ``gating_op<N>.onnx`` with ``gating.input.bin`` ([2, 3, 5, 5]) and ``gating.logits.bin``
   ([2, 4]): EfficientNet's squeeze-excitation (conv, SiLU, pool, 1×1 convs, Sigmoid, Mul of two
-  activations), then a scale by a constant, a shift by a constant map and a Div by a constant.
+  activations), then a scale by a constant, a shift by a constant map and a Div by a constant;
+* ``attention_op<N>.onnx`` with ``attention.input.bin`` ([2, 3, 4]) and ``attention.logits.bin``
+  ([2, 2]): a one-head pre-norm transformer block on 3 tokens of width 4 (positional embedding,
+  LayerNorm, Q/K/V, softmax(Q·Kᵀ/√d)·V, residuals, GELU MLP), classified from the first token
+  (Gather); at opset 13 LayerNorm and GELU are decomposed;
+* ``text_op<N>.onnx`` with ``text.input.bin`` (the token ids [2, 5] as float32) and
+  ``text.logits.bin`` ([2, 2]): a token embedding (int64 ids), the same block, and a mean over
+  the tokens (ReduceMean) as the classification head.
 
 How to run (Debian's torch and onnx)::
 
@@ -164,7 +171,91 @@ def gating() -> None:
     logits.numpy().tofile(os.path.join(OUT, "gating.logits.bin"))
 
 
+class Attention(torch.nn.Module):
+    def __init__(self, width: int = 4, tokens: int = 3) -> None:
+        super().__init__()
+        self.pos = torch.nn.Parameter(torch.randn(tokens, width) * 0.5)
+        self.ln1 = torch.nn.LayerNorm(width)
+        self.q = torch.nn.Linear(width, width)
+        self.k = torch.nn.Linear(width, width)
+        self.v = torch.nn.Linear(width, width)
+        self.ln2 = torch.nn.LayerNorm(width)
+        self.mlp = torch.nn.Sequential(torch.nn.Linear(width, 8), torch.nn.GELU(), torch.nn.Linear(8, width))
+        self.head = torch.nn.Linear(width, 2)
+        self.width = width
+        with torch.no_grad():
+            for ln in (self.ln1, self.ln2):
+                ln.weight.copy_(1 + 0.3 * torch.randn(width))
+                ln.bias.copy_(0.2 * torch.randn(width))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = x + self.pos
+        a = self.ln1(h)
+        scores = self.q(a) @ self.k(a).transpose(1, 2) / self.width**0.5
+        h = h + torch.softmax(scores, dim=-1) @ self.v(a)
+        h = h + self.mlp(self.ln2(h))
+        return self.head(h[:, 0])
+
+
+def attention() -> None:
+    torch.manual_seed(3)
+    net = Attention().eval()
+    inputs = torch.randn(2, 3, 4).float()
+    for opset in (13, 17):
+        torch.onnx.export(
+            net,
+            inputs,
+            os.path.join(OUT, f"attention_op{opset}.onnx"),
+            opset_version=opset,
+            input_names=["x"],
+            output_names=["y"],
+            dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}},
+        )
+    with torch.no_grad():
+        logits = net.double()(inputs.double()).float()
+    inputs.numpy().tofile(os.path.join(OUT, "attention.input.bin"))
+    logits.numpy().tofile(os.path.join(OUT, "attention.logits.bin"))
+
+
+class Text(torch.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.embed = torch.nn.Embedding(11, 4)
+        self.block = Attention(4, 5)
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        b = self.block
+        h = self.embed(ids) + b.pos
+        a = b.ln1(h)
+        scores = b.q(a) @ b.k(a).transpose(1, 2) / b.width**0.5
+        h = h + torch.softmax(scores, dim=-1) @ b.v(a)
+        h = h + b.mlp(b.ln2(h))
+        return b.head(h.mean(dim=1))
+
+
+def text() -> None:
+    torch.manual_seed(4)
+    net = Text().eval()
+    ids = torch.tensor([[1, 7, 3, 3, 10], [0, 2, 9, 5, 4]])
+    for opset in (13, 17):
+        torch.onnx.export(
+            net,
+            ids,
+            os.path.join(OUT, f"text_op{opset}.onnx"),
+            opset_version=opset,
+            input_names=["ids"],
+            output_names=["y"],
+            dynamic_axes={"ids": {0: "batch"}, "y": {0: "batch"}},
+        )
+    with torch.no_grad():
+        logits = net.double()(ids).float()
+    ids.float().numpy().tofile(os.path.join(OUT, "text.input.bin"))
+    logits.numpy().tofile(os.path.join(OUT, "text.logits.bin"))
+
+
 if __name__ == "__main__":
     shapes()
     gating()
+    attention()
+    text()
     main()

@@ -70,10 +70,14 @@ export class UnsupportedOpError extends UnsupportedError {
     readonly supported: readonly string[],
     /** Why this use of a supported op cannot be translated, when that is the problem. */
     readonly reason = '',
+    /** The module scope the node came from (`/lstm` for `/lstm/LSTM`), '' when it has none. */
+    readonly scope = '',
+    /** The nearest supported alternative, when one is known. */
+    readonly alternative = '',
   ) {
     super(
-      `onnx import: op ${op} (node "${node}", opset ${opset}) is not supported` +
-        `${reason ? ` ${reason}` : ''}; supported ops: ${supported.join(', ')}`,
+      `onnx import: op ${op} (node "${node}"${scope ? `, from module scope ${scope}` : ''}, opset ${opset}) is not supported` +
+        `${reason ? ` ${reason}` : ''}${alternative ? `; nearest supported: ${alternative}` : ''}; supported ops: ${supported.join(', ')}`,
     );
   }
 }

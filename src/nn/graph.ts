@@ -34,6 +34,10 @@ export type OpName =
   | 'mul'
   | 'scale'
   | 'shift'
+  | 'matmul'
+  | 'softmax'
+  | 'layer_norm'
+  | 'embedding'
   | 'flatten'
   | 'reshape'
   | 'batch_norm'
@@ -130,6 +134,14 @@ export interface OpAttributes {
   scale: Record<string, never>;
   /** The activation plus a constant `value` (broadcast to it): a positional embedding. */
   shift: Record<string, never>;
+  /** Matrix product of two activations [..., M, K]·[..., K, N] (attention's Q·Kᵀ, A·V). */
+  matmul: Record<string, never>;
+  /** Softmax over a per-sample axis, inside the network (attention weights). */
+  softmax: { axis: number };
+  /** Layer normalisation over the per-sample axes from `axis` on, with scale γ and bias β. */
+  layer_norm: { axis: number; epsilon: number };
+  /** Token embedding: ids [T] (the model input's values) → rows of `weight` [T, D]. */
+  embedding: Record<string, never>;
   /** Mean over per-sample `axes` (increasing), kept as size 1 with `keepdims`. */
   reduce_mean: { axes: readonly number[]; keepdims: boolean };
   /** All per-sample axes into one: [N, …] → [N, Π…]. */
@@ -179,6 +191,10 @@ export interface OpParams {
   mul: Record<string, never>;
   scale: { value: Tensor<Float32Array> };
   shift: { value: Tensor<Float32Array> };
+  matmul: Record<string, never>;
+  softmax: Record<string, never>;
+  layer_norm: { scale: Tensor<Float32Array>; bias: Tensor<Float32Array> };
+  embedding: { weight: Tensor<Float32Array> };
   flatten: Record<string, never>;
   reshape: Record<string, never>;
   batch_norm: {

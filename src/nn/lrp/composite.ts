@@ -88,10 +88,12 @@ export function baseRules(variant: MaxPoolRule['variant'] = 'winner'): (node: An
   const normRule = norm();
   const passRule = pass();
   const maxPoolRule = maxPool(variant);
-  const batchNormRule = epsilon();
+  const epsilonRule = epsilon();
   return (node) => {
     if (isLinear(node)) return undefined;
-    if (isBatchNorm(node)) return batchNormRule;
+    if (isBatchNorm(node)) return epsilonRule;
+    // LayerNorm and the matrix product take the ε rule's stabiliser (nn/lrp/steps/explicit.ts).
+    if (node.op === 'layer_norm' || node.op === 'matmul') return epsilonRule;
     if (isAdd(node) || isAvgPool(node)) return normRule;
     if (isMaxPool(node)) return maxPoolRule;
     return passRule;

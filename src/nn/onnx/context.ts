@@ -11,6 +11,7 @@ import { FormatError, UnsupportedError, UnsupportedOpError } from '../../core/er
 import type { Tensor } from '../../core/tensor.js';
 import type { AnyNode, OpAttributes, OpName, OpParams, StrippedOutput } from '../graph.js';
 import type { Attributes } from './attributes.js';
+import { alternativeTo } from './ops/alternatives.js';
 import type { NodeProto } from './proto.js';
 import type { Activation, FloatConstant, IntConstant, Value } from './values.js';
 import { describeValue } from './values.js';
@@ -37,6 +38,12 @@ export interface OnnxNode {
 
 /** A per-op import function: reads the node's inputs, defines its outputs. */
 export type OpImporter = (node: OnnxNode, ctx: ImportContext) => void;
+
+/** A node's module scope: its name without the last `/` component (`/lstm` for `/lstm/LSTM`). */
+export function scopeOf(name: string): string {
+  const cut = name.lastIndexOf('/');
+  return cut > 0 ? name.slice(0, cut) : '';
+}
 
 /** How a node is named in messages: `node "/0/Conv" (Conv)`. */
 export const nodeLabel = (node: OnnxNode): string => `node "${node.name}" (${node.op})`;
@@ -144,7 +151,15 @@ export class ImportContext {
 
   /** An `UnsupportedOpError` for this node, with the reason the op cannot be translated here. */
   unsupported(node: OnnxNode, reason = ''): UnsupportedOpError {
-    return new UnsupportedOpError(node.op, node.name, this.opset, this.supportedOps, reason);
+    return new UnsupportedOpError(
+      node.op,
+      node.name,
+      this.opset,
+      this.supportedOps,
+      reason,
+      scopeOf(node.name),
+      alternativeTo(node.op),
+    );
   }
 
   /**

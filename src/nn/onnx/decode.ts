@@ -12,7 +12,7 @@ import { readFileBytes } from '../../core/file-io.js';
 import { type GraphProto, type ModelProto, onnx, toInt } from './proto.js';
 
 /** The opsets of the default ONNX domain that the importer translates. */
-export const SUPPORTED_OPSETS = { min: 9, max: 21 } as const;
+export const SUPPORTED_OPSETS = { min: 7, max: 22 } as const;
 
 /** A decoded model whose graph is present and whose default-domain opset is known. */
 export interface OnnxModel {

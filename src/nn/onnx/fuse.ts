@@ -7,6 +7,9 @@
  * - exact GELU: Mul(Mul(x, Add(Erf(Div(x, √2)), 1)), 0.5), or with the 0.5 taken first → Gelu(x);
  * - tanh GELU: Mul(0.5, Mul(x, Add(1, Tanh(Mul(√(2/π), Add(x, Mul(0.044715, x·x·x))))))) with the
  *   cube as Mul(x, Mul(x, x)) or Pow(x, 3) → Gelu(x; approximate = "tanh").
+ * - LayerNorm: Div(Sub(x, m), Sqrt(Add(ReduceMean(Pow(Sub(x, m), 2)), ε))) with m = ReduceMean(x)
+ *   over trailing axes [−k, …, −1], then optionally Mul by a constant γ and Add of a constant β →
+ *   LayerNormalization(x, γ, β; axis = −k, epsilon = ε) (PyTorch before opset 17).
  * Operands may come in either order and constants as initializers or Constant nodes. A pattern
  * fuses only when each of its intermediate tensors is read by the pattern alone; the fused node
  * takes the name and output of the pattern's last node (so its layer is the module's).
@@ -63,6 +66,36 @@ class PatternGraph {
     }
     return value !== undefined && value.data.length === 1 && typeof value.data[0] === 'number'
       ? value.data[0]
+      : undefined;
+  }
+
+  /** The one node that reads `tensor`, if exactly one does. */
+  reader(tensor: string): number | undefined {
+    if (!this.private(tensor)) return undefined;
+    const i = this.nodes.findIndex((node) => (node.input ?? []).includes(tensor));
+    return i < 0 ? undefined : i;
+  }
+
+  /** Whether `tensor` is a float constant of more than one element (a weight, γ, β). */
+  isTensorConstant(tensor: string): boolean {
+    const value = this.initializers.get(tensor);
+    return value?.kind === 'float';
+  }
+
+  /** A ReduceMean's axes (attribute before opset 18, constant input from 18 on). */
+  axes(i: number): number[] | undefined {
+    const attribute = (this.nodes[i]!.attribute ?? []).find((a) => a.name === 'axes');
+    if (attribute) return (attribute.ints ?? []).map(Number);
+    const name = this.inputs(i)[1];
+    if (name === undefined) return undefined;
+    let value = this.initializers.get(name);
+    const p = this.producers.get(name);
+    if (value === undefined && p !== undefined && this.nodes[p]!.opType === 'Constant') {
+      const t = (this.nodes[p]!.attribute ?? []).find((a) => a.name === 'value')?.t;
+      if (t) value = constantFromTensor(t, `node "${this.nodes[p]!.name}" (Constant)`);
+    }
+    return value?.kind === 'int' && value.data.every((v) => typeof v === 'number')
+      ? (value.data as number[])
       : undefined;
   }
 
@@ -204,8 +237,92 @@ function gelu(g: PatternGraph, i: number): Fusion | undefined {
   return undefined;
 }
 
-/** The matchers, tried at every Mul, the last node of each pattern. */
-const MATCHERS = [gelu, gatedByItself];
+/** The decomposed LayerNorm, anchored at its Div. */
+function layerNorm(g: PatternGraph, i: number): Fusion | undefined {
+  const [centred, std] = g.inputs(i) as [string, string];
+  const sub = g.producer(centred, 'Sub');
+  const sqrt = g.producer(std, 'Sqrt');
+  if (sub === undefined || sqrt === undefined || !g.private(std)) return undefined;
+  const [x, meanOut] = g.inputs(sub) as [string, string];
+  const mean = g.producer(meanOut, 'ReduceMean');
+  const shifted = g.producer(g.inputs(sqrt)[0], 'Add');
+  if (mean === undefined || shifted === undefined || g.inputs(mean)[0] !== x || !g.private(meanOut))
+    return undefined;
+  const [varianceOut, epsOut] = g.inputs(shifted) as [string, string];
+  const epsilon = g.scalar(epsOut);
+  const variance = g.producer(varianceOut, 'ReduceMean');
+  if (
+    epsilon === undefined ||
+    variance === undefined ||
+    !g.private(varianceOut) ||
+    !g.private(g.inputs(sqrt)[0]!)
+  )
+    return undefined;
+  const pow = g.producer(g.inputs(variance)[0], 'Pow');
+  if (
+    pow === undefined ||
+    g.inputs(pow)[0] !== centred ||
+    !near(g.scalar(g.inputs(pow)[1]), 2) ||
+    !g.private(g.inputs(variance)[0]!)
+  )
+    return undefined;
+  // Exactly the Pow and the Div read the centred input.
+  if (g.nodes.filter((n) => (n.input ?? []).includes(centred)).length !== 2) return undefined;
+  const axes = g.axes(mean);
+  const same = g.axes(variance);
+  const k = axes?.length ?? 0;
+  const trailing =
+    axes !== undefined && k > 0 && axes.every((a, n) => a === -k + n) && same?.join() === axes.join();
+  if (!trailing) return undefined;
+  const keeps = [mean, variance].every(
+    (n) => ((g.nodes[n]!.attribute ?? []).find((a) => a.name === 'keepdims')?.i ?? 1) !== 0,
+  );
+  if (!keeps) return undefined;
+  const remove = [sub, mean, pow, variance, shifted, sqrt];
+  let last = i;
+  let scale = '';
+  let bias = '';
+  const scaling = g.reader(g.output(last));
+  if (scaling !== undefined && g.nodes[scaling]!.opType === 'Mul') {
+    const other = g.inputs(scaling).find((t) => t !== g.output(last))!;
+    if (g.isTensorConstant(other)) {
+      remove.push(last);
+      last = scaling;
+      scale = other;
+    }
+  }
+  const shifting = g.reader(g.output(last));
+  if (shifting !== undefined && g.nodes[shifting]!.opType === 'Add') {
+    const other = g.inputs(shifting).find((t) => t !== g.output(last))!;
+    if (g.isTensorConstant(other)) {
+      remove.push(last);
+      last = shifting;
+      bias = other;
+    }
+  }
+  const end = g.nodes[last]!;
+  return {
+    at: last,
+    remove,
+    node: {
+      name: end.name ?? '',
+      opType: 'LayerNormalization',
+      domain: '',
+      input: [x, scale, bias],
+      output: [g.output(last)],
+      attribute: [
+        { name: 'axis', type: 2, i: -k },
+        { name: 'epsilon', type: 1, f: epsilon },
+      ],
+    },
+  };
+}
+
+/** The matchers by the op type of the node they start from. */
+const MATCHERS: Readonly<Record<string, readonly ((g: PatternGraph, i: number) => Fusion | undefined)[]>> = {
+  Mul: [gelu, gatedByItself],
+  Div: [layerNorm],
+};
 
 /** The graph's nodes with every recognised pattern replaced by its one op. */
 export function fusePatterns(
@@ -217,8 +334,9 @@ export function fusePatterns(
   const removed = new Set<number>();
   const replaced = new Map<number, NodeProto>();
   nodes.forEach((node, i) => {
-    if (node.opType !== 'Mul' || !isDefault(node) || (node.input ?? []).length !== 2) return;
-    for (const match of MATCHERS) {
+    const matchers = Object.hasOwn(MATCHERS, node.opType ?? '') ? MATCHERS[node.opType!]! : [];
+    if (!isDefault(node) || (node.input ?? []).length !== 2 || removed.has(i) || replaced.has(i)) return;
+    for (const match of matchers) {
       const fusion = match(g, i);
       if (fusion === undefined || fusion.remove.some((r) => removed.has(r) || replaced.has(r))) continue;
       for (const r of fusion.remove) removed.add(r);

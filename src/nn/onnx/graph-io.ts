@@ -20,9 +20,13 @@ export interface GraphInput {
   readonly shape: readonly number[];
   /** The batch size the file declares, when it is a fixed number. */
   readonly fixedBatch: number | undefined;
+  /** Whether the input holds integer token ids (given at run time as float values), for embeddings only. */
+  readonly tokenIds: boolean;
 }
 
 const FLOAT32 = 1;
+const INT32 = 6;
+const INT64 = 7;
 
 /** The graph's initializers, by name. */
 export function initializersOf(graph: GraphProto): Map<string, Constant> {
@@ -47,9 +51,10 @@ export function graphInputOf(graph: GraphProto, initializers: ReadonlyMap<string
   const tensorType = input.type?.tensorType;
   if (tensorType === null || tensorType === undefined)
     throw new UnsupportedError(`onnx import: input "${name}" is not a tensor`);
-  if ((tensorType.elemType ?? 0) !== FLOAT32)
+  const elemType = tensorType.elemType ?? 0;
+  if (elemType !== FLOAT32 && elemType !== INT64 && elemType !== INT32)
     throw new UnsupportedError(
-      `onnx import: input "${name}" has element type ${tensorType.elemType}; only float32 inputs are supported`,
+      `onnx import: input "${name}" has element type ${tensorType.elemType}; only float32 inputs, or int64/int32 token ids, are supported`,
     );
   const dims = tensorType.shape?.dim ?? [];
   if (dims.length < 2)
@@ -69,7 +74,7 @@ export function graphInputOf(graph: GraphProto, initializers: ReadonlyMap<string
     return size;
   });
   const batch = fixed(dims[0]!);
-  return { name, shape, fixedBatch: batch >= 1 ? batch : undefined };
+  return { name, shape, fixedBatch: batch >= 1 ? batch : undefined, tokenIds: elemType !== FLOAT32 };
 }
 
 /** The graph's one output tensor name. */

@@ -10,18 +10,25 @@
  * Errors: a corrupt file → `FormatError('onnx', …)`; an op, opset or form provlrp cannot translate →
  * `UnsupportedOpError` / `UnsupportedError`; shapes that do not fit → `ShapeError`.
  */
-import { FormatError, InvalidArgumentError, LimitError, UnsupportedOpError } from '../../core/errors.js';
+import {
+  FormatError,
+  InvalidArgumentError,
+  LimitError,
+  UnsupportedError,
+  UnsupportedOpError,
+} from '../../core/errors.js';
 import { sizeOf } from '../../core/tensor.js';
 import { foldBatchNorm } from '../canonize/batch-norm.js';
 import type { AnyNode, Model } from '../graph.js';
 import { createModel, type ModelSpec } from '../model.js';
 import { opOf } from '../ops/index.js';
 import { attributesOf } from './attributes.js';
-import { ImportContext, type InferShape, type OnnxNode } from './context.js';
+import { ImportContext, type InferShape, type OnnxNode, scopeOf } from './context.js';
 import { decodeOnnx, isDefaultDomain, type OnnxModel, readOnnxBytes } from './decode.js';
 import { fusePatterns } from './fuse.js';
 import { graphInputOf, graphOutputOf, initializersOf } from './graph-io.js';
 import { layerName } from './layer-name.js';
+import { alternativeTo } from './ops/alternatives.js';
 import { ONNX_OPS, SUPPORTED_ONNX_OPS } from './ops/index.js';
 import type { GraphProto, NodeProto } from './proto.js';
 
@@ -82,6 +89,12 @@ export function onnxToModelSpec(onnx: OnnxModel): ModelSpec {
   fusePatterns(graph.node ?? [], initializers, output).forEach((proto, index) => {
     importNode(onnxNodeOf(proto, index, opset, names), ctx);
   });
+  if (input.tokenIds)
+    for (const node of ctx.nodes)
+      if (node.inputs.includes(input.name) && node.op !== 'embedding')
+        throw new UnsupportedError(
+          `onnx import: input "${input.name}" holds integer token ids, which only an embedding (Gather of a weight) may read; node "${node.name}" (${node.op}) reads it`,
+        );
   const result = ctx.lookup(output);
   if (result === undefined)
     throw new FormatError('onnx', `the graph output "${output}" is computed by no node`);
@@ -126,6 +139,9 @@ function importNode(node: OnnxNode, ctx: ImportContext): void {
       node.name,
       node.opset,
       SUPPORTED_ONNX_OPS,
+      '',
+      scopeOf(node.name),
+      isDefaultDomain(domain) ? alternativeTo(node.op) : '',
     );
   importer(node, ctx);
   for (const [k, out] of node.outputs.entries())

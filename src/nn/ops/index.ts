@@ -15,10 +15,13 @@ import { scale, shift } from './constant-affine.js';
 import { conv } from './conv.js';
 import { dense } from './dense.js';
 import { dropout } from './dropout.js';
+import { embedding } from './embedding.js';
 import { flatten } from './flatten.js';
 import { globalAvgPool } from './global-avg-pool.js';
 import { identity } from './identity.js';
+import { layerNorm } from './layer-norm.js';
 import { leakyRelu } from './leaky-relu.js';
+import { matmul } from './matmul.js';
 import { maxPool } from './max-pool.js';
 import { mul } from './mul.js';
 import type { OpDefinition } from './op-definition.js';
@@ -27,6 +30,7 @@ import { REARRANGE_DEFINITIONS } from './rearrange.js';
 import { reduceMean } from './reduce-mean.js';
 import { relu } from './relu.js';
 import { reshape } from './reshape.js';
+import { softmax } from './softmax.js';
 
 /** Every operator's definition, keyed by its name. */
 export const OPS = {
@@ -44,6 +48,10 @@ export const OPS = {
   mul,
   scale,
   shift,
+  matmul,
+  softmax,
+  layer_norm: layerNorm,
+  embedding,
   flatten,
   reshape,
   batch_norm: batchNorm,

@@ -8,6 +8,7 @@ import {
   UnsupportedError,
   UnsupportedOpError,
 } from '../../../src/core/errors.js';
+import { forward } from '../../../src/nn/forward.js';
 import { importOnnx, SUPPORTED_ONNX_OPS } from '../../../src/nn/onnx/index.js';
 import { onnx } from '../../../src/nn/onnx/proto.js';
 import { ZENNIT } from './fixture-support.js';
@@ -49,9 +50,27 @@ describe('importOnnx: unsupported ops', () => {
     expect(error).toBeInstanceOf(UnsupportedOpError);
     expect(error).toMatchObject({ op: 'Erf', node: '/act/Erf', opset: 20 });
     expect(error.message).toMatch(
-      /op Erf \(node "\/act\/Erf", opset 20\) is not supported; supported ops: .*Conv/,
+      /op Erf \(node "\/act\/Erf", from module scope \/act, opset 20\) is not supported; nearest supported: Gelu .*; supported ops: .*Conv/,
     );
     expect((error as UnsupportedOpError).supported).toEqual(SUPPORTED_ONNX_OPS);
+  });
+
+  it('names the module scope and the nearest supported alternative', () => {
+    const bytes = buildModel({
+      input: ['N', 3, 4],
+      nodes: [node('LSTM', ['x', 'w', 'r'], ['y'], [], '/lstm/LSTM')],
+    });
+    const error = thrown(() => importOnnx(bytes));
+    expect(error).toMatchObject({ op: 'LSTM', node: '/lstm/LSTM', scope: '/lstm' });
+    expect(error.message).toMatch(
+      /op LSTM \(node "\/lstm\/LSTM", from module scope \/lstm, opset 13\) is not supported; nearest supported: none for recurrences; unroll .*TransformerEncoder/,
+    );
+    // A supported op used in a form provlrp cannot translate names its scope too.
+    const sub = buildModel({
+      input: ['N', 3],
+      nodes: [node('Sub', ['x', 'x'], ['y'], [], '/block/norm/Sub')],
+    });
+    expect(() => importOnnx(sub)).toThrow(/node "\/block\/norm\/Sub", from module scope \/block\/norm/);
   });
 
   it('names the domain of an op outside the default domain', () => {
@@ -83,12 +102,18 @@ describe('importOnnx: unsupported ops', () => {
       nodes: [node('Concat', ['x', 'x'], ['y'], [intAttr('axis', 0)])],
     });
     expect(() => importOnnx(concat)).toThrow(/op Concat .*batch axis/);
+    // A softmax before the end is an attention-style softmax; a LogSoftmax is refused there.
     const softmax = buildModel({
       input: ['N', 4],
       nodes: [node('Softmax', ['x'], ['s']), node('Relu', ['s'], ['y'])],
     });
-    expect(() => importOnnx(softmax)).toThrow(UnsupportedOpError);
-    expect(() => importOnnx(softmax)).toThrow(/op Softmax .*except as the last node/);
+    expect(importOnnx(softmax).nodes.map((n) => n.op)).toEqual(['softmax', 'relu']);
+    const logSoftmax = buildModel({
+      input: ['N', 4],
+      nodes: [node('LogSoftmax', ['x'], ['s']), node('Relu', ['s'], ['y'])],
+    });
+    expect(() => importOnnx(logSoftmax)).toThrow(UnsupportedOpError);
+    expect(() => importOnnx(logSoftmax)).toThrow(/op LogSoftmax .*except as the last node/);
   });
 
   it('refuses training-mode BatchNormalization and Dropout, and a MaxPool whose Indices are read', () => {
@@ -119,12 +144,77 @@ describe('importOnnx: unsupported ops', () => {
 });
 
 describe('importOnnx: opsets', () => {
-  it('translates opsets 9 to 21 and refuses 8 and 22 naming the supported range', () => {
-    for (const opset of [9, 21]) expect(importOnnx(buildModel(dense(opset))).nodes).toHaveLength(1);
-    for (const opset of [8, 22]) {
+  it('translates opsets 7 to 22 and refuses 6 and 23 naming the supported range', () => {
+    for (const opset of [7, 9, 21, 22]) expect(importOnnx(buildModel(dense(opset))).nodes).toHaveLength(1);
+    for (const opset of [6, 23]) {
       const run = () => importOnnx(buildModel(dense(opset)));
       expect(run).toThrow(UnsupportedError);
-      expect(run).toThrow(new RegExp(`opset ${opset} is not supported; supported opsets are 9 to 21`));
+      expect(run).toThrow(new RegExp(`opset ${opset} is not supported; supported opsets are 7 to 22`));
+    }
+  });
+
+  it('reads Clip, Slice, Unsqueeze, Squeeze, Split and ReduceMean in their opset-7 and opset-22 forms alike', () => {
+    const ints = (name: string, values: number[]) => intTensor(name, [values.length], values);
+    const graph = (opset: number) => {
+      const old = opset < 10;
+      return buildModel({
+        opset,
+        input: ['N', 2, 4],
+        nodes: [
+          old
+            ? node('Clip', ['x'], ['c'], [floatAttr('min', -1), floatAttr('max', 1)])
+            : node('Clip', ['x', 'lo', 'hi'], ['c']),
+          old
+            ? node(
+                'Slice',
+                ['c'],
+                ['s'],
+                [intsAttr('starts', [1]), intsAttr('ends', [4]), intsAttr('axes', [2])],
+              )
+            : node('Slice', ['c', 'st', 'en', 'ax'], ['s']),
+          old
+            ? node('Unsqueeze', ['s'], ['u'], [intsAttr('axes', [1])])
+            : node('Unsqueeze', ['s', 'one'], ['u']),
+          old ? node('Squeeze', ['u'], ['q'], [intsAttr('axes', [1])]) : node('Squeeze', ['u', 'one'], ['q']),
+          old
+            ? node('Split', ['q'], ['a', 'b'], [intAttr('axis', 1), intsAttr('split', [1, 1])])
+            : node('Split', ['q', 'parts'], ['a', 'b'], [intAttr('axis', 1)]),
+          node('Mul', ['a', 'b'], ['m']),
+          old
+            ? node('ReduceMean', ['m'], ['y'], [intsAttr('axes', [2]), intAttr('keepdims', 0)])
+            : node('ReduceMean', ['m', 'two'], ['y'], [intAttr('keepdims', 0)]),
+        ],
+        initializers: old
+          ? []
+          : [
+              floatTensor('lo', [], [-1]),
+              floatTensor('hi', [], [1]),
+              ints('st', [1]),
+              ints('en', [4]),
+              ints('ax', [2]),
+              ints('one', [1]),
+              ints('parts', [1, 1]),
+              ints('two', [2]),
+            ],
+      });
+    };
+    const x = { shape: [1, 2, 4], data: Float32Array.from([0.5, -2, 3, 0.25, 2, 0.5, -0.5, 4]) };
+    // Clip to [-1, 1], keep columns 1..3, multiply the two rows, mean over the columns.
+    const expected = [(-1 * 0.5 + 1 * -0.5 + 0.25 * 1) / 3];
+    for (const opset of [7, 22]) {
+      const model = importOnnx(graph(opset));
+      expect(model.nodes.map((n) => n.op)).toEqual([
+        'clip',
+        'slice',
+        'reshape',
+        'reshape',
+        'slice',
+        'slice',
+        'mul',
+        'reduce_mean',
+      ]);
+      const y = forward(model, x).output.data;
+      expect(y[0]).toBeCloseTo(expected[0]!, 6);
     }
   });
 

@@ -22,6 +22,7 @@ import { concat } from './concat.js';
 import { cast, constant, constantOfShape } from './constant.js';
 import { conv } from './conv.js';
 import { dropout, identity, leakyRelu, relu } from './elementwise.js';
+import { layerNormalization } from './layer-norm.js';
 import { gemm, matMul } from './linear.js';
 import { equal, whereOp } from './logic.js';
 import { pad } from './pad.js';
@@ -55,6 +56,7 @@ export const ONNX_OPS: Readonly<Record<string, OpImporter>> = {
   Identity: identity,
   HardSigmoid: hardSigmoid,
   HardSwish: hardSwish,
+  LayerNormalization: layerNormalization,
   LeakyRelu: leakyRelu,
   LogSoftmax: logSoftmax,
   MatMul: matMul,
@@ -80,6 +82,8 @@ export const ONNX_OPS: Readonly<Record<string, OpImporter>> = {
   Unsqueeze: unsqueeze,
   Where: whereOp,
 };
+
+export { ONNX_ALTERNATIVES } from './alternatives.js';
 
 /** The names of the supported ONNX ops, sorted. */
 export const SUPPORTED_ONNX_OPS: readonly string[] = Object.keys(ONNX_OPS).sort();

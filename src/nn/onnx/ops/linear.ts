@@ -42,6 +42,12 @@ export function gemm(node: OnnxNode, ctx: ImportContext): void {
 /** MatMul of an activation by a constant [in, out] matrix. */
 export function matMul(node: OnnxNode, ctx: ImportContext): void {
   const a = ctx.activation(node, 0);
+  const second = ctx.input(node, 1);
+  if (second.kind === 'activation') {
+    // Two activations (attention): the matrix product of both, per sample.
+    ctx.emit(node, 'matmul', {}, {}, [a, second]);
+    return;
+  }
   const b = ctx.floatConstant(node, 1);
   if (b.dims.length !== 2)
     throw new UnsupportedError(

@@ -14,6 +14,7 @@ import { ShapeError, UnsupportedError } from '../../../core/errors.js';
 import { type ImportContext, type OnnxNode, where } from '../context.js';
 import { type Activation, BATCH, type IntConstant, type IntElement, intConstant } from '../values.js';
 import { broadcastConstant, broadcastDims } from './logic.js';
+import { paramOf } from './params.js';
 
 /** Shape. */
 export function shape(node: OnnxNode, ctx: ImportContext): void {
@@ -32,6 +33,17 @@ export function gather(node: OnnxNode, ctx: ImportContext): void {
   const x = ctx.input(node, 0);
   if (x.kind === 'activation') {
     gatherActivation(node, ctx, x);
+    return;
+  }
+  const ids = ctx.input(node, 1);
+  if (x.kind === 'float' && ids.kind === 'activation') {
+    // A token embedding: rows of a weight [vocabulary, width] by the ids.
+    if (x.dims.length !== 2 || node.attrs.int('axis', 0) !== 0)
+      throw ctx.unsupported(
+        node,
+        `of a constant [${x.dims.join(', ')}] by an activation (only rows of a [vocabulary, width] embedding)`,
+      );
+    ctx.emit(node, 'embedding', {}, { weight: paramOf(node, x, 'weight') }, [ids]);
     return;
   }
   const data = intVector(node, ctx, 0, 'data');

@@ -1,7 +1,10 @@
 /**
  * A trailing ONNX Softmax or LogSoftmax(input; axis) over the classes is recognised and stripped:
  * the model outputs the logits, and `model.strippedOutput` records what followed them (LRP
- * explains logits). Anywhere else a softmax is not supported.
+ * explains logits). A Softmax anywhere else (attention weights) becomes a `softmax` node over its
+ * per-sample axis; before opset 13 ONNX's softmax flattens the axes from `axis` on, which equals
+ * a softmax over `axis` only when it is the last axis with more than one element. LogSoftmax
+ * elsewhere is not supported.
  *
  * The classes must be the one per-sample axis ([N, classes]); `axis` defaults to 1 before opset
  * 13 and to -1 from 13 on, both the class axis there.
@@ -10,6 +13,7 @@
  */
 import type { StrippedOutput } from '../../graph.js';
 import type { ImportContext, OnnxNode } from '../context.js';
+import type { Activation } from '../values.js';
 
 /** Softmax. */
 export const softmax = (node: OnnxNode, ctx: ImportContext): void => strip(node, ctx, 'softmax');
@@ -22,6 +26,10 @@ function strip(node: OnnxNode, ctx: ImportContext, kind: StrippedOutput): void {
   const output = node.outputs[0];
   const trailing =
     output === ctx.graphOutput && ctx.consumers(output) === 1 && ctx.strippedOutput === undefined;
+  if (!trailing && kind === 'softmax') {
+    inner(node, ctx, x);
+    return;
+  }
   if (!trailing) throw ctx.unsupported(node, 'except as the last node, on the graph output');
   const axis = node.attrs.int('axis', node.opset < 13 ? 1 : -1);
   if (x.shape.length !== 1 || (axis !== 1 && axis !== -1))
@@ -31,4 +39,19 @@ function strip(node: OnnxNode, ctx: ImportContext, kind: StrippedOutput): void {
     );
   ctx.strippedOutput = kind;
   ctx.fold(node, x);
+}
+
+/** A softmax inside the network, over one per-sample axis. */
+function inner(node: OnnxNode, ctx: ImportContext, x: Activation): void {
+  const rank = x.shape.length + 1;
+  const raw = node.attrs.int('axis', node.opset < 13 ? 1 : -1);
+  const axis = raw < 0 ? raw + rank : raw;
+  if (axis <= 0 || axis >= rank)
+    throw ctx.unsupported(node, `over axis ${raw} of a rank-${rank} activation (only a per-sample axis)`);
+  if (node.opset < 13 && x.shape.slice(axis).some((d) => d !== 1))
+    throw ctx.unsupported(
+      node,
+      `before opset 13 over axis ${raw} of [N, ${x.shape.join(', ')}], which flattens the axes after it; export at opset 13 or later`,
+    );
+  ctx.emit(node, 'softmax', { axis: axis - 1 }, {}, [x]);
 }
