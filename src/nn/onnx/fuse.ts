@@ -3,7 +3,8 @@
  * graph and replaced by the one ONNX op they compute, so that each becomes one model node and
  * relevance passes through it whole instead of splitting at its `Mul` (DESIGN.md §1b):
  * - SiLU / Swish: Mul(x, Sigmoid(x)) → Swish(x) (alpha 1);
- * - HardSwish: Mul(x, HardSigmoid(x; α = 1/6, β = 1/2)) → HardSwish(x) (PyTorch before opset 14);
+ * - HardSwish: Mul(x, HardSigmoid(x; α = 1/6, β = 1/2)) → HardSwish(x) (PyTorch before opset 14),
+ *   and the ReLU6 form x·Clip(x + 3, 0, 6)/6, as Div(Mul(x, Clip(…)), 6) or Mul(x, Div(Clip(…), 6));
  * - exact GELU: Mul(Mul(x, Add(Erf(Div(x, √2)), 1)), 0.5), or with the 0.5 taken first → Gelu(x);
  * - tanh GELU: Mul(0.5, Mul(x, Add(1, Tanh(Mul(√(2/π), Add(x, Mul(0.044715, x·x·x))))))) with the
  *   cube as Mul(x, Mul(x, x)) or Pow(x, 3) → Gelu(x; approximate = "tanh").
@@ -158,6 +159,43 @@ function gatedByItself(g: PatternGraph, i: number): Fusion | undefined {
       if (near(alpha, 1 / 6) && near(beta, 0.5))
         return { at: i, remove: [hard], node: fused(g, i, 'HardSwish', x) };
     }
+  }
+  return undefined;
+}
+
+/** Clip(x + 3, 0, 6) (returns x and the nodes), from the Clip's output. */
+function relu6Shifted(g: PatternGraph, tensor: string): { x: string; nodes: number[] } | undefined {
+  const clip = g.producer(tensor, 'Clip');
+  if (clip === undefined || !g.private(tensor)) return undefined;
+  const [input, lo, hi] = g.inputs(clip);
+  const attribute = g.nodes[clip]!.attribute ?? [];
+  const min = lo !== undefined && lo !== '' ? g.scalar(lo) : attribute.find((a) => a.name === 'min')?.f;
+  const max = hi !== undefined && hi !== '' ? g.scalar(hi) : attribute.find((a) => a.name === 'max')?.f;
+  const add = g.producer(input, 'Add');
+  if (!near(min ?? undefined, 0) || !near(max ?? undefined, 6) || add === undefined || !g.private(input!))
+    return undefined;
+  const x = besideScalar(g, add, 3);
+  return x === undefined ? undefined : { x, nodes: [clip, add] };
+}
+
+/** x·Clip(x + 3, 0, 6)/6 in either order of the product and the division. */
+function hardSwishDecomposed(g: PatternGraph, i: number): Fusion | undefined {
+  if (g.nodes[i]!.opType === 'Div') {
+    if (!near(g.scalar(g.inputs(i)[1]), 6)) return undefined;
+    const product = g.inputs(i)[0]!;
+    const mul = g.producer(product, 'Mul');
+    if (mul === undefined || !g.private(product)) return undefined;
+    for (const [x, gate] of orders(g, mul)) {
+      const found = relu6Shifted(g, gate);
+      if (found?.x === x) return { at: i, remove: [mul, ...found.nodes], node: fused(g, i, 'HardSwish', x) };
+    }
+    return undefined;
+  }
+  for (const [x, gate] of orders(g, i)) {
+    const div = g.producer(gate, 'Div');
+    if (div === undefined || !g.private(gate) || !near(g.scalar(g.inputs(div)[1]), 6)) continue;
+    const found = relu6Shifted(g, g.inputs(div)[0]!);
+    if (found?.x === x) return { at: i, remove: [div, ...found.nodes], node: fused(g, i, 'HardSwish', x) };
   }
   return undefined;
 }
@@ -320,8 +358,8 @@ function layerNorm(g: PatternGraph, i: number): Fusion | undefined {
 
 /** The matchers by the op type of the node they start from. */
 const MATCHERS: Readonly<Record<string, readonly ((g: PatternGraph, i: number) => Fusion | undefined)[]>> = {
-  Mul: [gelu, gatedByItself],
-  Div: [layerNorm],
+  Mul: [gelu, gatedByItself, hardSwishDecomposed],
+  Div: [layerNorm, hardSwishDecomposed],
 };
 
 /** The graph's nodes with every recognised pattern replaced by its one op. */

@@ -23,7 +23,7 @@ import type { AnyNode, Model } from '../graph.js';
 import { createModel, type ModelSpec } from '../model.js';
 import { opOf } from '../ops/index.js';
 import { attributesOf } from './attributes.js';
-import { ImportContext, type InferShape, type OnnxNode, scopeOf } from './context.js';
+import { ImportContext, type InferShape, type OnnxNode, type OpImporter, scopeOf } from './context.js';
 import { decodeOnnx, isDefaultDomain, type OnnxModel, readOnnxBytes } from './decode.js';
 import { fusePatterns } from './fuse.js';
 import { graphInputOf, graphOutputOf, initializersOf } from './graph-io.js';
@@ -86,9 +86,14 @@ export function onnxToModelSpec(onnx: OnnxModel): ModelSpec {
   for (const [name, value] of initializers) ctx.define(name, value);
   ctx.define(input.name, { kind: 'activation', tensor: input.name, shape: input.shape });
   const names = new Set<string>();
-  fusePatterns(graph.node ?? [], initializers, output).forEach((proto, index) => {
-    importNode(onnxNodeOf(proto, index, opset, names), ctx);
-  });
+  const nodes = fusePatterns(graph.node ?? [], initializers, output).map((proto, index) =>
+    onnxNodeOf(proto, index, opset, names),
+  );
+  // An op provlrp has no importer for is named first, before any of its inputs' computations
+  // (an LSTM's initial state, say) fails in a way that hides what the model contains.
+  const unknown = nodes.find((node) => importerOf(node) === undefined);
+  if (unknown !== undefined) throw unsupportedOp(unknown);
+  for (const node of nodes) importNode(node, ctx);
   if (input.tokenIds)
     for (const node of ctx.nodes)
       if (node.inputs.includes(input.name) && node.op !== 'embedding')
@@ -130,19 +135,29 @@ function onnxNodeOf(proto: NodeProto, index: number, opset: number, names: Set<s
 }
 
 /** Hands a node to its op's import function; checks that every output something reads got a value. */
-function importNode(node: OnnxNode, ctx: ImportContext): void {
+/** The import function of a node's op, if provlrp has one (default domain only). */
+function importerOf(node: OnnxNode): OpImporter | undefined {
+  if (!isDefaultDomain(node.proto.domain)) return undefined;
+  return Object.hasOwn(ONNX_OPS, node.op) ? ONNX_OPS[node.op] : undefined;
+}
+
+/** The error for an op provlrp has no importer for: its node, scope and nearest alternative. */
+function unsupportedOp(node: OnnxNode): UnsupportedOpError {
   const domain = node.proto.domain;
-  const importer = Object.hasOwn(ONNX_OPS, node.op) ? ONNX_OPS[node.op] : undefined;
-  if (!isDefaultDomain(domain) || importer === undefined)
-    throw new UnsupportedOpError(
-      isDefaultDomain(domain) ? node.op : `${domain}.${node.op}`,
-      node.name,
-      node.opset,
-      SUPPORTED_ONNX_OPS,
-      '',
-      scopeOf(node.name),
-      isDefaultDomain(domain) ? alternativeTo(node.op) : '',
-    );
+  return new UnsupportedOpError(
+    isDefaultDomain(domain) ? node.op : `${domain}.${node.op}`,
+    node.name,
+    node.opset,
+    SUPPORTED_ONNX_OPS,
+    '',
+    scopeOf(node.name),
+    isDefaultDomain(domain) ? alternativeTo(node.op) : '',
+  );
+}
+
+function importNode(node: OnnxNode, ctx: ImportContext): void {
+  const importer = importerOf(node);
+  if (importer === undefined) throw unsupportedOp(node);
   importer(node, ctx);
   for (const [k, out] of node.outputs.entries())
     if (out !== '' && ctx.consumers(out) > 0 && ctx.lookup(out) === undefined)

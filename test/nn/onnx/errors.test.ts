@@ -63,8 +63,18 @@ describe('importOnnx: unsupported ops', () => {
     const error = thrown(() => importOnnx(bytes));
     expect(error).toMatchObject({ op: 'LSTM', node: '/lstm/LSTM', scope: '/lstm' });
     expect(error.message).toMatch(
-      /op LSTM \(node "\/lstm\/LSTM", from module scope \/lstm, opset 13\) is not supported; nearest supported: none for recurrences; unroll .*TransformerEncoder/,
+      /op LSTM \(node "\/lstm\/LSTM", from module scope \/lstm, opset 13\) is not supported; nearest supported: none for recurrences; unroll .*MatMul, Softmax and LayerNormalization/,
     );
+    // Named before the computation of its initial state (zeros of the batch's size) fails.
+    const withState = buildModel({
+      input: ['N', 3, 4],
+      nodes: [
+        node('Shape', ['x'], ['shape'], [], '/lstm/Shape'),
+        node('ConstantOfShape', ['shape'], ['h0'], [], '/lstm/ConstantOfShape'),
+        node('LSTM', ['x', 'w', 'r', '', '', 'h0'], ['y'], [], '/lstm/LSTM'),
+      ],
+    });
+    expect(() => importOnnx(withState)).toThrow(/op LSTM \(node "\/lstm\/LSTM", from module scope \/lstm/);
     // A supported op used in a form provlrp cannot translate names its scope too.
     const sub = buildModel({
       input: ['N', 3],

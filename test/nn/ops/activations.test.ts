@@ -17,6 +17,7 @@ import { lrp } from '../../../src/nn/lrp/index.js';
 import { importOnnx } from '../../../src/nn/onnx/index.js';
 import { ACTIVATIONS, erf } from '../../../src/nn/ops/activation-functions.js';
 import { expectPerSample, readFloat32, readJson } from '../onnx/fixture-support.js';
+import { buildModel, floatTensor, intAttr, node, ramp, stringAttr } from '../onnx/onnx-builder.js';
 import { applyOp } from '../support.js';
 import { expectGradientsMatch, randomCase } from '../train/finite-differences.js';
 import { expectKernelsMatchGeneric, KERNEL_SEMIRINGS } from './semiring-checks.js';
@@ -134,5 +135,79 @@ describe('activations from a PyTorch export', () => {
     const model = importOnnx(join(OPS_FIXTURES, 'activations_op17.onnx'));
     const report = expectGradientsMatch(randomCase(model, 2, 11));
     expect(report.checked).toBeGreaterThan(100);
+  });
+});
+
+describe('HardSwish written as x·Clip(x + 3, 0, 6)/6', () => {
+  const scalar = (name: string, v: number) => floatTensor(name, [], [v]);
+  const graph = (divideLast: boolean) =>
+    buildModel({
+      input: ['N', 4],
+      nodes: [
+        node('Add', ['x', 'three'], ['s'], [], '/act/Add'),
+        node('Clip', ['s', 'zero', 'six'], ['c'], [], '/act/Clip'),
+        ...(divideLast
+          ? [node('Mul', ['x', 'c'], ['m'], [], '/act/Mul'), node('Div', ['m', 'six'], ['h'], [], '/act/Div')]
+          : [
+              node('Div', ['c', 'six'], ['d'], [], '/act/Div'),
+              node('Mul', ['d', 'x'], ['h'], [], '/act/Mul'),
+            ]),
+        node('Gemm', ['h', 'w'], ['y'], [intAttr('transB', 1)], '/fc/Gemm'),
+      ],
+      initializers: [
+        scalar('three', 3),
+        scalar('zero', 0),
+        scalar('six', 6),
+        floatTensor('w', [2, 4], ramp(8, 0.2, -0.7)),
+      ],
+    });
+  for (const divideLast of [true, false])
+    it(`fuses into one hard_swish (${divideLast ? 'Div last' : 'Mul last'})`, () => {
+      const model = importOnnx(graph(divideLast));
+      expect(model.nodes.map((n) => n.op)).toEqual(['hard_swish', 'dense']);
+      expect(model.nodes[0]!.layer).toBe('act');
+      const input = tensor([1, 4], Float32Array.from([-4, -1.5, 0.5, 3.5]));
+      const h = forward(model, input).outputOf(model.nodes[0]!).data;
+      input.data.forEach((v, i) => {
+        expect(h[i]).toBeCloseTo((v * Math.min(Math.max(v + 3, 0), 6)) / 6, 6);
+      });
+    });
+});
+
+describe('ONNX Gelu (opset 20) and Clip without bounds', () => {
+  it('imports Gelu with approximate none and tanh, and refuses another approximation', () => {
+    const gelu = (approximate?: string) =>
+      importOnnx(
+        buildModel({
+          opset: 20,
+          input: ['N', 3],
+          nodes: [
+            node(
+              'Gelu',
+              ['x'],
+              ['y'],
+              approximate === undefined ? [] : [stringAttr('approximate', approximate)],
+              '/act/Gelu',
+            ),
+          ],
+        }),
+      );
+    expect(gelu().nodes.map((n) => n.op)).toEqual(['gelu']);
+    expect(gelu('tanh').nodes.map((n) => n.op)).toEqual(['gelu_tanh']);
+    expect(() => gelu('erf')).toThrow(/approximate = "erf"/);
+  });
+
+  it('reads an absent Clip bound as float32 max', () => {
+    const model = importOnnx(
+      buildModel({
+        opset: 13,
+        input: ['N', 3],
+        nodes: [node('Clip', ['x', 'lo'], ['y'])],
+        initializers: [floatTensor('lo', [], [0])],
+      }),
+    );
+    expect(model.nodes[0]!.attributes).toEqual({ min: 0, max: 3.4028234663852886e38 });
+    const y = forward(model, tensor([1, 3], Float32Array.from([-1, 2, 1e30]))).output.data;
+    expect(Array.from(y)).toEqual([0, 2, Math.fround(1e30)]);
   });
 });

@@ -5,7 +5,7 @@
  */
 /** Keys are ONNX op types of the default domain. */
 export const ONNX_ALTERNATIVES: Readonly<Record<string, string>> = {
-  LSTM: 'none for recurrences; unroll the cell into Gemm, Sigmoid, Tanh and Mul, or use a TransformerEncoder (MatMul, Softmax, LayerNormalization)',
+  LSTM: 'none for recurrences; unroll the cell into Gemm, Sigmoid, Tanh and Mul, or use attention written with MatMul, Softmax and LayerNormalization',
   GRU: 'none for recurrences; unroll the cell into Gemm, Sigmoid, Tanh and Mul',
   RNN: 'none for recurrences; unroll the cell into Gemm and Tanh',
   Erf: 'Gelu (the exact GELU subgraph Div, Erf, Add, Mul, Mul is fused into one)',
