@@ -1,34 +1,44 @@
 /**
- * VGG-16 at full size: importing torchvision's export (553 MB of float32 weights) and one forward
- * pass on a 224×224 image, with the memory it takes.
+ * VGG-16 at full size (torchvision's, 224×224): explanations in every semiring against zennit's
+ * EpsilonPlusFlat in the same run, the import in a fresh process, and one forward pass.
  *
- *   importMs     one `importOnnx` of models/external/vgg16.onnx (read, decode, validate)
- *   forward      median (min, max) of 5 forward passes on one image, after 1 warm-up
- *   gmacPerS     multiply-adds of the conv and dense layers (15.5 G) per second of the median
- *   memory       process.memoryUsage() in MiB before the import, after it, and after the forward
- *                passes; peakRssMiB is the process's maximum resident set (resourceUsage().maxRSS)
- *   reference    max|Δ| / max|logit| against the export script's reference logits (PyTorch,
- *                float64) for the first sample of its batch, when those files are there
- *   lrp          real LRP of that image (`lrp()`, composites epsilon_plus_flat and report_vgg):
- *                median (min, max) of 3 runs, forward pass included
+ *   explanations  bench/explanations.ts: provlrp's median times per semiring (real LRP
+ *                 epsilon_plus_flat; 𝔹, ℕ, Viterbi, tropical with composite epsilon), forward
+ *                 included, alternated with zennit's attributions; the ratios; each semiring's
+ *                 peak RSS in a process of its own; the import's time and peak RSS in a fresh
+ *                 process against the file's size; the load average
+ *   forward       median (min, max) of 5 forward passes on one image, after 1 warm-up, and the
+ *                 multiply-adds of the conv and dense layers (15.5 G) per second of the median
+ *   reference     max|Δ| / max|logit| against the export script's reference logits (PyTorch,
+ *                 float64) for the first sample of its batch, when those files are there
+ *
+ * Options are environment variables (bench/explanations.ts), e.g.
+ *   PROVLRP_BENCH_SEMIRINGS=real PROVLRP_BENCH_RUNS=7 npm run bench -- vgg16
+ *   PROVLRP_BENCH_WIDTH_DIVISOR=8 npm run bench -- vgg16        (models/external/vgg16-w8.onnx)
  *
  * The model is not committed: `/usr/bin/python3 scripts/export-vgg16.py` writes it (random
- * weights, or `--weights <file.pth>` for pretrained ones). Without it the benchmark reports that
- * it is missing and how to make it.
+ * weights, or `--weights <file.pth>` for pretrained ones; `--width-divisor 8` for the slim one).
+ * Without it the benchmark reports that it is missing and how to make it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../src/core/rng.js';
 import { argmax, forward } from '../src/nn/forward.js';
 import type { Model } from '../src/nn/graph.js';
-import { lrp } from '../src/nn/lrp/index.js';
 import { importOnnx } from '../src/nn/onnx/index.js';
+import { benchExplanations } from './explanations.js';
 import { time } from './timing.js';
 
 export const name = 'vgg16';
 
-/** Where scripts/export-vgg16.py writes the full model by default. */
-const MODEL = fileURLToPath(new URL('../models/external/vgg16.onnx', import.meta.url));
+/** The width divisor chosen (PROVLRP_BENCH_WIDTH_DIVISOR, default 1: the full VGG-16). */
+const DIVISOR = Number(process.env.PROVLRP_BENCH_WIDTH_DIVISOR ?? 1);
+
+/** Where scripts/export-vgg16.py writes the model by default. */
+const MODEL = fileURLToPath(
+  new URL(`../models/external/vgg16${DIVISOR === 1 ? '' : `-w${DIVISOR}`}.onnx`, import.meta.url),
+);
+const HOW_TO_MAKE = `/usr/bin/python3 scripts/export-vgg16.py${DIVISOR === 1 ? '' : ` --width-divisor ${DIVISOR}`} (random weights; --weights <file.pth> for pretrained)`;
 
 /** The export script's reference batch and logits beside it. */
 const INPUT = MODEL.replace(/\.onnx$/, '.input.bin');
@@ -76,18 +86,16 @@ function multiplyAdds(model: Model): number {
 }
 
 export async function run(): Promise<Record<string, unknown>> {
-  if (!existsSync(MODEL))
-    return {
-      status: 'missing',
-      model: MODEL,
-      howToMake:
-        '/usr/bin/python3 scripts/export-vgg16.py (random weights; --weights <file.pth> for pretrained)',
-    };
-  const before = memory();
-  const started = performance.now();
+  if (!Number.isInteger(DIVISOR) || DIVISOR < 1 || 64 % DIVISOR !== 0)
+    throw new Error(`bench: PROVLRP_BENCH_WIDTH_DIVISOR must divide 64, got ${DIVISOR}`);
+  const explanations = await benchExplanations({
+    network: 'vgg16',
+    model: MODEL,
+    howToMake: HOW_TO_MAKE,
+    widthDivisor: DIVISOR,
+  });
+  if (explanations.status !== 'ok') return explanations;
   const model = importOnnx(MODEL);
-  const importMs = Math.round(performance.now() - started);
-  const afterImport = memory();
   const rng = new Rng(0);
   const image = { shape: [1, 3, 224, 224], data: rng.uniformArray(3 * 224 * 224, 0, 1) };
   let top1 = -1;
@@ -98,25 +106,16 @@ export async function run(): Promise<Record<string, unknown>> {
     { warmup: 1, runs: 5 },
   );
   const macs = multiplyAdds(model);
-  const lrpTimes: Record<string, unknown> = {};
-  for (const composite of ['epsilon_plus_flat', 'report_vgg'])
-    lrpTimes[composite] = await time(() => lrp(model, image, { composite }), { warmup: 1, runs: 3 });
   return {
-    status: 'ok',
-    model: MODEL,
-    nodes: model.nodes.length,
-    importMs,
-    forward: timing,
-    lrp: lrpTimes,
-    gmacPerS: Math.round((macs / 1e9 / (timing.medianMs / 1000)) * 100) / 100,
-    multiplyAdds: macs,
-    top1,
-    reference: referenceError(model),
-    memory: {
-      beforeImport: before,
-      afterImport,
-      afterForward: memory(),
-      peakRssMiB: Math.round((process.resourceUsage().maxRSS * 1024) / MiB),
+    widthDivisor: DIVISOR,
+    ...explanations,
+    forward: {
+      ...timing,
+      multiplyAdds: macs,
+      gmacPerS: Math.round((macs / 1e9 / (timing.medianMs / 1000)) * 100) / 100,
+      top1,
     },
+    reference: referenceError(model),
+    memory: { afterForward: memory() },
   };
 }

@@ -4,6 +4,7 @@
  */
 import { assertArgument } from '../core/errors.js';
 import type { Plot } from '../viz/index.js';
+import type { DatasetRelevance } from './dataset-pass.js';
 import type { Progress } from './progress.js';
 
 /** Options every experiment takes. */
@@ -14,6 +15,8 @@ export interface ExperimentOptions {
   readonly seed?: number;
   /** Where progress goes (default nowhere). */
   readonly progress?: Progress;
+  /** How the data-set passes run (default on this thread, `inProcessRelevance`). */
+  readonly datasetRelevance?: DatasetRelevance;
 }
 
 /** A figure: its SVG text and its PNG bytes (a figure grid or a Vega-Lite plot). */

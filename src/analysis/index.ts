@@ -4,6 +4,7 @@
  * figure, built on the public API of circuits, nn and viz.
  */
 export * from './attack.js';
+export * from './dataset-pass.js';
 export * from './dmnist.js';
 export * from './experiment.js';
 export * from './faithfulness.js';

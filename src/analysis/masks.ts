@@ -10,6 +10,7 @@
 import { loadMnist, MNIST_CLASSES, type Mnist } from '../nn/datasets/index.js';
 import { loadShippedModel } from '../nn/zoo/index.js';
 import { type FigureColumn, type FigurePanel, figureGridPng, RELEVANCE_STYLES } from '../viz/index.js';
+import { inProcessRelevance } from './dataset-pass.js';
 import { type ExperimentOptions, type ExperimentResult, experimentSeed } from './experiment.js';
 import { KLRP_DESCRIPTIONS, relevanceOf } from './klrp-set.js';
 import { phase, SILENT_PROGRESS } from './progress.js';
@@ -109,6 +110,27 @@ export function gather(images: Float32Array, indices: readonly number[], perImag
   return out;
 }
 
+/** Maps given for `from` (in that order), rearranged into the order of `to` (the same indices). */
+function reorder<Key extends string>(
+  maps: Record<Key, Float64Array>,
+  from: readonly number[],
+  to: readonly number[],
+): Record<Key, Float64Array> {
+  const place = new Map(from.map((i, n) => [i, n]));
+  const out = {} as Record<Key, Float64Array>;
+  for (const key of Object.keys(maps) as Key[]) {
+    const all = maps[key];
+    const per = all.length / from.length;
+    const into = new Float64Array(all.length);
+    to.forEach((i, n) => {
+      const p = place.get(i)!;
+      into.set(all.subarray(p * per, (p + 1) * per), n * per);
+    });
+    out[key] = into;
+  }
+  return out;
+}
+
 /** Options of {@link masksExperiment}. */
 export interface MasksOptions extends ExperimentOptions {
   /** The MNIST test split, if already loaded. */
@@ -127,11 +149,27 @@ export async function masksExperiment(options: MasksOptions = {}): Promise<Exper
   const pixels = 28 * 28;
   const byClass = firstOfEachClass(test.labels, largest);
   const chosen = byClass.flat();
-  const images = gather(test.images.data, chosen, pixels);
-  const targets = chosen.map((i) => test.labels[i]!);
   const requests = { boolean: { semiring: 'boolean' }, counting: { semiring: 'counting' } } as const;
-  const maps = await phase(progress, 'masks: relevance', 2 * chosen.length, () =>
-    relevanceOf(model, images, targets, chosen.length, requests, progress),
+  // The pass explains the chosen images in ascending order; `order` finds each one's place.
+  const ascending = [...chosen].sort((a, b) => a - b);
+  const maps = await phase(progress, 'masks: relevance', 2 * chosen.length, async () =>
+    options.test === undefined
+      ? reorder(
+          await (options.datasetRelevance ?? inProcessRelevance)(
+            { model: 'mlp', split: 'test', samples: ascending, requests },
+            progress,
+          ),
+          ascending,
+          chosen,
+        )
+      : relevanceOf(
+          model,
+          gather(test.images.data, chosen, pixels),
+          chosen.map((i) => test.labels[i]!),
+          chosen.length,
+          requests,
+          progress,
+        ),
   );
   // Positions in `chosen` of each class's first n images.
   const positions = byClass.map((group, c) => group.map((_, r) => byClass.slice(0, c).flat().length + r));

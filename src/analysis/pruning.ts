@@ -14,6 +14,7 @@ import type { Tensor } from '../core/tensor.js';
 import { loadMnist, type Mnist } from '../nn/datasets/index.js';
 import { loadShippedModel } from '../nn/zoo/index.js';
 import { lineChart, renderVegaLite } from '../viz/index.js';
+import { inProcessRelevance } from './dataset-pass.js';
 import { type ExperimentOptions, type ExperimentResult, experimentSeed } from './experiment.js';
 import { KLRP_DESCRIPTIONS, relevanceOf } from './klrp-set.js';
 import { phase, SILENT_PROGRESS } from './progress.js';
@@ -117,7 +118,6 @@ export async function pruningExperiment(
   const progress = options.progress ?? SILENT_PROGRESS;
   const sizes = quick ? PRUNING_SIZES.quick : PRUNING_SIZES.full;
   const model = loadShippedModel('mlp');
-  const train = options.train ?? loadMnist('train', { limit: sizes.rankingImages });
   const test = options.test ?? loadMnist('test', { limit: sizes.testImages });
   const requests = {
     composite: { semiring: 'real', composite: 'report_mlp', layer: PRUNED_LAYER },
@@ -125,8 +125,21 @@ export async function pruningExperiment(
     boolean: { semiring: 'boolean', layer: PRUNED_LAYER },
     counting: { semiring: 'counting', layer: PRUNED_LAYER },
   } as const;
+  const samples = Array.from({ length: sizes.rankingImages }, (_, i) => i);
   const relevance = await phase(progress, 'pruning: relevance', 4 * sizes.rankingImages, () =>
-    relevanceOf(model, train.images.data, train.labels, sizes.rankingImages, requests, progress),
+    options.train === undefined
+      ? (options.datasetRelevance ?? inProcessRelevance)(
+          { model: 'mlp', split: 'train', samples, requests },
+          progress,
+        )
+      : relevanceOf(
+          model,
+          options.train.images.data,
+          options.train.labels,
+          sizes.rankingImages,
+          requests,
+          progress,
+        ),
   );
   const weight = (model.nodes.find((n) => n.layer === PRUNED_LAYER)!.params as { weight: Tensor }).weight;
   const width = weight.shape[0]!;

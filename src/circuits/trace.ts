@@ -45,6 +45,7 @@ import { type NodeCoefficients, nodeCoefficients } from './coefficients.js';
 import { genericVisitor } from './generic-evaluator.js';
 import { kernelVisitor } from './kernel-evaluator.js';
 import { kernelOf } from './kernels/kernel.js';
+import { linearLayerStep } from './kernels/linear-kernel.js';
 import type { CircuitStep } from './plan.js';
 import { type EvaluationProgress, withProgress } from './progress.js';
 import { type Relevance, relevanceBundle } from './relevance-result.js';
@@ -69,9 +70,11 @@ export interface RelevanceOptions<T> extends SeedOptions, CompositeOptions {
   readonly layer?: string;
   /**
    * `auto` (the default): the semiring's typed-array kernel where it has one and the annotation is
-   * a built-in one, else the generic gate-level evaluator; `generic` forces the latter.
+   * a built-in one (its factored or layer form where they hold), else the generic gate-level
+   * evaluator; `per_edge` the kernel's plain per-edge loop on every step (the layer form's
+   * reference twin); `generic` the gate-level evaluator.
    */
-  readonly evaluator?: 'auto' | 'generic';
+  readonly evaluator?: 'auto' | 'per_edge' | 'generic';
   /**
    * Check the semiring's laws first (a `SemiringLawError` names the law and a counterexample):
    * `true` draws values with `lawValuesOf`, or give the values to draw from.
@@ -238,7 +241,8 @@ export class Trace {
         batch: this.batch,
       });
       const factored = kernel.factored;
-      if (factored && raw === factored.annotation) {
+      const fast = options.evaluator !== 'per_edge';
+      if (fast && factored && raw === factored.annotation) {
         const form = factored.visitor({
           model: this.model,
           activations: this.activations,
@@ -269,13 +273,35 @@ export class Trace {
       }
       const seed = Float64Array.from(this.seeds(K, options).flat(), (v) => kernel.encode(v));
       const state = startPropagation<FloatArray>(plan.steps, new Map([[this.model.output, seed]]));
+      const mode = fast ? kernel.layer?.modeFor(raw) : undefined;
+      const batch = this.batch;
+      // Dense and conv steps all at once where the layer form holds; knocked-out edges, other
+      // steps and other rules edge by edge, in the same arrays.
+      const visitor: PropagationVisitor<FloatArray> =
+        mode === undefined
+          ? perEdge
+          : {
+              zero: perEdge.zero,
+              visit: (i, upper, lower) => {
+                const step = plan.steps[i]!;
+                const done =
+                  step.tokens === true &&
+                  lower.length === 1 &&
+                  !plan.removedEdges(step) &&
+                  linearLayerStep(mode, step, this.coefficientsOf(stats, step.node), batch, upper, lower[0]!);
+                // A step is counted once, by whichever loop runs it.
+                if (done) this.counters.nodeSteps++;
+                else perEdge.visit(i, upper, lower);
+              },
+              ...(perEdge.complete ? { complete: perEdge.complete } : {}),
+            };
       return {
         results,
         bytes: () => stateBytes(state.relevance),
         relevanceOf: (tensor) => {
           // A copy: the state's own array stays as the propagation left it, for later requests.
           const data = Float64Array.from(
-            propagate(plan.steps, state, plan.producer(tensor), tensor, perEdge),
+            propagate(plan.steps, state, plan.producer(tensor), tensor, visitor),
           );
           return {
             semiring: K,

@@ -13,6 +13,13 @@ import { SEMIRING_NAMES, SEMIRINGS } from '../semirings/index.js';
 import { runDemo } from './demo/index.js';
 import { EXPERIMENT_FLAG_DEFAULTS, type ExperimentFlags, runExperiments } from './experiment.js';
 import { EXPLAIN_DEFAULTS, type ExplainFlags, explain } from './explain.js';
+import {
+  EXPLAIN_DATASET_DEFAULTS,
+  type ExplainDatasetFlags,
+  explainDatasetCommand,
+  type WorkerFlags,
+  workerCommand,
+} from './explain-dataset.js';
 import { streamProgress } from './progress.js';
 import { formatTable } from './table.js';
 
@@ -102,6 +109,57 @@ function program(io: Io): Command {
     );
 
   root
+    .command('explain-dataset')
+    .description(
+      'explain a whole data set: one shard per job, a manifest, resumable; on a local pool of worker threads or a Redis queue',
+    )
+    .argument(
+      '<model>',
+      'an ONNX file (.onnx) or a provlrp model file (every worker must see it at this path)',
+    )
+    .requiredOption(
+      '--data <spec>',
+      'mnist:test, mnist:train, an IDX file, a .npy batch or a folder of them; SPEC[START:END] for a range',
+    )
+    .requiredOption(
+      '--out <dir>',
+      'the run folder: shards/, manifest.json, reductions/ (shared by every worker)',
+    )
+    .option('--semiring <names...>', `the semirings (default real): ${SEMIRING_NAMES.join(', ')}`)
+    .option('--composite <name>', `the LRP composite: ${COMPOSITE_NAMES.join(', ')} (default per semiring)`)
+    .option('--annotate <spec>', `the annotation Θ: ${ANNOTATION_NAMES.join(', ')} (default per semiring)`)
+    .option('--targets <which>', 'label, argmax or all (every class)', EXPLAIN_DATASET_DEFAULTS.targets)
+    .option('--layer <name>', "the relevance at this layer's output instead of at the input")
+    .option(
+      '--reduce <names...>',
+      'also write the per-pixel reduction over the data set: mean, sum, and, or, min, max',
+    )
+    .option('--shard-size <n>', 'samples per job', EXPLAIN_DATASET_DEFAULTS.shardSize)
+    .option('--workers <n>', 'local worker threads (default: one per core)')
+    .option(
+      '--queue <url>',
+      'put the jobs on the BullMQ queue at redis://HOST:PORT for `provlrp worker` processes',
+    )
+    .action(async (model: string, flags: ExplainDatasetFlags) => {
+      const progress = streamProgress({ write: io.err, isTTY: io.errIsTTY ?? false });
+      for (const line of await explainDatasetCommand(model, flags, progress)) print(line);
+    });
+
+  root
+    .command('worker')
+    .description(
+      'take explain-dataset jobs from a Redis queue and compute them, until stopped (SIGINT, SIGTERM)',
+    )
+    .requiredOption('--queue <url>', 'the queue: redis://HOST:PORT')
+    .option('--workers <n>', 'worker threads (default: one per core)')
+    .option(
+      '--lock-seconds <s>',
+      'how long a job stays taken by a worker that stopped answering before another takes it',
+      '30',
+    )
+    .action((flags: WorkerFlags) => workerCommand(flags, (line) => io.err(`provlrp: ${line}\n`)));
+
+  root
     .command('experiment')
     .description(
       "run one of the report's experiments on MNIST, or all of them: writes <name>.json, .svg, .png",
@@ -115,6 +173,8 @@ function program(io: Io): Command {
     .option('--seed <n>', 'the seed of every random choice', EXPERIMENT_FLAG_DEFAULTS.seed)
     .option('--keep-bias', "pruning: keep a removed neuron's bias, as the report did (it outputs ReLU(b))")
     .option('--per-image', 'attack: guide each image by its own |R| instead of the mean over the images')
+    .option('--workers <n>', "worker threads for the data-set passes (pruning's rankings, the masks)")
+    .option('--queue <url>', 'run the data-set passes on the BullMQ queue at redis://HOST:PORT instead')
     .action(async (name: string, flags: ExperimentFlags) => {
       const progress = streamProgress({ write: io.err, isTTY: io.errIsTTY ?? false });
       for (const line of await runExperiments(name, flags, progress)) print(line);

@@ -171,3 +171,21 @@ export class FormulaError extends InvalidArgumentError {
     );
   }
 }
+
+/**
+ * A job of a data-set run failed where it was computed (a worker thread, a worker process on
+ * another machine): which job, which samples, and the error it raised there.
+ */
+export class JobError extends ProvlrpError {
+  constructor(
+    /** The job's key (its shard's name). */
+    readonly key: string,
+    /** The job's first sample and the sample after its last. */
+    readonly start: number,
+    readonly end: number,
+    /** What went wrong there, as that error said it. */
+    readonly problem: string,
+  ) {
+    super(`job ${key.slice(0, 12)} (samples ${start} to ${end - 1}): ${problem}`);
+  }
+}

@@ -8,7 +8,7 @@
  * instead of blocking on it.
  */
 import { FileSystemError, NotFoundError } from './errors.js';
-import { requireNodeBuiltin } from './node-builtin.js';
+import { nodeBuiltin, requireNodeBuiltin } from './node-builtin.js';
 
 /** What to do where there is no file system (a browser): work on bytes. */
 const INSTEAD = 'pass bytes instead of a path (readNpy, decodeModel, importOnnx, decodePng)';
@@ -81,6 +81,15 @@ export function readFileBytes(path: string, kind = 'file'): Uint8Array {
 let counter = 0;
 
 /**
+ * A suffix no other writer uses at the same time: the process, the thread (threads of one process
+ * share its id and each counts from 0) and a counter.
+ */
+function uniqueSuffix(): string {
+  const thread = nodeBuiltin('node:worker_threads')?.threadId ?? 0;
+  return `${process.pid}.${thread}.${++counter}`;
+}
+
+/**
  * Writes `data` to `path` atomically: to a temporary file in the same folder, then renamed over
  * `path`. On any failure the temporary file is removed and a `FileSystemError` says what to do.
  */
@@ -91,7 +100,7 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   if (target === 'folder') throw fileSystemError('write', path, { code: 'EISDIR' });
   if (target === 'other')
     throw new FileSystemError('write', path, 'ENOTREG', 'it is not a regular file; choose another path');
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${++counter}.tmp`);
+  const temporary = join(dirname(path), `.${basename(path)}.${uniqueSuffix()}.tmp`);
   try {
     writeFileSync(temporary, data, { flag: 'wx' });
     renameSync(temporary, path);
@@ -114,7 +123,7 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
 export function makeFolder(path: string): void {
   const { unlinkSync, writeFileSync } = fs();
   createFolder(path);
-  const probe = paths().join(path, `.provlrp-probe.${process.pid}.${++counter}.tmp`);
+  const probe = paths().join(path, `.provlrp-probe.${uniqueSuffix()}.tmp`);
   try {
     writeFileSync(probe, '', { flag: 'wx' });
     unlinkSync(probe);
@@ -134,6 +143,8 @@ function createFolder(path: string): void {
   try {
     mkdirSync(path);
   } catch (error) {
+    // Another process or thread may have created it meanwhile: a folder there is what was wanted.
+    if (existingKind(path) === 'folder') return;
     throw fileSystemError('create the folder', path, error);
   }
 }

@@ -558,4 +558,224 @@
             (local.get $count))
           (local.set $k (i32.add (local.get $k) (i32.const 1)))
           (br $pad)))))
+
+  ;; ==== Semiring layer passes (dense) ==============================================================
+  ;; The WebAssembly twins of the dense branches of src/kernels/semiring-linear.ts; the JavaScript
+  ;; loops there are the plain twins (test/kernels/semiring-linear-wasm.test.ts). A separate block:
+  ;; nothing above calls into it, and it calls nothing above.
+  ;;
+  ;; Operands: x f64 [rows][nIn] with a row stride in bytes (0: one row of ones for x = null),
+  ;; w f32 [kc][nIn] (a block of W's rows, outputs k0 … k0 + kc − 1), per-output arrays f64
+  ;; [rows][nOut] (live: u8), per-input accumulators f64 [rows][nIn]. Every value is computed as
+  ;; the JavaScript loops compute it, in float64 with the same operations in the same order per
+  ;; element (w promoted exactly from float32), and maxima are taken with pmax (a < b ? b : a, as
+  ;; the loops' `if (v > max) max = v`), so the results are identical, not merely close.
+
+  ;; max_j |x[j]·w[j]| over j < n, from 0 (x f64, w f32).
+  (func $sr_max_abs_row (param $x i32) (param $w i32) (param $n i32) (result f64)
+    (local $a v128) (local $b v128) (local $m f64) (local $v f64)
+    (local.set $a (f64x2.splat (f64.const 0)))
+    (local.set $b (f64x2.splat (f64.const 0)))
+    (block $done
+      (loop $four
+        (br_if $done (i32.lt_u (local.get $n) (i32.const 4)))
+        (local.set $a (f64x2.pmax (local.get $a) (f64x2.abs (f64x2.mul (v128.load (local.get $x))
+          (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $w)))))))
+        (local.set $b (f64x2.pmax (local.get $b) (f64x2.abs (f64x2.mul (v128.load offset=16 (local.get $x))
+          (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $w)))))))
+        (local.set $x (i32.add (local.get $x) (i32.const 32)))
+        (local.set $w (i32.add (local.get $w) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+        (br $four)))
+    (local.set $a (f64x2.pmax (local.get $a) (local.get $b)))
+    (local.set $m (f64x2.extract_lane 0 (local.get $a)))
+    (local.set $v (f64x2.extract_lane 1 (local.get $a)))
+    (if (f64.gt (local.get $v) (local.get $m)) (then (local.set $m (local.get $v))))
+    (block $done
+      (loop $one
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $v (f64.abs (f64.mul (f64.load (local.get $x)) (f64.promote_f32 (f32.load (local.get $w))))))
+        (if (f64.gt (local.get $v) (local.get $m)) (then (local.set $m (local.get $v))))
+        (local.set $x (i32.add (local.get $x) (i32.const 8)))
+        (local.set $w (i32.add (local.get $w) (i32.const 4)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $one)))
+    (local.get $m))
+
+  ;; m[r·nOut + k0 + k] = max_j |x[r, j]·w[k, j]| for the live outputs of rows r < rows, k < kc.
+  (func (export "sr_max_abs_dense") (param $x i32) (param $xStride i32) (param $w i32) (param $live i32)
+    (param $m i32) (param $rows i32) (param $nIn i32) (param $nOut i32) (param $k0 i32) (param $kc i32)
+    (local $r i32) (local $k i32) (local $at i32)
+    (if (i32.or (i32.eqz (local.get $rows)) (i32.eqz (local.get $kc))) (then (return)))
+    (loop $row
+      (local.set $k (i32.const 0))
+      (loop $out
+        (local.set $at (i32.add (i32.mul (local.get $r) (local.get $nOut)) (i32.add (local.get $k0) (local.get $k))))
+        (if (i32.load8_u (i32.add (local.get $live) (local.get $at)))
+          (then
+            (f64.store (i32.add (local.get $m) (i32.shl (local.get $at) (i32.const 3)))
+              (call $sr_max_abs_row
+                (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $xStride)))
+                (i32.add (local.get $w) (i32.shl (i32.mul (local.get $k) (local.get $nIn)) (i32.const 2)))
+                (local.get $nIn)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br_if $out (i32.lt_u (local.get $k) (local.get $kc))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br_if $row (i32.lt_u (local.get $r) (local.get $rows)))))
+
+  ;; acc[j] = pmax(acc[j], |w[j]|·s) for j < n (acc f64, w f32).
+  (func $sr_max_times_row (param $acc i32) (param $w i32) (param $s f64) (param $n i32)
+    (local $sv v128)
+    (local.set $sv (f64x2.splat (local.get $s)))
+    (block $done
+      (loop $four
+        (br_if $done (i32.lt_u (local.get $n) (i32.const 4)))
+        (v128.store (local.get $acc) (f64x2.pmax (v128.load (local.get $acc))
+          (f64x2.mul (f64x2.abs (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $w)))) (local.get $sv))))
+        (v128.store offset=16 (local.get $acc) (f64x2.pmax (v128.load offset=16 (local.get $acc))
+          (f64x2.mul (f64x2.abs (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $w)))) (local.get $sv))))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 32)))
+        (local.set $w (i32.add (local.get $w) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+        (br $four)))
+    (block $done
+      (loop $one
+        (br_if $done (i32.eqz (local.get $n)))
+        (f64.store (local.get $acc) (call $sr_pmax (f64.load (local.get $acc))
+          (f64.mul (f64.abs (f64.promote_f32 (f32.load (local.get $w)))) (local.get $s))))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 8)))
+        (local.set $w (i32.add (local.get $w) (i32.const 4)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $one))))
+
+  ;; a < b ? b : a
+  (func $sr_pmax (param $a f64) (param $b f64) (result f64)
+    (select (local.get $b) (local.get $a) (f64.lt (local.get $a) (local.get $b))))
+
+  ;; acc[r, j] = max(acc[r, j], max_k |w[k, j]|·s[r, k0 + k]) over k < kc with s > 0, rows r < rows.
+  (func (export "sr_max_times_dense") (param $w i32) (param $s i32) (param $acc i32) (param $rows i32)
+    (param $nIn i32) (param $nOut i32) (param $k0 i32) (param $kc i32)
+    (local $r i32) (local $k i32) (local $sk f64)
+    (if (i32.or (i32.eqz (local.get $rows)) (i32.eqz (local.get $kc))) (then (return)))
+    (loop $row
+      (local.set $k (i32.const 0))
+      (loop $out
+        (local.set $sk (f64.load (i32.add (local.get $s) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $nOut))
+          (i32.add (local.get $k0) (local.get $k))) (i32.const 3)))))
+        (if (f64.gt (local.get $sk) (f64.const 0))
+          (then
+            (call $sr_max_times_row
+              (i32.add (local.get $acc) (i32.shl (i32.mul (local.get $r) (local.get $nIn)) (i32.const 3)))
+              (i32.add (local.get $w) (i32.shl (i32.mul (local.get $k) (local.get $nIn)) (i32.const 2)))
+              (local.get $sk) (local.get $nIn))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br_if $out (i32.lt_u (local.get $k) (local.get $kc))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br_if $row (i32.lt_u (local.get $r) (local.get $rows)))))
+
+  ;; One output's threshold test over j < n: d = f·(x[j]·w[j]) (the caller folds σ into f:
+  ;; f·(x·(σ·w)) = (σ·f)·(x·w) exactly, σ = ±1), tested d ≥ τ, or |d| ≥ τ when `absolute`;
+  ;; where it passes, out[j] ← out[j] + r (`count`) or 1. Four loops, one per variant, so that the
+  ;; inner loop tests nothing that is the same for every edge.
+  (func $sr_threshold_row (param $x i32) (param $w i32) (param $out i32) (param $n i32)
+    (param $f f64) (param $tau f64) (param $r f64) (param $mode i32)
+    (local $fv v128) (local $tv v128) (local $rv v128) (local $one v128) (local $d v128) (local $o v128)
+    (local $ds f64)
+    (local.set $fv (f64x2.splat (local.get $f)))
+    (local.set $tv (f64x2.splat (local.get $tau)))
+    (local.set $rv (f64x2.splat (local.get $r)))
+    (local.set $one (f64x2.splat (f64.const 1)))
+    (block $tail
+      (block $absCount
+        (block $absOr
+          (block $count
+            (block $or
+              (br_table $or $count $absOr $absCount (local.get $mode)))
+            ;; signed, OR
+            (loop $two
+              (br_if $tail (i32.lt_u (local.get $n) (i32.const 2)))
+              (local.set $d (f64x2.mul (local.get $fv) (f64x2.mul (v128.load (local.get $x))
+                (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $w))))))
+              (v128.store (local.get $out) (v128.bitselect (local.get $one) (v128.load (local.get $out))
+                (f64x2.ge (local.get $d) (local.get $tv))))
+              (local.set $x (i32.add (local.get $x) (i32.const 16)))
+              (local.set $w (i32.add (local.get $w) (i32.const 8)))
+              (local.set $out (i32.add (local.get $out) (i32.const 16)))
+              (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+              (br $two)))
+          ;; signed, count
+          (loop $two
+            (br_if $tail (i32.lt_u (local.get $n) (i32.const 2)))
+            (local.set $d (f64x2.mul (local.get $fv) (f64x2.mul (v128.load (local.get $x))
+              (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $w))))))
+            (local.set $o (v128.load (local.get $out)))
+            (v128.store (local.get $out) (v128.bitselect (f64x2.add (local.get $o) (local.get $rv)) (local.get $o)
+              (f64x2.ge (local.get $d) (local.get $tv))))
+            (local.set $x (i32.add (local.get $x) (i32.const 16)))
+            (local.set $w (i32.add (local.get $w) (i32.const 8)))
+            (local.set $out (i32.add (local.get $out) (i32.const 16)))
+            (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+            (br $two)))
+        ;; absolute, OR
+        (loop $two
+          (br_if $tail (i32.lt_u (local.get $n) (i32.const 2)))
+          (local.set $d (f64x2.mul (local.get $fv) (f64x2.mul (v128.load (local.get $x))
+            (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $w))))))
+          (v128.store (local.get $out) (v128.bitselect (local.get $one) (v128.load (local.get $out))
+            (f64x2.ge (f64x2.abs (local.get $d)) (local.get $tv))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $w (i32.add (local.get $w) (i32.const 8)))
+          (local.set $out (i32.add (local.get $out) (i32.const 16)))
+          (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+          (br $two)))
+      ;; absolute, count
+      (loop $two
+        (br_if $tail (i32.lt_u (local.get $n) (i32.const 2)))
+        (local.set $d (f64x2.mul (local.get $fv) (f64x2.mul (v128.load (local.get $x))
+          (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $w))))))
+        (local.set $o (v128.load (local.get $out)))
+        (v128.store (local.get $out) (v128.bitselect (f64x2.add (local.get $o) (local.get $rv)) (local.get $o)
+          (f64x2.ge (f64x2.abs (local.get $d)) (local.get $tv))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $w (i32.add (local.get $w) (i32.const 8)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+        (br $two)))
+    ;; the last odd element
+    (if (local.get $n)
+      (then
+        (local.set $ds (f64.mul (local.get $f) (f64.mul (f64.load (local.get $x)) (f64.promote_f32 (f32.load (local.get $w))))))
+        (if (i32.ge_u (local.get $mode) (i32.const 2)) (then (local.set $ds (f64.abs (local.get $ds)))))
+        (if (f64.ge (local.get $ds) (local.get $tau))
+          (then
+            (f64.store (local.get $out)
+              (select (f64.add (f64.load (local.get $out)) (local.get $r)) (f64.const 1)
+                (i32.and (local.get $mode) (i32.const 1)))))))))
+
+  ;; The threshold pass over rows r < rows and outputs k < kc with R[r, k0 + k] ≠ 0: f = σ·factor,
+  ;; mode = 2·absolute + count (see $sr_threshold_row).
+  (func (export "sr_threshold_dense") (param $x i32) (param $xStride i32) (param $w i32) (param $factor i32)
+    (param $R i32) (param $out i32) (param $rows i32) (param $nIn i32) (param $nOut i32) (param $k0 i32)
+    (param $kc i32) (param $sign f64) (param $tau f64) (param $mode i32)
+    (local $r i32) (local $k i32) (local $at i32) (local $rk f64)
+    (if (i32.or (i32.eqz (local.get $rows)) (i32.eqz (local.get $kc))) (then (return)))
+    (loop $row
+      (local.set $k (i32.const 0))
+      (loop $outs
+        (local.set $at (i32.shl (i32.add (i32.mul (local.get $r) (local.get $nOut)) (i32.add (local.get $k0) (local.get $k)))
+          (i32.const 3)))
+        (local.set $rk (f64.load (i32.add (local.get $R) (local.get $at))))
+        (if (f64.ne (local.get $rk) (f64.const 0))
+          (then
+            (call $sr_threshold_row
+              (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $xStride)))
+              (i32.add (local.get $w) (i32.shl (i32.mul (local.get $k) (local.get $nIn)) (i32.const 2)))
+              (i32.add (local.get $out) (i32.shl (i32.mul (local.get $r) (local.get $nIn)) (i32.const 3)))
+              (local.get $nIn)
+              (f64.mul (local.get $sign) (f64.load (i32.add (local.get $factor) (local.get $at))))
+              (local.get $tau) (local.get $rk) (local.get $mode))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br_if $outs (i32.lt_u (local.get $k) (local.get $kc))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br_if $row (i32.lt_u (local.get $r) (local.get $rows)))))
 )

@@ -13,6 +13,10 @@ export const NATIVE_EXTENSION = '.provlrp';
 
 /** A model from a file: ONNX when the name ends in `.onnx`, the native format otherwise. */
 export function readModelFile(path: string): Model {
-  const bytes = readFileBytes(path, 'model file');
+  return decodeModelFile(path, readFileBytes(path, 'model file'));
+}
+
+/** A model from the bytes of the file at `path` (read already, to hash them too), by its extension. */
+export function decodeModelFile(path: string, bytes: Uint8Array): Model {
   return path.toLowerCase().endsWith('.onnx') ? importOnnx(bytes) : decodeModel(bytes);
 }

@@ -103,7 +103,7 @@ describe('the generic evaluator', () => {
           const trace = compile(model).trace(x, 'float64');
           const composite = 'epsilon';
           const target = argmaxPerSample(trace.activations.output)[0]!;
-          const actual = trace.relevance({ semiring: K, annotate, composite, target });
+          const actual = trace.relevance({ semiring: K, annotate, composite, target, evaluator: 'generic' });
           // Θ of every token, from the annotation's own prepare/map on each layer's coefficients.
           const annotation = resolveAnnotation(annotate as never, K, model) as Annotation<unknown>;
           const valuation = new Map<number, unknown>();

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -64,6 +65,42 @@ describe('makeFolder', () => {
     expect(() => makeFolder('/proc/provlrp-x/y')).toThrow(FileSystemError);
     expect(readdirSync(nested)).toEqual([]); // the write probe is removed
   });
+});
+
+describe('makeFolder from several threads at once', () => {
+  it('succeeds in every thread when they create the same new folders together', async () => {
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const fileIo = new URL('../../src/core/file-io.ts', import.meta.url).href;
+    for (let round = 0; round < 5; round++) {
+      const target = join(dir, `race-${round}`, 'a', 'b', 'c');
+      const gate = new Int32Array(new SharedArrayBuffer(4));
+      // Each thread loads makeFolder, then waits at the gate, so that all call it at the same moment.
+      const program = `const { workerData, parentPort } = require('node:worker_threads');
+import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(fileIo)}); })
+  .then(({ makeFolder }) => {
+    const gate = new Int32Array(workerData.gate);
+    Atomics.add(gate, 0, 1);
+    while (Atomics.load(gate, 0) < workerData.threads) Atomics.wait(gate, 0, Atomics.load(gate, 0), 5);
+    try { makeFolder(workerData.target); parentPort.postMessage('ok'); }
+    catch (error) { parentPort.postMessage(String(error.message)); }
+  });`;
+      const threads = 4;
+      const answers = await Promise.all(
+        Array.from({ length: threads }, () => {
+          const worker = new Worker(program, {
+            eval: true,
+            workerData: { gate: gate.buffer, target, threads },
+          });
+          return new Promise<string>((resolve, reject) => {
+            worker.once('message', (m: string) => void worker.terminate().then(() => resolve(m)));
+            worker.once('error', reject);
+          });
+        }),
+      );
+      expect(answers).toEqual(Array(threads).fill('ok'));
+      expect(existsSync(target)).toBe(true);
+    }
+  }, 60_000);
 });
 
 describe('parseDecimal', () => {

@@ -15,15 +15,29 @@
 import { InvalidArgumentError } from '../../core/errors.js';
 import type { LayerView, RawAnnotation } from './annotation.js';
 
+/** A threshold annotation's parameters, for the kernels that fuse its test into a layer pass. */
+export interface ThresholdParameters {
+  readonly threshold: number;
+  readonly absolute: boolean;
+}
+
+const THRESHOLDS = new WeakMap<RawAnnotation<never>, ThresholdParameters>();
+
 /** d ≥ T, or |d| ≥ T. */
 export function thresholdAnnotation(threshold: number, absolute = false): RawAnnotation {
   checkFinite(threshold, absolute ? 'abs_threshold' : 'threshold');
-  return {
+  const annotation: RawAnnotation = {
     name: `${absolute ? 'abs_threshold' : 'threshold'}:${threshold}`,
     kind: 'indicator',
     value: absolute ? (d) => Math.abs(d) >= threshold : (d) => d >= threshold,
   };
+  THRESHOLDS.set(annotation as RawAnnotation<never>, { threshold, absolute });
+  return annotation;
 }
+
+/** The parameters of an annotation made by `thresholdAnnotation`, undefined for any other. */
+export const thresholdParameters = (raw: RawAnnotation<never>): ThresholdParameters | undefined =>
+  THRESHOLDS.get(raw);
 
 /** A threshold per layer, `fallback` for layers not named. */
 export function perLayerThreshold(

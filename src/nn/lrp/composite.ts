@@ -6,7 +6,7 @@
  *
  * Every composite shares zennit's base map: residual sums and average pooling take the norm rule,
  * max-pooling its variant (`winner` by default), a BatchNorm left unmerged (a per-channel linear
- * layer) the ε rule with DEFAULTS' ε, as zennit's Epsilon on a linear layer (a composite's own
+ * layer) the ε rule with every rule's default stabiliser (ε = 1e-6), as zennit's Epsilon on a linear layer (a composite's own
  * entry for `isBatchNorm` overrides it), and every structural layer (activations, reshapes,
  * padding, concatenation, dropout) passes relevance unchanged. A
  * dense or conv layer that no entry maps is an error, never a silent guess.

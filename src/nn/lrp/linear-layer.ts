@@ -108,7 +108,8 @@ export class LinearLayer {
     let data = this.params.get(cacheKey);
     if (data === undefined) {
       data = allocate(dtype, original.length);
-      for (let i = 0; i < original.length; i++) data[i] = modifier.apply(original[i]!);
+      if (modifier.applyAll !== undefined) modifier.applyAll(original, data);
+      else for (let i = 0; i < original.length; i++) data[i] = modifier.apply(original[i]!);
       this.params.set(cacheKey, data);
     }
     return data;

@@ -10,7 +10,7 @@
 import { ShapeError } from '../../core/errors.js';
 import { allocate, type DType, type FloatArray, sizeOf, type Tensor } from '../../core/tensor.js';
 import type { LinearLayer } from './linear-layer.js';
-import { modifyInput, type ParamModifier } from './modifiers.js';
+import type { ParamModifier } from './modifiers.js';
 import type { Bound, LinearRule } from './rule.js';
 import { invertStabilized } from './stabilizer.js';
 
@@ -84,15 +84,31 @@ export function linearStatistics(
       return { input, weight: t.weight, sign: t.sign, ones: t.input === 'ones', zero };
     });
     invertStabilized(denominator, perOut, rule.stabilizer);
-    const original = z.data;
-    for (let i = 0; i < denominator.length; i++) {
-      const keep =
-        group.select === 'all' || (group.select === 'positive' ? original[i]! > 0 : original[i]! < 0);
-      denominator[i] = keep ? group.scale * denominator[i]! : 0;
-    }
+    selectAndScale(denominator, z.data, group.select, group.scale);
     return { factor: denominator, terms };
   });
   return { layer, rule, batch, dtype, groups };
+}
+
+/**
+ * factor_k = scale · [select(z_k)] · factor_k. NOTE: one loop per selection, without a test per
+ * element where every output is kept (ε, z⁺, flat: all but αβ) and nothing to do at scale 1.
+ */
+function selectAndScale(
+  factor: FloatArray,
+  z: FloatArray,
+  select: LinearRule['groups'][number]['select'],
+  scale: number,
+): void {
+  if (select === 'all') {
+    if (scale !== 1) for (let i = 0; i < factor.length; i++) factor[i] = scale * factor[i]!;
+    return;
+  }
+  const positive = select === 'positive';
+  for (let i = 0; i < factor.length; i++) {
+    const keep = positive ? z[i]! > 0 : z[i]! < 0;
+    factor[i] = keep ? scale * factor[i]! : 0;
+  }
 }
 
 /** R_in for the output relevance `R` (batch, output-shaped), from precomputed statistics. */
@@ -117,7 +133,11 @@ export function propagateLinear(stats: LinearStatistics, R: FloatArray): FloatAr
 
 type RuleTermInput = LinearRule['groups'][number]['terms'][number]['input'];
 
-/** in_t(a) for the whole batch. */
+/**
+ * in_t(a) for the whole batch. NOTE: the identity, and a⁺ of an input without negative elements
+ * (every input after a ReLU), is the activation itself, shared and never written to: statistics
+ * only read their inputs.
+ */
 function modifiedInput(
   modifier: RuleTermInput,
   a: Tensor,
@@ -125,14 +145,21 @@ function modifiedInput(
   rule: LinearRule,
   dtype: DType,
 ): FloatArray {
-  const out = allocate(dtype, a.data.length);
+  const data = a.data;
+  if (data instanceof (dtype === 'float64' ? Float64Array : Float32Array)) {
+    if (modifier === 'identity') return data;
+    if (modifier === 'positive' && !hasNegative(data)) return data;
+  }
+  const out = allocate(dtype, data.length);
   switch (modifier) {
     case 'identity':
-      out.set(a.data);
+      out.set(data);
       return out;
     case 'positive':
+      for (let i = 0; i < out.length; i++) out[i] = Math.max(data[i]!, 0);
+      return out;
     case 'negative':
-      for (let i = 0; i < out.length; i++) out[i] = modifyInput(modifier, a.data[i]!);
+      for (let i = 0; i < out.length; i++) out[i] = Math.min(data[i]!, 0);
       return out;
     case 'ones':
       return out.fill(1);
@@ -144,6 +171,12 @@ function modifiedInput(
       return unreachable;
     }
   }
+}
+
+/** Whether an element is below 0 (NaN is not). */
+function hasNegative(data: FloatArray): boolean {
+  for (let i = 0; i < data.length; i++) if (data[i]! < 0) return true;
+  return false;
 }
 
 /**

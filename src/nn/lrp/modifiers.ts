@@ -17,11 +17,30 @@ export type InputModifier =
 export interface ParamModifier {
   readonly name: string;
   readonly apply: (p: number) => number;
+  /**
+   * `apply` over a whole array, dst[i] = apply(src[i]), where a modifier has a loop of its own.
+   * NOTE: a loop with the map written inline, for the modifiers every composite uses on large
+   * layers (z⁺'s w⁺: VGG-16's 14.7 M conv weights per explanation); a call per element through
+   * `apply` costs ten times as much.
+   */
+  readonly applyAll?: (src: ArrayLike<number>, dst: Float32Array | Float64Array) => void;
 }
 
 export const identityParam: ParamModifier = { name: 'identity', apply: (p) => p };
-export const positivePart: ParamModifier = { name: 'positive', apply: (p) => Math.max(p, 0) };
-export const negativePart: ParamModifier = { name: 'negative', apply: (p) => Math.min(p, 0) };
+export const positivePart: ParamModifier = {
+  name: 'positive',
+  apply: (p) => Math.max(p, 0),
+  applyAll(src, dst) {
+    for (let i = 0; i < dst.length; i++) dst[i] = Math.max(src[i]!, 0);
+  },
+};
+export const negativePart: ParamModifier = {
+  name: 'negative',
+  apply: (p) => Math.min(p, 0),
+  applyAll(src, dst) {
+    for (let i = 0; i < dst.length; i++) dst[i] = Math.min(src[i]!, 0);
+  },
+};
 export const zeroParam: ParamModifier = { name: 'zero', apply: () => 0 };
 export const oneParam: ParamModifier = { name: 'one', apply: () => 1 };
 export const squareParam: ParamModifier = { name: 'square', apply: (p) => p * p };
@@ -30,11 +49,4 @@ export const squareParam: ParamModifier = { name: 'square', apply: (p) => p * p 
 export function gammaParam(gamma: number, part: 'positive' | 'negative'): ParamModifier {
   const clamp = part === 'positive' ? positivePart.apply : negativePart.apply;
   return { name: `gamma(${gamma},${part})`, apply: (p) => p + gamma * clamp(p) };
-}
-
-/** The input of a rule term, element by element. */
-export function modifyInput(modifier: 'identity' | 'positive' | 'negative', a: number): number {
-  if (modifier === 'positive') return Math.max(a, 0);
-  if (modifier === 'negative') return Math.min(a, 0);
-  return a;
 }

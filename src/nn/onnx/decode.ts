@@ -10,6 +10,7 @@
 import { FormatError, UnsupportedError } from '../../core/errors.js';
 import { readFileBytes } from '../../core/file-io.js';
 import { type GraphProto, type ModelProto, onnx, toInt } from './proto.js';
+import { alignRawDataInPlace } from './raw-data.js';
 
 /** The opsets of the default ONNX domain that the importer translates. */
 export const SUPPORTED_OPSETS = { min: 7, max: 22 } as const;
@@ -20,6 +21,11 @@ export interface OnnxModel {
   readonly graph: GraphProto;
   /** The opset version of the default domain ('' or 'ai.onnx'). */
   readonly opset: number;
+  /**
+   * Whether the bytes were the decoder's to change (`decodeOnnx`'s `ownsBytes`): then float32
+   * initializers are views into them, aligned in place, instead of copies.
+   */
+  readonly ownsBytes?: boolean;
 }
 
 /** Whether a domain name is ONNX's default domain. */
@@ -31,8 +37,12 @@ export function readOnnxBytes(path: string): Uint8Array {
   return readFileBytes(path, 'ONNX file');
 }
 
-/** Decodes and checks an ONNX `ModelProto`. */
-export function decodeOnnx(bytes: Uint8Array): OnnxModel {
+/**
+ * Decodes and checks an ONNX `ModelProto`. With `ownsBytes` (the caller read the file and hands
+ * the bytes over: nobody else may read or keep them), misaligned float32 initializer data is moved
+ * in place onto aligned offsets (raw-data.ts), so that the weights are views of the bytes.
+ */
+export function decodeOnnx(bytes: Uint8Array, { ownsBytes = false } = {}): OnnxModel {
   let proto: ModelProto;
   try {
     proto = onnx.ModelProto.decode(bytes);
@@ -49,7 +59,9 @@ export function decodeOnnx(bytes: Uint8Array): OnnxModel {
       'onnx',
       'the model has no graph (or an empty one); pass an .onnx file exported from a network',
     );
-  return { proto, graph, opset: defaultOpset(proto) };
+  const opset = defaultOpset(proto);
+  if (ownsBytes) alignRawDataInPlace(graph, bytes);
+  return { proto, graph, opset, ownsBytes };
 }
 
 /** The default domain's opset, checked against `SUPPORTED_OPSETS`. */

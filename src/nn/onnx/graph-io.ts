@@ -28,13 +28,13 @@ const FLOAT32 = 1;
 const INT32 = 6;
 const INT64 = 7;
 
-/** The graph's initializers, by name. */
-export function initializersOf(graph: GraphProto): Map<string, Constant> {
+/** The graph's initializers, by name (`ownsBytes`: see `constantFromTensor`). */
+export function initializersOf(graph: GraphProto, ownsBytes = false): Map<string, Constant> {
   if ((graph.sparseInitializer ?? []).length > 0)
     throw new UnsupportedError('onnx import: sparse initializers are not supported; export dense weights');
   const out = new Map<string, Constant>();
   for (const t of graph.initializer ?? [])
-    out.set(t.name ?? '', constantFromTensor(t, `initializer "${t.name}"`));
+    out.set(t.name ?? '', constantFromTensor(t, `initializer "${t.name}"`, ownsBytes));
   return out;
 }
 

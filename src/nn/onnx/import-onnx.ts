@@ -59,9 +59,11 @@ export function importOnnx(source: string | Uint8Array, options: ImportOnnxOptio
       'source must be a path or the bytes (Uint8Array) of an .onnx file',
     );
   const settings = { ...IMPORT_ONNX_DEFAULTS, ...options };
-  const model = createModel(
-    onnxToModelSpec(decodeOnnx(typeof source === 'string' ? readOnnxBytes(source) : source)),
-  );
+  // NOTE: bytes read here are the importer's own, so the weights become views of them (decode.ts);
+  // bytes passed in stay the caller's and are copied from.
+  const decoded =
+    typeof source === 'string' ? decodeOnnx(readOnnxBytes(source), { ownsBytes: true }) : decodeOnnx(source);
+  const model = createModel(onnxToModelSpec(decoded));
   return settings.foldBatchNorm ? foldBatchNorm(model) : model;
 }
 
@@ -72,7 +74,7 @@ export const readOnnxFile = (path: string, options: ImportOnnxOptions = {}): Mod
 /** The model spec of a decoded ONNX model (before validation and BatchNorm folding). */
 export function onnxToModelSpec(onnx: OnnxModel): ModelSpec {
   const { graph, opset } = onnx;
-  const initializers = initializersOf(graph);
+  const initializers = initializersOf(graph, onnx.ownsBytes === true);
   const input = graphInputOf(graph, initializers);
   const output = graphOutputOf(graph);
   const ctx = new ImportContext(

@@ -11,7 +11,7 @@
  */
 import { FormatError, UnsupportedError } from '../../core/errors.js';
 import { type Int64, type TensorProto, toInt } from './proto.js';
-import { type Constant, floatConstant, intConstant } from './values.js';
+import { type Constant, floatConstant, intConstant, markExclusive } from './values.js';
 
 /** ONNX `TensorProto.DataType` codes with their element size in `raw_data`. */
 const DATA_TYPES: Record<number, { name: string; bytes: number; float: boolean }> = {
@@ -43,8 +43,12 @@ export function tensorDims(dims: readonly Int64[] | null | undefined, where: str
   return out;
 }
 
-/** The constant an ONNX tensor holds; `where` names it in errors ("initializer fc.weight"). */
-export function constantFromTensor(t: TensorProto, where: string): Constant {
+/**
+ * The constant an ONNX tensor holds; `where` names it in errors ("initializer fc.weight").
+ * `ownsBytes`: the bytes the tensor was decoded from belong to the importer alone (it read the
+ * file), so float32 data aligned in them is kept as a view, not copied (raw-data.ts).
+ */
+export function constantFromTensor(t: TensorProto, where: string, ownsBytes = false): Constant {
   if (t.dataLocation === 1)
     throw new UnsupportedError(
       `onnx import: ${where} keeps its data in an external file; save the model with the weights inside the .onnx file`,
@@ -68,7 +72,10 @@ export function constantFromTensor(t: TensorProto, where: string): Constant {
         'the file is truncated or corrupt',
     );
   if (type.float)
-    return floatConstant(dims, raw.length > 0 ? floatsFromRaw(raw, code, count) : floats(typed, code));
+    return floatConstant(
+      dims,
+      raw.length > 0 ? floatsFromRaw(raw, code, count, ownsBytes) : markExclusive(floats(typed, code)),
+    );
   return intConstant(dims, raw.length > 0 ? intsFromRaw(raw, code, count) : typed.map(toInt));
 }
 
@@ -99,16 +106,23 @@ function floats(values: readonly Int64[], code: number): Float32Array {
 }
 
 /**
- * Floats from raw little-endian bytes. NOTE: float32 data is viewed in place on an aligned copy
- * (alignedCopy) and copied once more into the result; other types are read element by element.
+ * Floats from raw little-endian bytes. NOTE: float32 data at an aligned offset of bytes the
+ * importer owns is viewed in place; other float32 data is copied once (so that the constant never
+ * shares the caller's bytes); other types are converted element by element.
  */
-function floatsFromRaw(raw: Uint8Array, code: number, count: number): Float32Array {
+function floatsFromRaw(raw: Uint8Array, code: number, count: number, ownsBytes: boolean): Float32Array {
+  if (code === 1) {
+    if (ownsBytes && raw.byteOffset % 4 === 0)
+      return markExclusive(new Float32Array(raw.buffer, raw.byteOffset, count));
+    const out = new Float32Array(count);
+    new Uint8Array(out.buffer).set(raw);
+    return markExclusive(out);
+  }
   const view = alignedCopy(raw);
   const out = new Float32Array(count);
-  if (code === 1) out.set(new Float32Array(view.buffer, 0, count));
-  else if (code === 11) for (let i = 0; i < count; i++) out[i] = view.getFloat64(8 * i, true);
+  if (code === 11) for (let i = 0; i < count; i++) out[i] = view.getFloat64(8 * i, true);
   else for (let i = 0; i < count; i++) out[i] = halfToFloat(view.getUint16(2 * i, true));
-  return out;
+  return markExclusive(out);
 }
 
 function intsFromRaw(raw: Uint8Array, code: number, count: number): number[] {

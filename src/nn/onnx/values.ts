@@ -59,6 +59,27 @@ export const floatConstant = (dims: readonly number[], data: Float32Array): Floa
   data,
 });
 
+// Float arrays that belong to one constant alone and that no caller holds: the arrays the importer
+// allocated, or views into file bytes it read itself. NOTE: a WeakSet keyed by the array, so that
+// a constant folded into another (a reshape shares its data) stays the same claim.
+const exclusive = new WeakSet<Float32Array>();
+
+/** Marks `data` as held by its constant alone (see `parameterData`); returns it. */
+export function markExclusive(data: Float32Array): Float32Array {
+  exclusive.add(data);
+  return data;
+}
+
+/**
+ * The data of a float constant for a model parameter: the array itself the first time an exclusive
+ * one is taken (no copy of the weights), a fresh copy otherwise (a constant read by two nodes, or
+ * a view into bytes the caller passed in), so that no two parameters, and no parameter and the
+ * caller's bytes, share memory.
+ */
+export function parameterData(constant: FloatConstant): Float32Array {
+  return exclusive.delete(constant.data) ? constant.data : constant.data.slice();
+}
+
 /** A value as it appears in messages: `activation [4, 8, 8]`, `int constant [2] = [batch, -1]`. */
 export function describeValue(value: Value): string {
   if (value.kind === 'activation') return `activation [${value.shape.join(', ')}]`;

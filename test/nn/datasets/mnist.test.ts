@@ -74,6 +74,19 @@ describe('loadMnist', () => {
     expect(loadMnist('test', { limit: MNIST_SIZES.test }).labels.length).toBe(10_000);
   });
 
+  it('takes `limit` samples from `offset` on', () => {
+    const all = loadMnist('test');
+    const range = loadMnist('test', { offset: 9_990, limit: 7 });
+    expect(range.images.shape).toEqual([7, ...MNIST_IMAGE_SHAPE]);
+    expect(range.images.data).toEqual(all.images.data.subarray(9_990 * 784, 9_997 * 784));
+    expect([...range.labels]).toEqual([...all.labels.subarray(9_990, 9_997)]);
+    expect(loadMnist('test', { offset: 9_995 }).labels.length).toBe(5);
+    expect(() => loadMnist('test', { offset: 10_001 })).toThrow(/offset 10001 is not an integer/);
+    expect(() => loadMnist('test', { offset: 9_995, limit: 6 })).toThrow(
+      /limit 6 is not an integer from 0 to 5, the size of the test split from offset 9995 on/,
+    );
+  });
+
   it('returns fresh arrays that callers may modify', () => {
     const first = loadMnist('test', { limit: 2 });
     first.images.data.fill(-1);

@@ -4,19 +4,23 @@
  * later number (logits, relevance) would be NaN.
  */
 import { FormatError, ShapeError } from '../../../core/errors.js';
+import { firstNonFinite } from '../../../core/finite.js';
 import { type Tensor, tensor } from '../../../core/tensor.js';
 import { type ImportContext, nodeLabel, type OnnxNode, where } from '../context.js';
-import type { FloatConstant } from '../values.js';
+import { type FloatConstant, parameterData } from '../values.js';
 
-/** A float constant as a parameter tensor named `param` (for messages), checked finite; a fresh copy. */
+/**
+ * A float constant as a parameter tensor named `param` (for messages), checked finite; its own
+ * memory (`parameterData`: the constant's array when no one else holds it, else a copy).
+ */
 export function paramOf(node: OnnxNode, constant: FloatConstant, param: string): Tensor<Float32Array> {
-  for (let i = 0; i < constant.data.length; i++)
-    if (!Number.isFinite(constant.data[i]))
-      throw new FormatError(
-        'onnx',
-        `${nodeLabel(node)}: ${param} element ${i} is ${constant.data[i]}; parameters must be finite`,
-      );
-  return tensor(constant.dims, constant.data.slice());
+  const i = firstNonFinite(constant.data);
+  if (i >= 0)
+    throw new FormatError(
+      'onnx',
+      `${nodeLabel(node)}: ${param} element ${i} is ${constant.data[i]}; parameters must be finite`,
+    );
+  return tensor(constant.dims, parameterData(constant));
 }
 
 /**

@@ -1,0 +1,141 @@
+/**
+ * Data-set-scale explanation (src/jobs) on the MNIST test set with the shipped MLP in 𝔹:
+ *
+ * - scaling: the local pool with 2 worker threads against 1 on all 10,000 test digits
+ *   (`speedup` = time with 1 / time with 2; each pool is warmed up on other jobs first, so the
+ *   threads' start and the circuit's compilation are not timed);
+ * - the queue's per-job overhead at the default shard size: one `provlrp worker --workers 1`
+ *   process on a real Redis server against a local pool of 1 thread, on the same jobs, alternated
+ *   three times. `wallRatio` = (queue time − local time) / local time; on a shared machine it
+ *   mostly measures how the load changed between the runs, so `perJobOverhead` takes each run's
+ *   time outside its jobs (the wall time minus the jobs' own milliseconds in the job logs):
+ *   (queue's − local's) / jobs, over the median job time. That is the share of a job's time spent
+ *   on Redis round trips, the submitter's polling and the hand-over (median of the three).
+ *
+ * `loadAverage` (1 minute, before and after) says how busy the machine was: with other work on
+ * the cores the two threads share them (`threadBusy`, the jobs' time over threads × wall time,
+ * says whether the pool kept both threads working).
+ *
+ * Needs `redis-server` (Debian's package) for the second part; it is started on a free port in a
+ * temporary folder and stopped at the end.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type DatasetRun,
+  DEFAULT_SHARD_SIZE,
+  explainDataset,
+  poolExecutor,
+  queueExecutor,
+  WorkerPool,
+} from '../src/jobs/index.js';
+import { SHIPPED_MODELS, SHIPPED_MODELS_DIR } from '../src/nn/zoo/index.js';
+import { freePort, REDIS_SERVER, RedisServer, startWorker, stopWorker } from '../test/jobs/redis-server.js';
+
+export const name = 'jobs';
+
+const MODEL = `${SHIPPED_MODELS_DIR}${SHIPPED_MODELS.mlp.file}`;
+
+const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+export async function run(): Promise<Record<string, unknown>> {
+  const root = mkdtempSync(join(tmpdir(), 'provlrp-bench-jobs-'));
+  let folders = 0;
+  const job = (data: string): DatasetRun => ({
+    model: MODEL,
+    data,
+    out: join(root, `run-${folders++}`),
+    options: { semirings: ['boolean'], targets: 'argmax' },
+  });
+  /** A run's wall seconds and the seconds its jobs took, by the job logs. */
+  const timed = async (data: string, executor: Parameters<typeof explainDataset>[1]) => {
+    const started = performance.now();
+    const { manifest } = await explainDataset(job(data), executor);
+    const wall = (performance.now() - started) / 1000;
+    const out = join(root, `run-${folders - 1}`);
+    const ms = readdirSync(join(out, 'log'))
+      .flatMap((f) =>
+        readFileSync(join(out, 'log', f), 'utf8')
+          .trim()
+          .split('\n'),
+      )
+      .map((line) => JSON.parse(line) as { event: string; ms?: number })
+      .reduce((sum, e) => sum + (e.event === 'computed' ? e.ms! : 0), 0);
+    return { wall, jobs: ms / 1000, count: manifest.jobs.length };
+  };
+  const seconds = async (data: string, executor: Parameters<typeof explainDataset>[1]) =>
+    (await timed(data, executor)).wall;
+  const warm = (threads: number) => `mnist:test[0:${threads * DEFAULT_SHARD_SIZE}]`;
+  try {
+    const one = new WorkerPool(1);
+    const two = new WorkerPool(2);
+    let scaling: Record<string, number>;
+    const local: Awaited<ReturnType<typeof timed>>[] = [];
+    const queue: Awaited<ReturnType<typeof timed>>[] = [];
+    const loadBefore = loadavg()[0]!;
+    const subset = `mnist:test[0:${5 * DEFAULT_SHARD_SIZE}]`;
+    try {
+      await seconds(warm(1), poolExecutor(one));
+      await seconds(warm(2), poolExecutor(two));
+      const oneThread = await seconds('mnist:test', poolExecutor(one));
+      const twoThreads = await timed('mnist:test', poolExecutor(two));
+      scaling = {
+        digits: 10_000,
+        oneWorkerSeconds: round(oneThread),
+        twoWorkersSeconds: round(twoThreads.wall),
+        speedup: round(oneThread / twoThreads.wall),
+        threadBusy: round(twoThreads.jobs / (2 * twoThreads.wall)),
+      };
+      if (REDIS_SERVER === undefined)
+        return { shardSize: DEFAULT_SHARD_SIZE, scaling, queue: 'no redis-server' };
+      const redis = new RedisServer(await freePort(), mkdtempSync(join(root, 'redis-')));
+      await redis.start();
+      let worker: ChildProcess | undefined;
+      try {
+        worker = await startWorker(redis.url, ['--lock-seconds', '30']);
+        await seconds(warm(1), queueExecutor(redis.url));
+        for (let i = 0; i < 3; i++) {
+          local.push(await timed(subset, poolExecutor(one)));
+          queue.push(await timed(subset, queueExecutor(redis.url)));
+        }
+      } finally {
+        if (worker) await stopWorker(worker);
+        await redis.stop();
+      }
+    } finally {
+      await one.close();
+      await two.close();
+    }
+    const jobs = 5;
+    const outside = (r: (typeof local)[number]) => r.wall - r.jobs;
+    const jobSeconds = median([...local, ...queue].map((r) => r.jobs / jobs));
+    const overheadMs = local.map((l, i) => (1000 * (outside(queue[i]!) - outside(l))) / jobs);
+    return {
+      shardSize: DEFAULT_SHARD_SIZE,
+      loadAverage: [round(loadBefore, 2), round(loadavg()[0]!, 2)],
+      scaling,
+      queue: {
+        digits: jobs * DEFAULT_SHARD_SIZE,
+        jobs,
+        localSeconds: local.map((r) => round(r.wall)),
+        queueSeconds: queue.map((r) => round(r.wall)),
+        localOutsideJobsSeconds: local.map((r) => round(outside(r))),
+        queueOutsideJobsSeconds: queue.map((r) => round(outside(r))),
+        wallRatio: round(median(local.map((l, i) => (queue[i]!.wall - l.wall) / l.wall)), 4),
+        medianJobSeconds: round(jobSeconds),
+        overheadMsPerJob: round(median(overheadMs), 1),
+        perJobOverhead: round(median(overheadMs) / 1000 / jobSeconds, 4),
+      },
+    };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
