@@ -179,8 +179,10 @@ for (const { entry, opset, file, imported } of supported)
         const t = numbers(of('tropical').values);
         expect(v).toHaveLength(size);
         expect(t).toHaveLength(size);
-        expect(v.every((p) => p >= 0 && p <= 1)).toBe(true);
-        expect(t.every((c) => !Number.isNaN(c) && c >= 0)).toBe(true);
+        // Up to float64 rounding: the kernels' layer forms reach 1 + 7e-16 and −4e-15.
+        const ulps = 1e-12;
+        expect(v.every((p) => p >= 0 && p <= 1 + ulps)).toBe(true);
+        expect(t.every((c) => !Number.isNaN(c) && c >= -ulps)).toBe(true);
         expect(v.some((p) => p > 0)).toBe(true);
         for (let i = 0; i < size; i++) expect(Math.abs(v[i]! - Math.exp(-t[i]!))).toBeLessThanOrEqual(1e-9);
       });
