@@ -6,8 +6,9 @@
  *
  * Every composite shares zennit's base map: residual sums and average pooling take the norm rule,
  * max-pooling its variant (`winner` by default), a BatchNorm left unmerged (a per-channel linear
- * layer) the ε rule with every rule's default stabiliser (ε = 1e-6), as zennit's Epsilon on a linear layer (a composite's own
- * entry for `isBatchNorm` overrides it), and every structural layer (activations, reshapes,
+ * layer) zennit's Pass (`layer_map_base`: `(BatchNorm, Pass())`), which on that diagonal layer is
+ * the flat rule without stabiliser, d_kk = 1 (a composite's own entry for `isBatchNorm`, ε say,
+ * overrides it), and every structural layer (activations, reshapes,
  * padding, concatenation, dropout) passes relevance unchanged. A
  * dense or conv layer that no entry maps is an error, never a silent guess.
  */
@@ -15,6 +16,7 @@ import { InvalidArgumentError } from '../../core/errors.js';
 import type { AnyNode, Model } from '../graph.js';
 import type { MaxPoolRule, Rule } from './rule.js';
 import { epsilon, norm } from './rules/epsilon.js';
+import { flat } from './rules/flat.js';
 import { maxPool, pass } from './rules/pass.js';
 
 /** Selects nodes, e.g. by operator category. */
@@ -89,9 +91,11 @@ export function baseRules(variant: MaxPoolRule['variant'] = 'winner'): (node: An
   const passRule = pass();
   const maxPoolRule = maxPool(variant);
   const epsilonRule = epsilon();
+  // One tap per output and no stabiliser: d_kk = 1, relevance passes unchanged, as zennit's Pass.
+  const batchNormRule = flat({ stabilizer: 0 });
   return (node) => {
     if (isLinear(node)) return undefined;
-    if (isBatchNorm(node)) return epsilonRule;
+    if (isBatchNorm(node)) return batchNormRule;
     // LayerNorm and the matrix product take the ε rule's stabiliser (nn/lrp/steps/explicit.ts).
     if (node.op === 'layer_norm' || node.op === 'matmul') return epsilonRule;
     if (isAdd(node) || isAvgPool(node)) return normRule;

@@ -8,9 +8,10 @@
  * A BatchNorm that stays (after a concatenation, before the next conv, on the model input) is a
  * per-channel linear layer, z = a·s + t with s = γ/√(σ² + ε) and t = β − μ·s: LRP category
  * `linear` with connectivity `diagonal` (one edge per element, weighed s[c], carrying a token), so
- * the composite's rule for it (the ε rule by default, composite.ts) applies as at any linear layer:
- *   d_kk = a_k·s_c / stab(z_k) under ε (z_k = a_k·s_c + t_c), or with s_c modified (z⁺, γ, …).
- * The shift t takes its share of the relevance, as a bias does.
+ * the composite's rule for it applies as at any linear layer: by default zennit's Pass, the flat
+ * rule without stabiliser on this diagonal, d_kk = 1 (composite.ts); under ε
+ *   d_kk = a_k·s_c / stab(z_k) (z_k = a_k·s_c + t_c), or with s_c modified (z⁺, γ, …),
+ * and the shift t takes its share of the relevance, as a bias does.
  */
 import { InvalidArgumentError } from '../../core/errors.js';
 import type { FloatArray } from '../../core/tensor.js';

@@ -66,13 +66,28 @@ describe('standalone batch_norm', () => {
     }
   });
 
-  it('takes the ε rule by default: R_a = a·s/stab(z)·R_z, hand computed', () => {
+  it('passes relevance unchanged by default, as zennit’s Pass, in every built-in composite', () => {
+    const model = denseBlock(true);
+    for (const composite of ['epsilon', 'epsilon_plus_flat', 'epsilon_gamma_box'] as const) {
+      const options = { composite, dtype: 'float64' as const };
+      const above = lrp(model, x, { ...options, layer: 'bn' }).data;
+      const below = lrp(model, x, { ...options, layer: 'Concat' }).data;
+      expect(Array.from(below), composite).toEqual(Array.from(above));
+      expect(above.some((v) => v !== 0)).toBe(true);
+    }
+  });
+
+  it('takes the ε rule from a composite entry: R_a = a·s/stab(z)·R_z, hand computed', () => {
     const model = denseBlock(true);
     const bn = model.nodes.find((n) => n.op === 'batch_norm')!;
     const acts = forward(model, x);
     const a = acts.inputsOf(bn)[0]!.data;
     const z = acts.outputOf(bn).data;
-    const options = { composite: 'epsilon' as const, dtype: 'float64' as const };
+    const composite = layerMap({
+      name: 'eps-everywhere',
+      rules: [[(n) => ['dense', 'conv', 'batch_norm'].includes(n.op), epsilon()]],
+    });
+    const options = { composite, dtype: 'float64' as const };
     const above = lrp(model, x, { ...options, layer: 'bn' }).data;
     const below = lrp(model, x, { ...options, layer: 'Concat' }).data;
     const { scale, variance } = bn.params;
@@ -112,7 +127,10 @@ describe('standalone batch_norm', () => {
 
   it('a composite entry for BatchNorm overrides the default', () => {
     const model = denseBlock(true);
-    const base = layerMap({ name: 'eps', rules: [[(n) => n.op === 'dense' || n.op === 'conv', epsilon()]] });
+    const base = layerMap({
+      name: 'eps',
+      rules: [[(n) => n.op === 'dense' || n.op === 'conv' || n.op === 'batch_norm', epsilon()]],
+    });
     const big = layerMap({
       name: 'eps-bn',
       rules: [
