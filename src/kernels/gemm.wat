@@ -778,4 +778,197 @@
         (br_if $outs (i32.lt_u (local.get $k) (local.get $kc))))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br_if $row (i32.lt_u (local.get $r) (local.get $rows)))))
+
+  ;; ==== Semiring layer passes (convolution) ========================================================
+  ;; The convolution branches of semiring-linear.ts, in their order: per sample n, output channel
+  ;; o, input channel of its group, kernel tap (u, v), output row y and column x, every edge
+  ;; visited as the JavaScript loops visit it, so that even the count-additions happen in the same
+  ;; order (identical sums, not merely close). Unit column strides run two columns per f64x2.
+  ;;
+  ;; geometry  i32 × 16 at `geo`: batch, channels, height, width, out channels, out height, out
+  ;;           width, channels per group, out channels per group, kh, kw, stride y, stride x,
+  ;;           dilation y, dilation x, pad top, pad left;
+  ;; ranges    i32 at `rng`: [y0, y1) of every kernel row, then [x0, x1) of every kernel column;
+  ;; w f32 [out channels][channels per group][kh][kw]; x, out f64 per input; a, f f64 per output.
+  ;; mode      0: a ← max(a, |x·w|); 1: out ← max(out, |w|·a) (a = s); 2 … 5: the threshold test
+  ;;           d = f·(x·(σ·w)) with a = R, 2 + 2·absolute + count (see $sr_threshold_row).
+
+  ;; One output row of one tap: n columns, x and out `step` bytes apart, a and f 8 bytes apart;
+  ;; c = w (mode 0), |w| (mode 1) or σ·w (threshold).
+  (func $sr_conv_row (param $mode i32) (param $xp i32) (param $op i32) (param $ap i32) (param $fp i32)
+    (param $n i32) (param $step i32) (param $c f64) (param $tau f64)
+    (local $cv v128) (local $tv v128) (local $one v128) (local $zero v128) (local $o v128) (local $r v128)
+    (local $d v128) (local $live v128) (local $v f64) (local $rs f64) (local $ds f64)
+    (if (i32.eq (local.get $step) (i32.const 8))
+      (then
+        (local.set $cv (f64x2.splat (local.get $c)))
+        (local.set $tv (f64x2.splat (local.get $tau)))
+        (local.set $one (f64x2.splat (f64.const 1)))
+        (local.set $zero (f64x2.splat (f64.const 0)))
+        (block $vdone
+          (loop $two
+            (br_if $vdone (i32.lt_u (local.get $n) (i32.const 2)))
+            (block $next
+              (block $m5 (block $m4 (block $m3 (block $m2 (block $m1 (block $m0
+                (br_table $m0 $m1 $m2 $m3 $m4 $m5 (local.get $mode)))
+                ;; 0: a = pmax(a, |x·w|)
+                (v128.store (local.get $ap) (f64x2.pmax (v128.load (local.get $ap))
+                  (f64x2.abs (f64x2.mul (v128.load (local.get $xp)) (local.get $cv)))))
+                (br $next))
+                ;; 1: out = pmax(out, |w|·s)
+                (v128.store (local.get $op) (f64x2.pmax (v128.load (local.get $op))
+                  (f64x2.mul (local.get $cv) (v128.load (local.get $ap)))))
+                (br $next))
+                ;; 2: signed, OR
+                (local.set $r (v128.load (local.get $ap)))
+                (local.set $d (f64x2.mul (v128.load (local.get $fp)) (f64x2.mul (v128.load (local.get $xp)) (local.get $cv))))
+                (v128.store (local.get $op) (v128.bitselect (local.get $one) (v128.load (local.get $op))
+                  (v128.and (f64x2.ne (local.get $r) (local.get $zero)) (f64x2.ge (local.get $d) (local.get $tv)))))
+                (br $next))
+                ;; 3: signed, count
+                (local.set $r (v128.load (local.get $ap)))
+                (local.set $d (f64x2.mul (v128.load (local.get $fp)) (f64x2.mul (v128.load (local.get $xp)) (local.get $cv))))
+                (local.set $o (v128.load (local.get $op)))
+                (v128.store (local.get $op) (v128.bitselect (f64x2.add (local.get $o) (local.get $r)) (local.get $o)
+                  (v128.and (f64x2.ne (local.get $r) (local.get $zero)) (f64x2.ge (local.get $d) (local.get $tv)))))
+                (br $next))
+                ;; 4: absolute, OR
+                (local.set $r (v128.load (local.get $ap)))
+                (local.set $d (f64x2.mul (v128.load (local.get $fp)) (f64x2.mul (v128.load (local.get $xp)) (local.get $cv))))
+                (v128.store (local.get $op) (v128.bitselect (local.get $one) (v128.load (local.get $op))
+                  (v128.and (f64x2.ne (local.get $r) (local.get $zero)) (f64x2.ge (f64x2.abs (local.get $d)) (local.get $tv)))))
+                (br $next))
+              ;; 5: absolute, count
+              (local.set $r (v128.load (local.get $ap)))
+              (local.set $d (f64x2.mul (v128.load (local.get $fp)) (f64x2.mul (v128.load (local.get $xp)) (local.get $cv))))
+              (local.set $o (v128.load (local.get $op)))
+              (v128.store (local.get $op) (v128.bitselect (f64x2.add (local.get $o) (local.get $r)) (local.get $o)
+                (v128.and (f64x2.ne (local.get $r) (local.get $zero)) (f64x2.ge (f64x2.abs (local.get $d)) (local.get $tv))))))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
+            (local.set $op (i32.add (local.get $op) (i32.const 16)))
+            (local.set $ap (i32.add (local.get $ap) (i32.const 16)))
+            (local.set $fp (i32.add (local.get $fp) (i32.const 16)))
+            (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+            (br $two)))))
+    ;; strided columns, and the last odd column
+    (block $done
+      (loop $one
+        (br_if $done (i32.eqz (local.get $n)))
+        (if (i32.eqz (local.get $mode))
+          (then
+            (local.set $v (f64.abs (f64.mul (f64.load (local.get $xp)) (local.get $c))))
+            (if (f64.gt (local.get $v) (f64.load (local.get $ap))) (then (f64.store (local.get $ap) (local.get $v)))))
+          (else
+            (if (i32.eq (local.get $mode) (i32.const 1))
+              (then
+                (local.set $v (f64.mul (local.get $c) (f64.load (local.get $ap))))
+                (if (f64.gt (local.get $v) (f64.load (local.get $op))) (then (f64.store (local.get $op) (local.get $v)))))
+              (else
+                (local.set $rs (f64.load (local.get $ap)))
+                (local.set $ds (f64.mul (f64.load (local.get $fp)) (f64.mul (f64.load (local.get $xp)) (local.get $c))))
+                (if (i32.ge_u (local.get $mode) (i32.const 4)) (then (local.set $ds (f64.abs (local.get $ds)))))
+                (if (i32.and (f64.ne (local.get $rs) (f64.const 0)) (f64.ge (local.get $ds) (local.get $tau)))
+                  (then
+                    (f64.store (local.get $op)
+                      (select (f64.add (f64.load (local.get $op)) (local.get $rs)) (f64.const 1)
+                        (i32.and (local.get $mode) (i32.const 1))))))))))
+        (local.set $xp (i32.add (local.get $xp) (local.get $step)))
+        (local.set $op (i32.add (local.get $op) (local.get $step)))
+        (local.set $ap (i32.add (local.get $ap) (i32.const 8)))
+        (local.set $fp (i32.add (local.get $fp) (i32.const 8)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $one))))
+
+  ;; Every tap of samples n0 … n1 − 1 (see the section header); σ is `sign`.
+  (func (export "sr_conv") (param $geo i32) (param $rng i32) (param $w i32) (param $x i32) (param $a i32)
+    (param $f i32) (param $out i32) (param $mode i32) (param $sign f64) (param $tau f64) (param $n0 i32) (param $n1 i32)
+    (local $channels i32) (local $height i32) (local $width i32) (local $outChannels i32) (local $outHeight i32)
+    (local $outWidth i32) (local $perGroup i32) (local $outPerGroup i32) (local $kh i32) (local $kw i32)
+    (local $sy i32) (local $sx i32) (local $dy i32) (local $dx i32) (local $py i32) (local $px i32)
+    (local $n i32) (local $o i32) (local $cg i32) (local $u i32) (local $v i32) (local $y i32)
+    (local $xBase i32) (local $oBase i32) (local $y0 i32) (local $y1 i32) (local $x0 i32) (local $x1 i32)
+    (local $tapY i32) (local $tapX i32) (local $weight f64) (local $c f64) (local $inRow i32) (local $outRow i32)
+    (local $plane i32) (local $outPlane i32) (local $widx i32)
+    (local.set $channels (i32.load offset=4 (local.get $geo)))
+    (local.set $height (i32.load offset=8 (local.get $geo)))
+    (local.set $width (i32.load offset=12 (local.get $geo)))
+    (local.set $outChannels (i32.load offset=16 (local.get $geo)))
+    (local.set $outHeight (i32.load offset=20 (local.get $geo)))
+    (local.set $outWidth (i32.load offset=24 (local.get $geo)))
+    (local.set $perGroup (i32.load offset=28 (local.get $geo)))
+    (local.set $outPerGroup (i32.load offset=32 (local.get $geo)))
+    (local.set $kh (i32.load offset=36 (local.get $geo)))
+    (local.set $kw (i32.load offset=40 (local.get $geo)))
+    (local.set $sy (i32.load offset=44 (local.get $geo)))
+    (local.set $sx (i32.load offset=48 (local.get $geo)))
+    (local.set $dy (i32.load offset=52 (local.get $geo)))
+    (local.set $dx (i32.load offset=56 (local.get $geo)))
+    (local.set $py (i32.load offset=60 (local.get $geo)))
+    (local.set $px (i32.load offset=64 (local.get $geo)))
+    (local.set $plane (i32.mul (local.get $height) (local.get $width)))
+    (local.set $outPlane (i32.mul (local.get $outHeight) (local.get $outWidth)))
+    (local.set $n (local.get $n0))
+    (block $samples
+      (loop $sample
+        (br_if $samples (i32.ge_u (local.get $n) (local.get $n1)))
+        (local.set $o (i32.const 0))
+        (loop $outs
+          (local.set $oBase (i32.mul (i32.add (i32.mul (local.get $n) (local.get $outChannels)) (local.get $o))
+            (local.get $outPlane)))
+          (local.set $cg (i32.const 0))
+          (loop $ins
+            (local.set $xBase (i32.mul (i32.add (i32.mul (local.get $n) (local.get $channels))
+              (i32.add (i32.mul (i32.div_u (local.get $o) (local.get $outPerGroup)) (local.get $perGroup)) (local.get $cg)))
+              (local.get $plane)))
+            (local.set $u (i32.const 0))
+            (loop $krow
+              (local.set $y0 (i32.load (i32.add (local.get $rng) (i32.shl (local.get $u) (i32.const 3)))))
+              (local.set $y1 (i32.load offset=4 (i32.add (local.get $rng) (i32.shl (local.get $u) (i32.const 3)))))
+              (if (i32.lt_s (local.get $y0) (local.get $y1))
+                (then
+                  (local.set $tapY (i32.sub (i32.mul (local.get $u) (local.get $dy)) (local.get $py)))
+                  (local.set $v (i32.const 0))
+                  (loop $kcol
+                    (local.set $x0 (i32.load (i32.add (local.get $rng)
+                      (i32.shl (i32.add (local.get $kh) (local.get $v)) (i32.const 3)))))
+                    (local.set $x1 (i32.load offset=4 (i32.add (local.get $rng)
+                      (i32.shl (i32.add (local.get $kh) (local.get $v)) (i32.const 3)))))
+                    (local.set $widx (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $o) (local.get $perGroup))
+                      (local.get $cg)) (local.get $kh)) (local.get $u)) (local.get $kw)) (local.get $v)))
+                    (local.set $weight (f64.promote_f32 (f32.load (i32.add (local.get $w) (i32.shl (local.get $widx) (i32.const 2))))))
+                    (local.set $c (local.get $weight))
+                    (if (i32.eq (local.get $mode) (i32.const 1)) (then (local.set $c (f64.abs (local.get $weight)))))
+                    (if (i32.ge_u (local.get $mode) (i32.const 2)) (then (local.set $c (f64.mul (local.get $sign) (local.get $weight)))))
+                    ;; the max-times pass skips taps of weight 0, as the JavaScript loop does
+                    (if (i32.and (i32.lt_s (local.get $x0) (local.get $x1))
+                                 (i32.or (i32.ne (local.get $mode) (i32.const 1)) (f64.ne (local.get $c) (f64.const 0))))
+                      (then
+                        (local.set $tapX (i32.sub (i32.mul (local.get $v) (local.get $dx)) (local.get $px)))
+                        (local.set $y (local.get $y0))
+                        (loop $rows
+                          (local.set $inRow (i32.add (i32.add (local.get $xBase)
+                            (i32.mul (i32.add (i32.mul (local.get $y) (local.get $sy)) (local.get $tapY)) (local.get $width)))
+                            (i32.add (local.get $tapX) (i32.mul (local.get $x0) (local.get $sx)))))
+                          (local.set $outRow (i32.add (i32.add (local.get $oBase) (i32.mul (local.get $y) (local.get $outWidth)))
+                            (local.get $x0)))
+                          (call $sr_conv_row (local.get $mode)
+                            (i32.add (local.get $x) (i32.shl (local.get $inRow) (i32.const 3)))
+                            (i32.add (local.get $out) (i32.shl (local.get $inRow) (i32.const 3)))
+                            (i32.add (local.get $a) (i32.shl (local.get $outRow) (i32.const 3)))
+                            (i32.add (local.get $f) (i32.shl (local.get $outRow) (i32.const 3)))
+                            (i32.sub (local.get $x1) (local.get $x0))
+                            (i32.shl (local.get $sx) (i32.const 3))
+                            (local.get $c) (local.get $tau))
+                          (local.set $y (i32.add (local.get $y) (i32.const 1)))
+                          (br_if $rows (i32.lt_s (local.get $y) (local.get $y1))))))
+                    (local.set $v (i32.add (local.get $v) (i32.const 1)))
+                    (br_if $kcol (i32.lt_u (local.get $v) (local.get $kw))))))
+              (local.set $u (i32.add (local.get $u) (i32.const 1)))
+              (br_if $krow (i32.lt_u (local.get $u) (local.get $kh))))
+            (local.set $cg (i32.add (local.get $cg) (i32.const 1)))
+            (br_if $ins (i32.lt_u (local.get $cg) (local.get $perGroup))))
+          (local.set $o (i32.add (local.get $o) (i32.const 1)))
+          (br_if $outs (i32.lt_u (local.get $o) (local.get $outChannels))))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br $sample))))
 )
