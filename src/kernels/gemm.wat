@@ -791,7 +791,8 @@
   ;; ranges    i32 at `rng`: [y0, y1) of every kernel row, then [x0, x1) of every kernel column;
   ;; w f32 [out channels][channels per group][kh][kw]; x, out f64 per input; a, f f64 per output.
   ;; mode      0: a ← max(a, |x·w|); 1: out ← max(out, |w|·a) (a = s); 2 … 5: the threshold test
-  ;;           d = f·(x·(σ·w)) with a = R, 2 + 2·absolute + count (see $sr_threshold_row).
+  ;;           d = f·(x·(σ·w)) with a = R, 2 + 2·absolute + count (see $sr_threshold_row);
+  ;;           σ and τ (f64) follow the geometry, at geo + 72 and geo + 80.
 
   ;; One output row of one tap: n columns, x and out `step` bytes apart, a and f 8 bytes apart;
   ;; c = w (mode 0), |w| (mode 1) or σ·w (threshold).
@@ -915,9 +916,12 @@
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
         (br $one))))
 
-  ;; Every tap of samples n0 … n1 − 1 (see the section header); σ is `sign`.
+  ;; Every tap of output channels lo … hi − 1 (mode 0) or of input channels lo … hi − 1 of each
+  ;; group (modes 1 … 5), over the whole batch: two threads that take disjoint ranges write
+  ;; disjoint outputs, each in the single thread's order. σ and τ are f64 at geo + 72 and geo + 80.
   (func (export "sr_conv") (param $geo i32) (param $rng i32) (param $w i32) (param $x i32) (param $a i32)
-    (param $f i32) (param $out i32) (param $mode i32) (param $sign f64) (param $tau f64) (param $n0 i32) (param $n1 i32)
+    (param $f i32) (param $out i32) (param $mode i32) (param $lo i32) (param $hi i32)
+    (local $sign f64) (local $tau f64) (local $batch i32) (local $o0 i32) (local $o1 i32) (local $c0 i32) (local $c1 i32)
     (local $channels i32) (local $height i32) (local $width i32) (local $outChannels i32) (local $outHeight i32)
     (local $outWidth i32) (local $perGroup i32) (local $outPerGroup i32) (local $kh i32) (local $kw i32)
     (local $sy i32) (local $sx i32) (local $dy i32) (local $dx i32) (local $py i32) (local $px i32)
@@ -943,15 +947,24 @@
     (local.set $px (i32.load offset=64 (local.get $geo)))
     (local.set $plane (i32.mul (local.get $height) (local.get $width)))
     (local.set $outPlane (i32.mul (local.get $outHeight) (local.get $outWidth)))
-    (local.set $n (local.get $n0))
+    (local.set $batch (i32.load (local.get $geo)))
+    (local.set $sign (f64.load offset=72 (local.get $geo)))
+    (local.set $tau (f64.load offset=80 (local.get $geo)))
+    (local.set $o1 (local.get $outChannels))
+    (local.set $c1 (local.get $perGroup))
+    (if (i32.eqz (local.get $mode))
+      (then (local.set $o0 (local.get $lo)) (local.set $o1 (local.get $hi)))
+      (else (local.set $c0 (local.get $lo)) (local.set $c1 (local.get $hi))))
+    (if (i32.or (i32.ge_u (local.get $o0) (local.get $o1)) (i32.ge_u (local.get $c0) (local.get $c1)))
+      (then (return)))
     (block $samples
       (loop $sample
-        (br_if $samples (i32.ge_u (local.get $n) (local.get $n1)))
-        (local.set $o (i32.const 0))
+        (br_if $samples (i32.ge_u (local.get $n) (local.get $batch)))
+        (local.set $o (local.get $o0))
         (loop $outs
           (local.set $oBase (i32.mul (i32.add (i32.mul (local.get $n) (local.get $outChannels)) (local.get $o))
             (local.get $outPlane)))
-          (local.set $cg (i32.const 0))
+          (local.set $cg (local.get $c0))
           (loop $ins
             (local.set $xBase (i32.mul (i32.add (i32.mul (local.get $n) (local.get $channels))
               (i32.add (i32.mul (i32.div_u (local.get $o) (local.get $outPerGroup)) (local.get $perGroup)) (local.get $cg)))
@@ -1002,9 +1015,9 @@
               (local.set $u (i32.add (local.get $u) (i32.const 1)))
               (br_if $krow (i32.lt_u (local.get $u) (local.get $kh))))
             (local.set $cg (i32.add (local.get $cg) (i32.const 1)))
-            (br_if $ins (i32.lt_u (local.get $cg) (local.get $perGroup))))
+            (br_if $ins (i32.lt_u (local.get $cg) (local.get $c1))))
           (local.set $o (i32.add (local.get $o) (i32.const 1)))
-          (br_if $outs (i32.lt_u (local.get $o) (local.get $outChannels))))
+          (br_if $outs (i32.lt_u (local.get $o) (local.get $o1))))
         (local.set $n (i32.add (local.get $n) (i32.const 1)))
         (br $sample))))
 )

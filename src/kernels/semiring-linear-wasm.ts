@@ -14,6 +14,7 @@
  * the JavaScript loop.
  */
 import type { ConvShape, DenseShape, ThresholdPass } from './semiring-linear.js';
+import { commandBytes, type KernelCalls, kernelTeamFor } from './threads.js';
 import type { WasmKernels } from './wasm-kernels.js';
 
 type Numbers = Float32Array | Float64Array;
@@ -57,20 +58,6 @@ interface SemiringExports {
     sign: number,
     tau: number,
     mode: number,
-  ): void;
-  sr_conv(
-    geo: number,
-    ranges: number,
-    w: number,
-    x: number,
-    a: number,
-    f: number,
-    out: number,
-    mode: number,
-    sign: number,
-    tau: number,
-    n0: number,
-    n1: number,
   ): void;
 }
 
@@ -232,12 +219,17 @@ export type TapRange = (
   offset: number,
 ) => [number, number];
 
-/** Geometry words of `sr_conv`. */
-const GEOMETRY = 17;
+/** Bytes of `sr_conv`'s geometry block: 17 int32 words, padding, then σ and τ as float64. */
+const GEOMETRY_BYTES = 88;
 
 /**
  * One convolution pass (see semiring-linear.ts) over the batch, W float32; `tapRange` is the
  * JavaScript loops' own, so both skip the same padding taps.
+ *
+ * NOTE: performance. A pass of at least 2·THREAD_MIN_MACS edges is split between the kernel
+ * threads (threads.ts): the column maxima by output channel, the adjoints by input channel of each
+ * group, so that the two threads write disjoint outputs, each in the single thread's order (the
+ * results stay identical).
  */
 export function convPassWasm(
   kernels: WasmKernels,
@@ -251,8 +243,12 @@ export function convPassWasm(
   const perIn = s.channels * s.height * s.width;
   const perOut = s.outChannels * s.outHeight * s.outWidth;
   const threshold = run.kind === 'threshold';
-  const at = kernels.layout({
-    geo: 4 * GEOMETRY,
+  const edges = (batch * perOut * w.length) / s.outChannels;
+  const team = kernelTeamFor(edges / 2);
+  const used = team?.kernels ?? kernels;
+  const at = used.layout({
+    commands: commandBytes(1),
+    geo: GEOMETRY_BYTES,
     ranges: 8 * (s.kh + s.kw),
     w: 4 * w.length,
     x: run.kind === 'maxTimes' ? 0 : 8 * batch * perIn,
@@ -261,7 +257,7 @@ export function convPassWasm(
     out: run.kind === 'maxAbs' ? 0 : 8 * batch * perIn,
   });
   if (at === null) return false;
-  const { f32, f64, i32 } = kernels;
+  const { f32, f64, i32 } = used;
   i32.set(
     [
       batch,
@@ -310,7 +306,22 @@ export function convPassWasm(
     sign = run.pass.sign;
     tau = run.pass.tau;
   }
-  exportsOf(kernels).sr_conv(at.geo, at.ranges, at.w, at.x, at.a, at.f, at.out, mode, sign, tau, 0, batch);
+  f64[(at.geo >> 3) + 9] = sign;
+  f64[(at.geo >> 3) + 10] = tau;
+  // Column maxima split by output channel, the adjoints by input channel of a group.
+  const range = mode === 0 ? s.outChannels : s.channels / s.groups;
+  const call = (y: Pick<KernelCalls, 'sr_conv'>, lo: number, hi: number) =>
+    y.sr_conv(at.geo, at.ranges, at.w, at.x, at.a, at.f, at.out, mode, lo, hi);
+  if (team === null || range < 2) call(used.exports, 0, range);
+  else {
+    const half = range >> 1;
+    team.run(
+      at.commands,
+      commandBytes(1),
+      (y) => call(y, half, range),
+      (y) => call(y, 0, half),
+    );
+  }
   if (run.kind === 'maxAbs') run.m.set(f64.subarray(at.a >> 3, (at.a >> 3) + batch * perOut));
   else run.out.set(f64.subarray(at.out >> 3, (at.out >> 3) + batch * perIn));
   return true;

@@ -6,7 +6,7 @@
  * random convolutions (groups, strides, asymmetric padding, dilations, batches).
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { activeWasmKernels } from '../../src/kernels/backend.js';
 import {
@@ -25,9 +25,15 @@ import {
   maxTimesAdjointWasm,
   thresholdAdjointWasm,
 } from '../../src/kernels/semiring-linear-wasm.js';
-import { convCase, wasmKernels, withJsKernels } from './support.js';
+import { configureKernelThreads, kernelTeamFor, THREAD_MIN_MACS } from '../../src/kernels/threads.js';
+import type { WasmKernels } from '../../src/kernels/wasm-kernels.js';
+import { type ConvCase, convCase, wasmKernels, withJsKernels } from './support.js';
 
 const kernels = wasmKernels();
+
+afterAll(() => {
+  configureKernelThreads(2, THREAD_MIN_MACS);
+});
 
 /** The bits of a float64 array (tells −0 from 0 and compares NaNs). */
 const bits = (a: Float64Array): bigint[] => Array.from(new BigUint64Array(a.slice().buffer));
@@ -117,8 +123,40 @@ function thresholdOf(
   return Number.isFinite(d) ? (absolute ? Math.abs(d) : d) : tau;
 }
 
+/** The kernels' view of a `convCase`. */
+function convShapeOf(p: ConvCase): ConvShape {
+  const outSize = (a: 0 | 1, length: number) =>
+    Math.floor(
+      (length + p.pads[a] + p.pads[a + 2]! - p.dilations[a] * (p.kernel[a] - 1) - 1) / p.strides[a],
+    ) + 1;
+  return {
+    kind: 'conv',
+    channels: p.group * p.perGroupIn,
+    height: p.height,
+    width: p.width,
+    outChannels: p.group * p.perGroupOut,
+    outHeight: outSize(0, p.height),
+    outWidth: outSize(1, p.width),
+    kh: p.kernel[0],
+    kw: p.kernel[1],
+    strideY: p.strides[0],
+    strideX: p.strides[1],
+    padY: p.pads[0],
+    padX: p.pads[1],
+    dilationY: p.dilations[0],
+    dilationX: p.dilations[1],
+    groups: p.group,
+  };
+}
+
 /** Every pass on the WebAssembly kernels and on the JavaScript loops, as bits. */
-function bothWays(c: Layer<DenseShape | ConvShape>, sign: number, tau: number, absolute: boolean) {
+function bothWays(
+  c: Layer<DenseShape | ConvShape>,
+  sign: number,
+  tau: number,
+  absolute: boolean,
+  on: WasmKernels = kernels,
+) {
   const { shape, batch, x, w, R } = c;
   const [perIn, perOut] = linearSizes(shape).map((n) => batch * n) as [number, number];
   const live = Uint8Array.from(R, (r) => (r > 0 ? 1 : 0));
@@ -140,8 +178,8 @@ function bothWays(c: Layer<DenseShape | ConvShape>, sign: number, tau: number, a
     });
     if (wasm && shape.kind === 'conv') {
       const ok = [
-        convPassWasm(kernels, shape, batch, w, { kind: 'maxAbs', x, m }, tapRange),
-        convPassWasm(kernels, shape, batch, w, { kind: 'maxTimes', s: R, out }, tapRange),
+        convPassWasm(on, shape, batch, w, { kind: 'maxAbs', x, m }, tapRange),
+        convPassWasm(on, shape, batch, w, { kind: 'maxTimes', s: R, out }, tapRange),
         convPassWasm(
           kernels,
           shape,
@@ -211,34 +249,46 @@ describe('the WebAssembly dense semiring passes', () => {
         fc.double({ min: -0.3, max: 0.5, noNaN: true }),
         fc.boolean(),
         (p, input, sign, tau, absolute) => {
-          const outSize = (a: 0 | 1, length: number) =>
-            Math.floor(
-              (length + p.pads[a] + p.pads[a + 2]! - p.dilations[a] * (p.kernel[a] - 1) - 1) / p.strides[a],
-            ) + 1;
-          const shape: ConvShape = {
-            kind: 'conv',
-            channels: p.group * p.perGroupIn,
-            height: p.height,
-            width: p.width,
-            outChannels: p.group * p.perGroupOut,
-            outHeight: outSize(0, p.height),
-            outWidth: outSize(1, p.width),
-            kh: p.kernel[0],
-            kw: p.kernel[1],
-            strideY: p.strides[0],
-            strideX: p.strides[1],
-            padY: p.pads[0],
-            padX: p.pads[1],
-            dilationY: p.dilations[0],
-            dilationX: p.dilations[1],
-            groups: p.group,
-          };
+          const shape = convShapeOf(p);
           const c = layer(p.seed, shape, p.batch, input);
           const { wasm, js } = bothWays(c, sign, thresholdOf(c, sign, absolute, p.seed + 1, tau), absolute);
           expect(wasm).toEqual(js);
         },
       ),
       { seed: 0xc0a7, numRuns: 200 },
+    );
+  });
+
+  it('split between the kernel threads, still equal their JavaScript twins bit for bit', () => {
+    // Every call is split (threshold 0): by output channel for the maxima, by input channel otherwise.
+    configureKernelThreads(2, 0);
+    const team = kernelTeamFor(0);
+    expect(team).not.toBeNull();
+    fc.assert(
+      fc.property(
+        convCase,
+        fc.constantFrom('ones', 'f32'),
+        fc.constantFrom(1, -1),
+        fc.double({ min: -0.3, max: 0.5, noNaN: true }),
+        fc.boolean(),
+        (p, input, sign, tau, absolute) => {
+          const c = layer(p.seed, convShapeOf(p), p.batch, input);
+          const before = team!.jobs;
+          const shared = team!.kernels;
+          const { wasm, js } = bothWays(
+            c,
+            sign,
+            thresholdOf(c, sign, absolute, p.seed + 1, tau),
+            absolute,
+            shared,
+          );
+          expect(wasm).toEqual(js);
+          // Each of the four passes whose split axis has two channels or more went to the worker.
+          const splits = (p.group * p.perGroupOut >= 2 ? 1 : 0) + (p.perGroupIn >= 2 ? 3 : 0);
+          expect(team!.jobs - before).toBe(splits);
+        },
+      ),
+      { seed: 0x7ead, numRuns: 60 },
     );
   });
 
