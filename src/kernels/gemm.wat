@@ -806,11 +806,25 @@
         (local.set $tv (f64x2.splat (local.get $tau)))
         (local.set $one (f64x2.splat (f64.const 1)))
         (local.set $zero (f64x2.splat (f64.const 0)))
-        ;; NOTE: one loop per mode, chosen once per row: the inner loop tests nothing else.
+        ;; NOTE: one loop per mode, chosen once per row (the inner loop tests nothing else), four
+        ;; columns per step, then two.
         (block $vdone
           (block $m5 (block $m4 (block $m3 (block $m2 (block $m1 (block $m0
             (br_table $m0 $m1 $m2 $m3 $m4 $m5 (local.get $mode)))
           ;; 0: a = pmax(a, |x·w|)
+          (block $pairs
+            (loop $four
+              (br_if $pairs (i32.lt_u (local.get $n) (i32.const 4)))
+            (v128.store (local.get $ap) (f64x2.pmax (v128.load (local.get $ap))
+              (f64x2.abs (f64x2.mul (v128.load (local.get $xp)) (local.get $cv)))))
+            (v128.store offset=16 (local.get $ap) (f64x2.pmax (v128.load offset=16 (local.get $ap))
+              (f64x2.abs (f64x2.mul (v128.load offset=16 (local.get $xp)) (local.get $cv)))))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 32)))
+            (local.set $op (i32.add (local.get $op) (i32.const 32)))
+            (local.set $ap (i32.add (local.get $ap) (i32.const 32)))
+            (local.set $fp (i32.add (local.get $fp) (i32.const 32)))
+            (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+              (br $four)))
           (loop $two
             (br_if $vdone (i32.lt_u (local.get $n) (i32.const 2)))
             (v128.store (local.get $ap) (f64x2.pmax (v128.load (local.get $ap))
@@ -822,6 +836,19 @@
             (local.set $n (i32.sub (local.get $n) (i32.const 2)))
             (br $two)))
           ;; 1: out = pmax(out, |w|·s)
+          (block $pairs
+            (loop $four
+              (br_if $pairs (i32.lt_u (local.get $n) (i32.const 4)))
+            (v128.store (local.get $op) (f64x2.pmax (v128.load (local.get $op))
+              (f64x2.mul (local.get $cv) (v128.load (local.get $ap)))))
+            (v128.store offset=16 (local.get $op) (f64x2.pmax (v128.load offset=16 (local.get $op))
+              (f64x2.mul (local.get $cv) (v128.load offset=16 (local.get $ap)))))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 32)))
+            (local.set $op (i32.add (local.get $op) (i32.const 32)))
+            (local.set $ap (i32.add (local.get $ap) (i32.const 32)))
+            (local.set $fp (i32.add (local.get $fp) (i32.const 32)))
+            (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+              (br $four)))
           (loop $two
             (br_if $vdone (i32.lt_u (local.get $n) (i32.const 2)))
             (v128.store (local.get $op) (f64x2.pmax (v128.load (local.get $op))
@@ -833,6 +860,23 @@
             (local.set $n (i32.sub (local.get $n) (i32.const 2)))
             (br $two)))
           ;; 2: signed, OR
+          (block $pairs
+            (loop $four
+              (br_if $pairs (i32.lt_u (local.get $n) (i32.const 4)))
+            (local.set $r (v128.load (local.get $ap)))
+            (local.set $d (f64x2.mul (v128.load (local.get $fp)) (f64x2.mul (v128.load (local.get $xp)) (local.get $cv))))
+            (v128.store (local.get $op) (v128.bitselect (local.get $one) (v128.load (local.get $op))
+              (v128.and (f64x2.ne (local.get $r) (local.get $zero)) (f64x2.ge (local.get $d) (local.get $tv)))))
+            (local.set $r (v128.load offset=16 (local.get $ap)))
+            (local.set $d (f64x2.mul (v128.load offset=16 (local.get $fp)) (f64x2.mul (v128.load offset=16 (local.get $xp)) (local.get $cv))))
+            (v128.store offset=16 (local.get $op) (v128.bitselect (local.get $one) (v128.load offset=16 (local.get $op))
+              (v128.and (f64x2.ne (local.get $r) (local.get $zero)) (f64x2.ge (local.get $d) (local.get $tv)))))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 32)))
+            (local.set $op (i32.add (local.get $op) (i32.const 32)))
+            (local.set $ap (i32.add (local.get $ap) (i32.const 32)))
+            (local.set $fp (i32.add (local.get $fp) (i32.const 32)))
+            (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+              (br $four)))
           (loop $two
             (br_if $vdone (i32.lt_u (local.get $n) (i32.const 2)))
             (local.set $r (v128.load (local.get $ap)))
@@ -846,6 +890,25 @@
             (local.set $n (i32.sub (local.get $n) (i32.const 2)))
             (br $two)))
           ;; 3: signed, count
+          (block $pairs
+            (loop $four
+              (br_if $pairs (i32.lt_u (local.get $n) (i32.const 4)))
+            (local.set $r (v128.load (local.get $ap)))
+            (local.set $d (f64x2.mul (v128.load (local.get $fp)) (f64x2.mul (v128.load (local.get $xp)) (local.get $cv))))
+            (local.set $o (v128.load (local.get $op)))
+            (v128.store (local.get $op) (v128.bitselect (f64x2.add (local.get $o) (local.get $r)) (local.get $o)
+              (v128.and (f64x2.ne (local.get $r) (local.get $zero)) (f64x2.ge (local.get $d) (local.get $tv)))))
+            (local.set $r (v128.load offset=16 (local.get $ap)))
+            (local.set $d (f64x2.mul (v128.load offset=16 (local.get $fp)) (f64x2.mul (v128.load offset=16 (local.get $xp)) (local.get $cv))))
+            (local.set $o (v128.load offset=16 (local.get $op)))
+            (v128.store offset=16 (local.get $op) (v128.bitselect (f64x2.add (local.get $o) (local.get $r)) (local.get $o)
+              (v128.and (f64x2.ne (local.get $r) (local.get $zero)) (f64x2.ge (local.get $d) (local.get $tv)))))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 32)))
+            (local.set $op (i32.add (local.get $op) (i32.const 32)))
+            (local.set $ap (i32.add (local.get $ap) (i32.const 32)))
+            (local.set $fp (i32.add (local.get $fp) (i32.const 32)))
+            (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+              (br $four)))
           (loop $two
             (br_if $vdone (i32.lt_u (local.get $n) (i32.const 2)))
             (local.set $r (v128.load (local.get $ap)))
@@ -860,6 +923,23 @@
             (local.set $n (i32.sub (local.get $n) (i32.const 2)))
             (br $two)))
           ;; 4: absolute, OR
+          (block $pairs
+            (loop $four
+              (br_if $pairs (i32.lt_u (local.get $n) (i32.const 4)))
+            (local.set $r (v128.load (local.get $ap)))
+            (local.set $d (f64x2.mul (v128.load (local.get $fp)) (f64x2.mul (v128.load (local.get $xp)) (local.get $cv))))
+            (v128.store (local.get $op) (v128.bitselect (local.get $one) (v128.load (local.get $op))
+              (v128.and (f64x2.ne (local.get $r) (local.get $zero)) (f64x2.ge (f64x2.abs (local.get $d)) (local.get $tv)))))
+            (local.set $r (v128.load offset=16 (local.get $ap)))
+            (local.set $d (f64x2.mul (v128.load offset=16 (local.get $fp)) (f64x2.mul (v128.load offset=16 (local.get $xp)) (local.get $cv))))
+            (v128.store offset=16 (local.get $op) (v128.bitselect (local.get $one) (v128.load offset=16 (local.get $op))
+              (v128.and (f64x2.ne (local.get $r) (local.get $zero)) (f64x2.ge (f64x2.abs (local.get $d)) (local.get $tv)))))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 32)))
+            (local.set $op (i32.add (local.get $op) (i32.const 32)))
+            (local.set $ap (i32.add (local.get $ap) (i32.const 32)))
+            (local.set $fp (i32.add (local.get $fp) (i32.const 32)))
+            (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+              (br $four)))
           (loop $two
             (br_if $vdone (i32.lt_u (local.get $n) (i32.const 2)))
             (local.set $r (v128.load (local.get $ap)))
@@ -873,6 +953,25 @@
             (local.set $n (i32.sub (local.get $n) (i32.const 2)))
             (br $two)))
           ;; 5: absolute, count
+          (block $pairs
+            (loop $four
+              (br_if $pairs (i32.lt_u (local.get $n) (i32.const 4)))
+            (local.set $r (v128.load (local.get $ap)))
+            (local.set $d (f64x2.mul (v128.load (local.get $fp)) (f64x2.mul (v128.load (local.get $xp)) (local.get $cv))))
+            (local.set $o (v128.load (local.get $op)))
+            (v128.store (local.get $op) (v128.bitselect (f64x2.add (local.get $o) (local.get $r)) (local.get $o)
+              (v128.and (f64x2.ne (local.get $r) (local.get $zero)) (f64x2.ge (f64x2.abs (local.get $d)) (local.get $tv)))))
+            (local.set $r (v128.load offset=16 (local.get $ap)))
+            (local.set $d (f64x2.mul (v128.load offset=16 (local.get $fp)) (f64x2.mul (v128.load offset=16 (local.get $xp)) (local.get $cv))))
+            (local.set $o (v128.load offset=16 (local.get $op)))
+            (v128.store offset=16 (local.get $op) (v128.bitselect (f64x2.add (local.get $o) (local.get $r)) (local.get $o)
+              (v128.and (f64x2.ne (local.get $r) (local.get $zero)) (f64x2.ge (f64x2.abs (local.get $d)) (local.get $tv)))))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 32)))
+            (local.set $op (i32.add (local.get $op) (i32.const 32)))
+            (local.set $ap (i32.add (local.get $ap) (i32.const 32)))
+            (local.set $fp (i32.add (local.get $fp) (i32.const 32)))
+            (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+              (br $four)))
           (loop $two
             (br_if $vdone (i32.lt_u (local.get $n) (i32.const 2)))
             (local.set $r (v128.load (local.get $ap)))
