@@ -5,13 +5,16 @@
  * gemm.wat). The JavaScript loops of semiring-linear.ts are the plain twins
  * (test/kernels/semiring-linear-wasm.test.ts).
  *
+ * Convolutions visit the edges in the JavaScript loops' order (gemm.wat), with the whole input,
+ * weight and outputs in memory; dense layers:
  * Layout per call: the input as float64 (one row of ones, row stride 0, for an input of ones), a
  * block of W's rows as float32 (at most `BLOCK_BYTES`, so that VGG-16's 25088 × 4096 layer needs
  * little memory), the per-output and per-input float64 arrays whole. Each function returns false,
  * having changed nothing, when the kernels' memory cannot hold its buffers; the caller then runs
  * the JavaScript loop.
  */
-import type { DenseShape, ThresholdPass } from './semiring-linear.js';
+import type { ConvShape, DenseShape, ThresholdPass } from './semiring-linear.js';
+import { commandBytes, type KernelCalls, kernelTeamFor } from './threads.js';
 import type { WasmKernels } from './wasm-kernels.js';
 
 type Numbers = Float32Array | Float64Array;
@@ -194,5 +197,132 @@ export function thresholdAdjointWasm(
     );
   }
   out.set(f64.subarray(at.out >> 3, (at.out >> 3) + rows * nIn));
+  return true;
+}
+
+/** What one convolution pass computes (gemm.wat's `sr_conv` modes). */
+export type ConvPass =
+  | { readonly kind: 'maxAbs'; readonly x: Numbers | null; readonly m: Float64Array }
+  | { readonly kind: 'maxTimes'; readonly s: Float64Array; readonly out: Float64Array }
+  | {
+      readonly kind: 'threshold';
+      readonly pass: ThresholdPass;
+      readonly R: Float64Array;
+      readonly out: Float64Array;
+    };
+
+/** The output range [start, end) of one axis whose tap at `offset` lies inside [0, length). */
+export type TapRange = (
+  outLength: number,
+  length: number,
+  stride: number,
+  offset: number,
+) => [number, number];
+
+/** Bytes of `sr_conv`'s geometry block: 17 int32 words, padding, then σ and τ as float64. */
+const GEOMETRY_BYTES = 88;
+
+/**
+ * One convolution pass (see semiring-linear.ts) over the batch, W float32; `tapRange` is the
+ * JavaScript loops' own, so both skip the same padding taps.
+ *
+ * NOTE: performance. A pass of at least 2·THREAD_MIN_MACS edges is split between the kernel
+ * threads (threads.ts): the column maxima by output channel, the adjoints by input channel of each
+ * group, so that the two threads write disjoint outputs, each in the single thread's order (the
+ * results stay identical).
+ */
+export function convPassWasm(
+  kernels: WasmKernels,
+  shape: ConvShape,
+  batch: number,
+  w: Float32Array,
+  run: ConvPass,
+  tapRange: TapRange,
+): boolean {
+  const s = shape;
+  const perIn = s.channels * s.height * s.width;
+  const perOut = s.outChannels * s.outHeight * s.outWidth;
+  const threshold = run.kind === 'threshold';
+  const edges = (batch * perOut * w.length) / s.outChannels;
+  const team = kernelTeamFor(edges / 2);
+  const used = team?.kernels ?? kernels;
+  const at = used.layout({
+    commands: commandBytes(1),
+    geo: GEOMETRY_BYTES,
+    ranges: 8 * (s.kh + s.kw),
+    w: 4 * w.length,
+    x: run.kind === 'maxTimes' ? 0 : 8 * batch * perIn,
+    a: 8 * batch * perOut,
+    f: threshold ? 8 * batch * perOut : 0,
+    out: run.kind === 'maxAbs' ? 0 : 8 * batch * perIn,
+  });
+  if (at === null) return false;
+  const { f32, f64, i32 } = used;
+  i32.set(
+    [
+      batch,
+      s.channels,
+      s.height,
+      s.width,
+      s.outChannels,
+      s.outHeight,
+      s.outWidth,
+      s.channels / s.groups,
+      s.outChannels / s.groups,
+      s.kh,
+      s.kw,
+      s.strideY,
+      s.strideX,
+      s.dilationY,
+      s.dilationX,
+      s.padY,
+      s.padX,
+    ],
+    at.geo >> 2,
+  );
+  for (let u = 0; u < s.kh; u++)
+    i32.set(tapRange(s.outHeight, s.height, s.strideY, u * s.dilationY - s.padY), (at.ranges >> 2) + 2 * u);
+  for (let v = 0; v < s.kw; v++)
+    i32.set(
+      tapRange(s.outWidth, s.width, s.strideX, v * s.dilationX - s.padX),
+      (at.ranges >> 2) + 2 * (s.kh + v),
+    );
+  f32.set(w, at.w >> 2);
+  const input = run.kind === 'maxAbs' ? run.x : run.kind === 'threshold' ? run.pass.input : null;
+  if (run.kind !== 'maxTimes') {
+    if (input === null) f64.fill(1, at.x >> 3, (at.x >> 3) + batch * perIn);
+    else f64.set(input, at.x >> 3);
+  }
+  const a = run.kind === 'maxAbs' ? run.m : run.kind === 'maxTimes' ? run.s : run.R;
+  f64.set(a, at.a >> 3);
+  if (run.kind !== 'maxAbs') f64.set(run.out, at.out >> 3);
+  let mode = 0;
+  let sign = 1;
+  let tau = 0;
+  if (run.kind === 'maxTimes') mode = 1;
+  else if (run.kind === 'threshold') {
+    f64.set(run.pass.factor, at.f >> 3);
+    mode = 2 + (run.pass.absolute ? 2 : 0) + (run.pass.count ? 1 : 0);
+    sign = run.pass.sign;
+    tau = run.pass.tau;
+  }
+  f64[(at.geo >> 3) + 9] = sign;
+  f64[(at.geo >> 3) + 10] = tau;
+  // Column maxima split by output channel, the adjoints by input channel of a group.
+  const range = mode === 0 ? s.outChannels : s.channels / s.groups;
+  const call = (y: Pick<KernelCalls, 'sr_conv'>, lo: number, hi: number) =>
+    y.sr_conv(at.geo, at.ranges, at.w, at.x, at.a, at.f, at.out, mode, lo, hi);
+  if (team === null || range < 2) call(used.exports, 0, range);
+  else {
+    const half = range >> 1;
+    team.run(
+      at.commands,
+      commandBytes(1),
+      (y) => call(y, half, range),
+      (y) => call(y, 0, half),
+    );
+  }
+  if (run.kind === 'maxAbs') run.m.set(f64.subarray(at.a >> 3, (at.a >> 3) + batch * perOut));
+  else run.out.set(f64.subarray(at.out >> 3, (at.out >> 3) + batch * perIn));
   return true;
 }

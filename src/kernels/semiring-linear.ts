@@ -17,7 +17,13 @@
  * loop of the circuits' evaluator, which tests compare them with.
  */
 import { wasmKernelsFor } from './backend.js';
-import { maxAbsForwardWasm, maxTimesAdjointWasm, thresholdAdjointWasm } from './semiring-linear-wasm.js';
+import {
+  type ConvPass,
+  convPassWasm,
+  maxAbsForwardWasm,
+  maxTimesAdjointWasm,
+  thresholdAdjointWasm,
+} from './semiring-linear-wasm.js';
 
 /** A dense layer per sample: `rows` rows of `nIn` inputs to rows of `nOut` outputs, W is [nOut, nIn]. */
 export interface DenseShape {
@@ -75,7 +81,12 @@ export interface ThresholdPass {
 }
 
 /** The output positions [start, end) of one axis whose tap at `offset` lies inside [0, length). */
-function tapRange(outLength: number, length: number, stride: number, offset: number): [number, number] {
+export function tapRange(
+  outLength: number,
+  length: number,
+  stride: number,
+  offset: number,
+): [number, number] {
   // in = o·stride + offset ∈ [0, length)
   const start = offset >= 0 ? 0 : Math.ceil(-offset / stride);
   const end = Math.min(outLength, Math.floor((length - 1 - offset) / stride) + 1);
@@ -131,6 +142,7 @@ export function maxAbsForward(
     }
     return;
   }
+  if (convWasm(shape, batch, w, { kind: 'maxAbs', x, m })) return;
   const { width, outWidth, strideY: sy, strideX: sx } = shape;
   const input = x ?? ones(batch * linearSizes(shape)[0]);
   forEachConvTap(shape, batch, w, (xBase, oBase, y0, y1, x0, x1, tapY, tapX, weight) => {
@@ -184,6 +196,7 @@ export function maxTimesAdjoint(
     }
     return;
   }
+  if (convWasm(shape, batch, w, { kind: 'maxTimes', s, out })) return;
   const { width, outWidth, strideY: sy, strideX: sx } = shape;
   forEachConvTap(shape, batch, w, (xBase, oBase, y0, y1, x0, x1, tapY, tapX, weight) => {
     const aw = Math.abs(weight);
@@ -257,6 +270,7 @@ export function thresholdAdjoint(
     }
     return;
   }
+  if (convWasm(shape, batch, w, { kind: 'threshold', pass, R, out })) return;
   const { width, outWidth, strideY: sy, strideX: sx } = shape;
   const xs = x ?? ones(batch * linearSizes(shape)[0]);
   // NOTE: (σ·x)·w = x·(σ·w) exactly (σ = ±1): the per-edge coefficient's rounding is kept.
@@ -301,6 +315,17 @@ export function thresholdAdjoint(
     }
   };
   forEachConvTap(shape, batch, w, tap);
+}
+
+/**
+ * Runs a convolution pass on the WebAssembly kernels where they are in use and W is float32;
+ * false: run the JavaScript loop.
+ */
+function convWasm(shape: ConvShape, batch: number, w: Numbers, run: ConvPass): boolean {
+  if (!(w instanceof Float32Array)) return false;
+  const edges = batch * shape.outChannels * shape.outHeight * shape.outWidth * (w.length / shape.outChannels);
+  const kernels = wasmKernelsFor(edges);
+  return kernels !== null && convPassWasm(kernels, shape, batch, w, run, tapRange);
 }
 
 const ones = (n: number): Float64Array => new Float64Array(n).fill(1);

@@ -40,6 +40,7 @@ const OPS = [
   ['im2col_panels', 5],
   ['col2im', 6],
   ['zero', 2],
+  ['sr_conv', 10],
 ] as const satisfies readonly (readonly [keyof KernelCalls, number])[];
 
 /** Bytes of a command list of at most `calls` kernel calls (an op code and ≤ 10 arguments each). */
@@ -121,6 +122,7 @@ export function directCalls(kernels: WasmKernels): KernelCalls {
     im2col: x.im2col,
     im2col_panels: x.im2col_panels,
     col2im: x.col2im,
+    sr_conv: x.sr_conv,
     zero: (at, bytes) => kernels.f64.fill(0, at >> 3, (at + bytes) >> 3),
   };
 }

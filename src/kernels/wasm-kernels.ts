@@ -46,6 +46,22 @@ export interface KernelExports {
   im2col_panels(geo: number, src: number, dst: number, p0: number, count: number): void;
   /** col2im: adds a float64 [depth × ld] block of columns into a float64 image. */
   col2im(geo: number, src: number, ld: number, dst: number, p0: number, count: number): void;
+  /**
+   * A semiring pass of a convolution over output channels [lo, hi) (mode 0) or input channels
+   * [lo, hi) of each group (modes 1 … 5); see gemm.wat's section "Semiring layer passes".
+   */
+  sr_conv(
+    geo: number,
+    ranges: number,
+    w: number,
+    x: number,
+    a: number,
+    f: number,
+    out: number,
+    mode: number,
+    lo: number,
+    hi: number,
+  ): void;
 }
 
 /** A `WebAssembly.Memory` (the library is typed without the DOM's WebAssembly declarations). */

@@ -2,27 +2,38 @@
  * The WebAssembly dense semiring passes (src/kernels/semiring-linear-wasm.ts) against their plain
  * twins, the JavaScript loops of semiring-linear.ts: identical bits for the column maxima, the
  * max-times adjoint and the threshold pass (OR and count, signed and absolute), on random dense
- * layers with rows, zeros, infinite weights, inputs of ones and float32 or float64 inputs.
+ * layers with rows, zeros, infinite weights, inputs of ones and float32 or float64 inputs, and on
+ * random convolutions (groups, strides, asymmetric padding, dilations, batches).
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { activeWasmKernels } from '../../src/kernels/backend.js';
 import {
+  type ConvShape,
   type DenseShape,
+  linearSizes,
   maxAbsForward,
   maxTimesAdjoint,
   type ThresholdPass,
+  tapRange,
   thresholdAdjoint,
 } from '../../src/kernels/semiring-linear.js';
 import {
+  convPassWasm,
   maxAbsForwardWasm,
   maxTimesAdjointWasm,
   thresholdAdjointWasm,
 } from '../../src/kernels/semiring-linear-wasm.js';
-import { wasmKernels, withJsKernels } from './support.js';
+import { configureKernelThreads, kernelTeamFor, THREAD_MIN_MACS } from '../../src/kernels/threads.js';
+import type { WasmKernels } from '../../src/kernels/wasm-kernels.js';
+import { type ConvCase, convCase, wasmKernels, withJsKernels } from './support.js';
 
 const kernels = wasmKernels();
+
+afterAll(() => {
+  configureKernelThreads(2, THREAD_MIN_MACS);
+});
 
 /** The bits of a float64 array (tells −0 from 0 and compares NaNs). */
 const bits = (a: Float64Array): bigint[] => Array.from(new BigUint64Array(a.slice().buffer));
@@ -37,8 +48,8 @@ function values(rng: Rng, n: number, low: number, wild = false): Float64Array {
   });
 }
 
-interface Layer {
-  readonly shape: DenseShape;
+interface Layer<S = DenseShape> {
+  readonly shape: S;
   readonly batch: number;
   readonly x: Float32Array | Float64Array | null;
   readonly w: Float32Array;
@@ -46,26 +57,108 @@ interface Layer {
   readonly factor: Float32Array | Float64Array;
 }
 
-function layer(seed: number, shape: DenseShape, batch: number, input: 'ones' | 'f32' | 'f64'): Layer {
+function layer<S extends DenseShape | ConvShape>(
+  seed: number,
+  shape: S,
+  batch: number,
+  input: 'ones' | 'f32' | 'f64',
+): Layer<S> {
   const rng = new Rng(seed);
-  const perIn = shape.rows * shape.nIn;
-  const perOut = shape.rows * shape.nOut;
+  const [perIn, perOut] = linearSizes(shape);
+  const weights =
+    shape.kind === 'dense'
+      ? shape.nIn * shape.nOut
+      : (shape.outChannels * shape.channels * shape.kh * shape.kw) / shape.groups;
   const x = values(rng, batch * perIn, -1);
   return {
     shape,
     batch,
     x: input === 'ones' ? null : input === 'f32' ? Float32Array.from(x) : x,
-    w: Float32Array.from(values(rng, shape.nIn * shape.nOut, -1, true)),
+    w: Float32Array.from(values(rng, weights, -1, true)),
     R: values(rng, batch * perOut, 0),
     factor: values(rng, batch * perOut, -2),
   };
 }
 
+/**
+ * The threshold τ of a case: half the time the coefficient d = f_k·(x_j·(σ·w_jk)) of one random
+ * edge, computed as the JavaScript loops compute it, so that the test sits exactly on an edge and
+ * any other rounding of d changes the result; otherwise `tau`.
+ */
+function thresholdOf(
+  c: Layer<DenseShape | ConvShape>,
+  sign: number,
+  absolute: boolean,
+  seed: number,
+  tau: number,
+) {
+  const rng = new Rng(seed);
+  if (rng.uniform(0, 1) < 0.5) return tau;
+  const { shape, batch, x, w, factor } = c;
+  const [perIn, perOut] = linearSizes(shape);
+  const pick = (n: number) => Math.floor(rng.uniform(0, n));
+  const n = pick(batch);
+  let j: number;
+  let k: number;
+  let wi: number;
+  if (shape.kind === 'dense') {
+    const r = pick(shape.rows);
+    const jj = pick(shape.nIn);
+    const kk = pick(shape.nOut);
+    [j, k, wi] = [r * shape.nIn + jj, r * shape.nOut + kk, kk * shape.nIn + jj];
+  } else {
+    const s = shape;
+    const perGroup = s.channels / s.groups;
+    const o = pick(s.outChannels);
+    const [y, xo, cg, u, v] = [pick(s.outHeight), pick(s.outWidth), pick(perGroup), pick(s.kh), pick(s.kw)];
+    const iy = y * s.strideY + u * s.dilationY - s.padY;
+    const ix = xo * s.strideX + v * s.dilationX - s.padX;
+    if (iy < 0 || iy >= s.height || ix < 0 || ix >= s.width) return tau;
+    const channel = Math.floor(o / (s.outChannels / s.groups)) * perGroup + cg;
+    j = (channel * s.height + iy) * s.width + ix;
+    k = (o * s.outHeight + y) * s.outWidth + xo;
+    wi = ((o * perGroup + cg) * s.kh + u) * s.kw + v;
+  }
+  const d = factor[n * perOut + k]! * ((x === null ? 1 : x[n * perIn + j]!) * (sign * w[wi]!));
+  return Number.isFinite(d) ? (absolute ? Math.abs(d) : d) : tau;
+}
+
+/** The kernels' view of a `convCase`. */
+function convShapeOf(p: ConvCase): ConvShape {
+  const outSize = (a: 0 | 1, length: number) =>
+    Math.floor(
+      (length + p.pads[a] + p.pads[a + 2]! - p.dilations[a] * (p.kernel[a] - 1) - 1) / p.strides[a],
+    ) + 1;
+  return {
+    kind: 'conv',
+    channels: p.group * p.perGroupIn,
+    height: p.height,
+    width: p.width,
+    outChannels: p.group * p.perGroupOut,
+    outHeight: outSize(0, p.height),
+    outWidth: outSize(1, p.width),
+    kh: p.kernel[0],
+    kw: p.kernel[1],
+    strideY: p.strides[0],
+    strideX: p.strides[1],
+    padY: p.pads[0],
+    padX: p.pads[1],
+    dilationY: p.dilations[0],
+    dilationX: p.dilations[1],
+    groups: p.group,
+  };
+}
+
 /** Every pass on the WebAssembly kernels and on the JavaScript loops, as bits. */
-function bothWays(c: Layer, sign: number, tau: number, absolute: boolean) {
+function bothWays(
+  c: Layer<DenseShape | ConvShape>,
+  sign: number,
+  tau: number,
+  absolute: boolean,
+  on: WasmKernels = kernels,
+) {
   const { shape, batch, x, w, R } = c;
-  const perIn = batch * shape.rows * shape.nIn;
-  const perOut = batch * shape.rows * shape.nOut;
+  const [perIn, perOut] = linearSizes(shape).map((n) => batch * n) as [number, number];
   const live = Uint8Array.from(R, (r) => (r > 0 ? 1 : 0));
   // Outputs and accumulators start from non-trivial values: the passes must keep what they do not beat.
   const start = (n: number, seed: number) => values(new Rng(seed), n, 0);
@@ -83,7 +176,29 @@ function bothWays(c: Layer, sign: number, tau: number, absolute: boolean) {
       absolute,
       count: counting,
     });
-    if (wasm) {
+    if (wasm && shape.kind === 'conv') {
+      const ok = [
+        convPassWasm(on, shape, batch, w, { kind: 'maxAbs', x, m }, tapRange),
+        convPassWasm(on, shape, batch, w, { kind: 'maxTimes', s: R, out }, tapRange),
+        convPassWasm(
+          kernels,
+          shape,
+          batch,
+          w,
+          { kind: 'threshold', pass: pass(false), R, out: or },
+          tapRange,
+        ),
+        convPassWasm(
+          kernels,
+          shape,
+          batch,
+          w,
+          { kind: 'threshold', pass: pass(true), R, out: count },
+          tapRange,
+        ),
+      ];
+      expect(ok).toEqual([true, true, true, true]);
+    } else if (wasm && shape.kind === 'dense') {
       expect(maxAbsForwardWasm(kernels, shape, batch, x, w, live, m)).toBe(true);
       expect(maxTimesAdjointWasm(kernels, shape, batch, w, R, out, x)).toBe(true);
       expect(thresholdAdjointWasm(kernels, shape, batch, pass(false), w, R, or)).toBe(true);
@@ -117,11 +232,63 @@ describe('the WebAssembly dense semiring passes', () => {
         fc.boolean(),
         (dims, batch, input, seed, sign, tau, absolute) => {
           const c = layer(seed, { kind: 'dense', ...dims }, batch, input);
-          const { wasm, js } = bothWays(c, sign, tau, absolute);
+          const { wasm, js } = bothWays(c, sign, thresholdOf(c, sign, absolute, seed + 1, tau), absolute);
           expect(wasm).toEqual(js);
         },
       ),
       { seed: 0x5a11, numRuns: 300 },
+    );
+  });
+
+  it('equal their JavaScript twins on convolutions bit for bit, edges visited in the same order', () => {
+    fc.assert(
+      fc.property(
+        convCase,
+        fc.constantFrom('ones', 'f32', 'f64'),
+        fc.constantFrom(1, -1),
+        fc.double({ min: -0.3, max: 0.5, noNaN: true }),
+        fc.boolean(),
+        (p, input, sign, tau, absolute) => {
+          const shape = convShapeOf(p);
+          const c = layer(p.seed, shape, p.batch, input);
+          const { wasm, js } = bothWays(c, sign, thresholdOf(c, sign, absolute, p.seed + 1, tau), absolute);
+          expect(wasm).toEqual(js);
+        },
+      ),
+      { seed: 0xc0a7, numRuns: 200 },
+    );
+  });
+
+  it('split between the kernel threads, still equal their JavaScript twins bit for bit', () => {
+    // Every call is split (threshold 0): by output channel for the maxima, by input channel otherwise.
+    configureKernelThreads(2, 0);
+    const team = kernelTeamFor(0);
+    expect(team).not.toBeNull();
+    fc.assert(
+      fc.property(
+        convCase,
+        fc.constantFrom('ones', 'f32'),
+        fc.constantFrom(1, -1),
+        fc.double({ min: -0.3, max: 0.5, noNaN: true }),
+        fc.boolean(),
+        (p, input, sign, tau, absolute) => {
+          const c = layer(p.seed, convShapeOf(p), p.batch, input);
+          const before = team!.jobs;
+          const shared = team!.kernels;
+          const { wasm, js } = bothWays(
+            c,
+            sign,
+            thresholdOf(c, sign, absolute, p.seed + 1, tau),
+            absolute,
+            shared,
+          );
+          expect(wasm).toEqual(js);
+          // Each of the four passes whose split axis has two channels or more went to the worker.
+          const splits = (p.group * p.perGroupOut >= 2 ? 1 : 0) + (p.perGroupIn >= 2 ? 3 : 0);
+          expect(team!.jobs - before).toBe(splits);
+        },
+      ),
+      { seed: 0x7ead, numRuns: 60 },
     );
   });
 
