@@ -38,6 +38,9 @@ export const name = 'jobs';
 
 const MODEL = `${SHIPPED_MODELS_DIR}${SHIPPED_MODELS.mlp.file}`;
 
+/** Jobs of the default shard size in each timed queue and local run. */
+const QUEUE_JOBS = 10;
+
 const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
 
 const median = (xs: number[]): number => {
@@ -81,7 +84,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const local: Awaited<ReturnType<typeof timed>>[] = [];
     const queue: Awaited<ReturnType<typeof timed>>[] = [];
     const loadBefore = loadavg()[0]!;
-    const subset = `mnist:test[0:${5 * DEFAULT_SHARD_SIZE}]`;
+    const subset = `mnist:test[0:${QUEUE_JOBS * DEFAULT_SHARD_SIZE}]`;
     try {
       await seconds(warm(1), poolExecutor(one));
       await seconds(warm(2), poolExecutor(two));
@@ -114,7 +117,7 @@ export async function run(): Promise<Record<string, unknown>> {
       await one.close();
       await two.close();
     }
-    const jobs = 5;
+    const jobs = QUEUE_JOBS;
     const outside = (r: (typeof local)[number]) => r.wall - r.jobs;
     const jobSeconds = median([...local, ...queue].map((r) => r.jobs / jobs));
     const overheadMs = local.map((l, i) => (1000 * (outside(queue[i]!) - outside(l))) / jobs);

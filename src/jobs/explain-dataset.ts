@@ -52,7 +52,7 @@ export function inProcessExecutor(): Executor {
 }
 
 /** The default number of samples per job: see docs/datasets.md and bench/jobs.bench.ts. */
-export const DEFAULT_SHARD_SIZE = 500;
+export const DEFAULT_SHARD_SIZE = 1000;
 
 /** A data-set run. */
 export interface DatasetRun {

@@ -29,8 +29,8 @@ export const QUEUE_NAME = 'provlrp';
 /** Seconds to wait for the Redis server at the start before saying it cannot be reached. */
 const CONNECT_SECONDS = 10;
 
-/** Milliseconds between the submitter's looks at the shard folder. */
-const POLL_MS = 100;
+/** Milliseconds between the submitter's looks at the shard folder (a few files: cheap; a run ends at most this late). */
+const POLL_MS = 20;
 
 /** Milliseconds between the submitter's checks for failed jobs and re-queueing of missing ones. */
 const RECHECK_MS = 2000;
