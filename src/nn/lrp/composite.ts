@@ -38,6 +38,8 @@ export const isAvgPool: NodeSelector = (node) =>
   node.op === 'reduce_mean';
 /** Residual sums. */
 export const isAdd: NodeSelector = (node) => node.op === 'add';
+/** The layers zennit's `Norm` rule treats: residual sums and average pooling. */
+export const isNormLayer: NodeSelector = (node) => isAdd(node) || isAvgPool(node);
 /** Max-pooling. */
 export const isMaxPool: NodeSelector = (node) => node.op === 'max_pool';
 
@@ -98,7 +100,7 @@ export function baseRules(variant: MaxPoolRule['variant'] = 'winner'): (node: An
     if (isBatchNorm(node)) return batchNormRule;
     // LayerNorm and the matrix product take the ε rule's stabiliser (nn/lrp/steps/explicit.ts).
     if (node.op === 'layer_norm' || node.op === 'matmul') return epsilonRule;
-    if (isAdd(node) || isAvgPool(node)) return normRule;
+    if (isNormLayer(node)) return normRule;
     if (isMaxPool(node)) return maxPoolRule;
     return passRule;
   };

@@ -3,7 +3,8 @@
  * layer name, name pattern or operator.
  *
  * zennit's (epsilon 1e-6, γ 0.25, zᴮ bounds 0 and 1 unless given):
- * - `epsilon`: ε on every dense and conv layer;
+ * - `epsilon`: ε on every dense and conv layer, and on the Norm layers (average pooling, residual
+ *   sums; 1e-6 in the others), so that ε = 0 is LRP-0 (DESIGN.md §1);
  * - `epsilon_plus`: z⁺ on conv, ε on dense; `epsilon_plus_flat`: and flat on the first dense-or-conv;
  * - `epsilon_gamma_box`: γ on conv, ε on dense, zᴮ on the first conv;
  * - `epsilon_alpha2_beta1`: α2β1 on conv, ε on dense; `epsilon_alpha2_beta1_flat`: and flat first.
@@ -23,6 +24,7 @@ import {
   isConv,
   isDense,
   isLinear,
+  isNormLayer,
   layerMap,
   type NodeSelector,
   type RuleEntry,
@@ -30,7 +32,7 @@ import {
 } from './composite.js';
 import type { Bound, MaxPoolRule, Rule } from './rule.js';
 import { alphaBeta } from './rules/alpha-beta.js';
-import { epsilon } from './rules/epsilon.js';
+import { epsilon, norm } from './rules/epsilon.js';
 import { flat } from './rules/flat.js';
 import { gamma } from './rules/gamma.js';
 import { zBox } from './rules/z-box.js';
@@ -54,7 +56,14 @@ const REPORT_TINY = 1e-9;
 /** Every named composite. */
 export const COMPOSITES = {
   epsilon: ({ epsilon: eps = 1e-6, maxPool } = {}) =>
-    layerMap({ name: 'epsilon', rules: [[isLinear, epsilon({ epsilon: eps })]], maxPool }),
+    layerMap({
+      name: 'epsilon',
+      rules: [
+        [isLinear, epsilon({ epsilon: eps })],
+        [isNormLayer, norm(eps)],
+      ],
+      maxPool,
+    }),
   epsilon_plus: ({ epsilon: eps = 1e-6, maxPool } = {}) =>
     layerMap({
       name: 'epsilon_plus',

@@ -4,7 +4,13 @@ import { Rng } from '../../../src/core/rng.js';
 import { forward } from '../../../src/nn/forward.js';
 import type { AnyNode, Model } from '../../../src/nn/graph.js';
 import { layerNames } from '../../../src/nn/layers.js';
-import { argmaxPerSample, customComposite, epsilon, lrp } from '../../../src/nn/lrp/index.js';
+import {
+  argmaxPerSample,
+  compositeByName,
+  customComposite,
+  epsilon,
+  lrp,
+} from '../../../src/nn/lrp/index.js';
 import { createModel } from '../../../src/nn/model.js';
 
 /** Builds bias-free nodes with random weights, chaining tensors t0 → t1 → … */
@@ -180,6 +186,42 @@ describe('LRP-0 conservation', () => {
       }),
       { seed: 0xc05e, numRuns: 40 },
     );
+  });
+
+  it('is the epsilon composite with ε = 0: its ε reaches the average pools and residual sums', () => {
+    fc.assert(
+      fc.property(arbNet, (spec) => {
+        const model = randomNet(spec);
+        const rng = new Rng(spec.seed + 11);
+        const shape = [2, ...model.shapes.get(model.input)!];
+        const x = {
+          shape,
+          data: Float64Array.from({ length: shape.reduce((p, d) => p * d, 1) }, () => rng.uniform(-1, 1)),
+        };
+        const named = lrp(model, x, { composite: 'epsilon', epsilon: 0, dtype: 'float64' });
+        expect(named.data).toEqual(lrp(model, x, { composite: LRP_0, dtype: 'float64' }).data);
+      }),
+      { seed: 0xe0, numRuns: 20 },
+    );
+  });
+
+  it('keeps zennit’s Norm (ε = 1e-6) on the pools and sums of every other composite', () => {
+    const model = randomNet({
+      kind: 'residual',
+      seed: 1,
+      stride: 1,
+      pad: 0,
+      dilation: 1,
+      countIncludePad: false,
+    });
+    const norms = model.nodes.filter((n) => n.op === 'add' || n.op === 'global_avg_pool');
+    expect(norms.length).toBeGreaterThanOrEqual(2);
+    for (const name of ['epsilon_plus', 'epsilon_plus_flat', 'epsilon_gamma_box'] as const) {
+      const rules = compositeByName(name, { epsilon: 0 }).assign(model);
+      for (const node of norms) expect(rules.get(node.name)!.name, `${name} ${node.op}`).toBe('norm');
+    }
+    const epsilonRules = compositeByName('epsilon', { epsilon: 0 }).assign(model);
+    for (const node of norms) expect(epsilonRules.get(node.name)!.name).toBe('norm(0)');
   });
 
   it('drops the share of an output whose z is exactly 0, with no NaN', () => {

@@ -28,5 +28,12 @@ export function epsilon({
   });
 }
 
-/** zennit's `Norm` (average pooling, residual sums): LRP-ε with ε = 1e-6 and the layer unchanged. */
-export const norm = (): LinearRule => ({ ...epsilon(), name: 'norm' });
+/**
+ * zennit's `Norm` (average pooling, residual sums): LRP-ε with the layer unchanged, ε = 1e-6 as in
+ * every zennit composite; the `epsilon` composite gives it its own ε, so that ε = 0 is LRP-0 on
+ * these layers too.
+ */
+export const norm = (eps = 1e-6): LinearRule => ({
+  ...epsilon({ epsilon: eps }),
+  name: eps === 1e-6 ? 'norm' : `norm(${eps})`,
+});
