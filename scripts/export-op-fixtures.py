@@ -21,6 +21,13 @@ What it writes
   ([2, 2]): a one-head pre-norm transformer block on 3 tokens of width 4 (positional embedding,
   LayerNorm, Q/K/V, softmax(Q·Kᵀ/√d)·V, residuals, GELU MLP), classified from the first token
   (Gather); at opset 13 LayerNorm and GELU are decomposed;
+* ``mha_op<N>.onnx`` with ``mha.input.bin`` ([3, 3, 8]) and ``mha.logits.bin`` ([3, 2]):
+  ``nn.MultiheadAttention(8, 2, batch_first=True)``, whose export moves the batch axis (to
+  (seq, batch, d), then batch·heads) and back, classified from token 0; ``mha_nobias_op17.onnx``
+  (``mha_nobias.*``, [2, 3, 8]) the same without biases;
+* ``encoder_op<N>.onnx`` with ``encoder.input.bin`` ([3, 3, 8]) and ``encoder.logits.bin`` ([3, 2]):
+  ``nn.TransformerEncoder`` of two ``nn.TransformerEncoderLayer(8, 2, 16, batch_first=True)``
+  and a mean over the tokens;
 * ``text_op<N>.onnx`` with ``text.input.bin`` (the token ids [2, 5] as float32) and
   ``text.logits.bin`` ([2, 2]): a token embedding (int64 ids), the same block, and a mean over
   the tokens (ReduceMean) as the classification head.
@@ -253,7 +260,62 @@ def text() -> None:
     logits.numpy().tofile(os.path.join(OUT, "text.logits.bin"))
 
 
+class SelfAttention(torch.nn.Module):
+    """``nn.MultiheadAttention`` (batch first) on 3 tokens of width 8, 2 heads, classified from token 0."""
+
+    def __init__(self, bias: bool = True) -> None:
+        super().__init__()
+        self.attn = torch.nn.MultiheadAttention(8, 2, batch_first=True, bias=bias)
+        self.head = torch.nn.Linear(8, 2, bias=bias)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.attn(x, x, x, need_weights=False)[0][:, 0])
+
+
+class Encoder(torch.nn.Module):
+    """Two ``nn.TransformerEncoderLayer`` (batch first, ReLU MLP) on 3 tokens of width 8, mean head."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        layer = torch.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True)
+        self.encoder = torch.nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+        self.head = torch.nn.Linear(8, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.encoder(x).mean(dim=1))
+
+
+def export(net: torch.nn.Module, inputs: torch.Tensor, name: str, opsets: tuple[int, ...] = (13, 17)) -> None:
+    """``<name>_op<N>.onnx`` with a dynamic batch, ``<name>.input.bin`` and ``<name>.logits.bin``."""
+    net = net.eval()
+    for opset in opsets:
+        torch.onnx.export(
+            net,
+            inputs,
+            os.path.join(OUT, f"{name}_op{opset}.onnx"),
+            opset_version=opset,
+            input_names=["x"],
+            output_names=["y"],
+            dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}},
+        )
+    # NOTE: with gradients on, PyTorch takes MultiheadAttention's plain path (its no-grad fast
+    # path has no bias-free form), the same arithmetic as the export.
+    logits = net.double()(inputs.double()).detach().float()
+    inputs.numpy().tofile(os.path.join(OUT, f"{name}.input.bin"))
+    logits.numpy().tofile(os.path.join(OUT, f"{name}.logits.bin"))
+
+
+def multihead() -> None:
+    torch.manual_seed(5)
+    export(SelfAttention(), torch.randn(3, 3, 8).float(), "mha")
+    torch.manual_seed(6)
+    export(SelfAttention(bias=False), torch.randn(2, 3, 8).float(), "mha_nobias", (17,))
+    torch.manual_seed(7)
+    export(Encoder(), torch.randn(3, 3, 8).float(), "encoder")
+
+
 if __name__ == "__main__":
+    multihead()
     shapes()
     gating()
     attention()

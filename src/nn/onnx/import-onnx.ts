@@ -31,6 +31,7 @@ import { layerName } from './layer-name.js';
 import { alternativeTo } from './ops/alternatives.js';
 import { ONNX_OPS, SUPPORTED_ONNX_OPS } from './ops/index.js';
 import type { GraphProto, NodeProto } from './proto.js';
+import { batchFirst, onnxDims } from './values.js';
 
 /** Options of `importOnnx`. */
 export interface ImportOnnxOptions {
@@ -109,6 +110,11 @@ export function onnxToModelSpec(onnx: OnnxModel): ModelSpec {
     throw new FormatError(
       'onnx',
       `the graph output "${output}" is a constant; it does not depend on the input`,
+    );
+  if (!batchFirst(result))
+    throw new UnsupportedError(
+      `onnx import: the graph output "${output}" [${onnxDims(result).join(', ')}] holds the batch on axis ${result.batch!.start}; ` +
+        'provlrp models are batch first: transpose it back (batch_first=True) before the output',
     );
   return {
     input: input.name,

@@ -12,14 +12,22 @@
  */
 import { ShapeError, UnsupportedError } from '../../../core/errors.js';
 import { type ImportContext, type OnnxNode, where } from '../context.js';
-import { type Activation, BATCH, type IntConstant, type IntElement, intConstant } from '../values.js';
+import {
+  type Activation,
+  BATCH,
+  type IntConstant,
+  type IntElement,
+  intConstant,
+  isSymbolic,
+  onnxDims,
+} from '../values.js';
 import { broadcastConstant, broadcastDims } from './logic.js';
 import { paramOf } from './params.js';
 
 /** Shape. */
 export function shape(node: OnnxNode, ctx: ImportContext): void {
-  const x = ctx.input(node, 0);
-  const full: IntElement[] = x.kind === 'activation' ? [BATCH, ...x.shape] : [...x.dims];
+  const x = ctx.laidOut(node, 0)!;
+  const full: IntElement[] = x.kind === 'activation' ? onnxDims(x) : [...x.dims];
   const rank = full.length;
   const clamp = (i: number) => Math.min(Math.max(i < 0 ? i + rank : i, 0), rank);
   const start = clamp(node.attrs.int('start', 0));
@@ -55,7 +63,7 @@ export function gather(node: OnnxNode, ctx: ImportContext): void {
     );
   const n = data.data.length;
   const out = indices.data.map((i) => {
-    if (i === BATCH || i < -n || i >= n)
+    if (isSymbolic(i) || i < -n || i >= n)
       throw new ShapeError(
         `${where(node)} indices`,
         `integers in [${-n}, ${n})`,
@@ -90,7 +98,7 @@ function gatherActivation(node: OnnxNode, ctx: ImportContext, x: Activation): vo
   if (indices === undefined) throw ctx.unsupported(node, 'without constant indices');
   const d = x.shape[axis - 1]!;
   const resolved = indices.data.map((i) => {
-    if (i === BATCH || i < -d || i >= d)
+    if (isSymbolic(i) || i < -d || i >= d)
       throw new ShapeError(
         `${where(node)} indices`,
         `integers in [${-d}, ${d})`,
@@ -108,7 +116,7 @@ export function expand(node: OnnxNode, ctx: ImportContext): void {
   if (target === undefined || target.dims.length !== 1)
     throw new UnsupportedError(`${where(node)}: the shape must be a constant 1-D list`);
   if (value.kind !== 'activation') {
-    if (target.data.includes(BATCH))
+    if (target.data.some(isSymbolic))
       throw ctx.unsupported(node, 'of a constant to the batch size (a constant broadcast over the batch)');
     const dims = broadcastDims(node, [value.dims, target.data as number[]]);
     ctx.fold(node, broadcastConstant(node, value, dims));
@@ -127,7 +135,7 @@ export function expand(node: OnnxNode, ctx: ImportContext): void {
     throw ctx.unsupported(node, `to [${target.data.join(', ')}], which changes the batch axis`);
   const shape = x.shape.map((d, a) => {
     const t = padded[a + 1]!;
-    if (t === BATCH || (t !== 1 && d !== 1 && t !== d))
+    if (isSymbolic(t) || (t !== 1 && d !== 1 && t !== d))
       throw new ShapeError(
         `${where(node)} shape`,
         `sizes that [N, ${x.shape.join(', ')}] broadcasts to`,
@@ -145,7 +153,7 @@ export function tile(node: OnnxNode, ctx: ImportContext): void {
   if (repeats === undefined || repeats.data.length !== x.shape.length + 1)
     throw new UnsupportedError(`${where(node)}: repeats must be a constant list with one entry per axis`);
   if (repeats.data[0] !== 1) throw ctx.unsupported(node, 'repeating the batch axis (axis 0)');
-  if (repeats.data.includes(BATCH))
+  if (repeats.data.some(isSymbolic))
     throw new UnsupportedError(`${where(node)}: repeats must not depend on the batch size`);
   ctx.emit(node, 'tile', { repeats: (repeats.data as number[]).slice(1) }, {}, [x]);
 }

@@ -1,0 +1,159 @@
+/**
+ * PyTorch's `nn.MultiheadAttention` and `nn.TransformerEncoder` (batch first), whose exports move
+ * the batch axis: (seq, batch, d), then batch·heads merged in a Reshape, and back. The importer
+ * follows where the batch is (src/nn/onnx/batch-layout.ts) and writes per-sample ops. At opsets
+ * 13 and 17: forward against torch's logits, kernels equal to the generic evaluator in ℝ, 𝔹, ℕ,
+ * Viterbi and tropical; on a bias-free variant with ε → 0 the relevance is conserved by every
+ * step but the softmax, whose gain or loss is exactly Σ_j R_j·(x_j − Σ_i s_i x_i) per row
+ * (AttnLRP's rule is not conservative).
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tensor } from '../../../src/core/tensor.js';
+import { forward } from '../../../src/nn/forward.js';
+import type { Model } from '../../../src/nn/graph.js';
+import { isLinear, layerMap, lrp } from '../../../src/nn/lrp/index.js';
+import { epsilon } from '../../../src/nn/lrp/rules/epsilon.js';
+import { createModel } from '../../../src/nn/model.js';
+import { importOnnx } from '../../../src/nn/onnx/index.js';
+import { expectPerSample, readFloat32 } from '../onnx/fixture-support.js';
+import { expectKernelsMatchGeneric } from './semiring-checks.js';
+
+const OPS_FIXTURES = join(import.meta.dirname, '../../fixtures/ops');
+const fixture = (name: string, shape: number[]) => ({
+  x: tensor(shape, Float64Array.from(readFloat32(join(OPS_FIXTURES, `${name}.input.bin`)))),
+  logits: readFloat32(join(OPS_FIXTURES, `${name}.logits.bin`)),
+});
+const sum = (r: ArrayLike<number>) => Array.from(r).reduce((p, v) => p + v, 0);
+
+/** The model with every node its own layer, so that relevance can be read at every node. */
+const nodeByNode = (model: Model): Model =>
+  createModel({
+    input: model.input,
+    inputShape: model.shapes.get(model.input)!,
+    output: model.output,
+    nodes: model.nodes.map((n) => ({ ...n, layer: n.name })),
+  });
+
+const ATTENTION_OPS = [
+  'dense',
+  'slice',
+  'slice',
+  'slice',
+  'reshape',
+  'transpose',
+  'reshape',
+  'reshape',
+  'transpose',
+  'scale',
+  'transpose',
+  'matmul',
+  'softmax',
+  'matmul',
+  'transpose',
+  'reshape',
+  'dense',
+];
+
+describe('nn.MultiheadAttention (batch first): the export moves the batch, the model keeps it first', () => {
+  const { x, logits } = fixture('mha', [3, 3, 8]);
+  for (const opset of [13, 17]) {
+    const model = importOnnx(join(OPS_FIXTURES, `mha_op${opset}.onnx`));
+
+    it(`opset ${opset}: per-sample ops, per head; forward equals PyTorch for a batch of 3 and of 1`, () => {
+      expect(model.nodes.map((n) => n.op)).toEqual([...ATTENTION_OPS, 'gather', 'dense']);
+      // The heads are an axis of one sample: Q as [seq, heads, head_dim], the scores [heads, seq, seq].
+      expect(model.shapes.get(model.nodes.find((n) => n.op === 'softmax')!.output)).toEqual([2, 3, 3]);
+      expectPerSample(
+        forward(model, tensor([3, 3, 8], Float32Array.from(x.data))).output,
+        logits,
+        [3, 2],
+        1e-4,
+      );
+      const one = forward(model, tensor([1, 3, 8], Float32Array.from(x.data.subarray(24, 48)))).output;
+      expectPerSample(one, logits.subarray(2, 4), [1, 2], 1e-4);
+    });
+
+    it(`opset ${opset}: every kernel equals the generic evaluator`, () => {
+      expectKernelsMatchGeneric(model, x, [undefined, 'attn']);
+    });
+  }
+
+  it('bias-free, ε → 0: relevance is conserved but at the softmax, which adds Σ_j R_j·(x_j − Σ_i s_i x_i)', () => {
+    const { x: input, logits: reference } = fixture('mha_nobias', [2, 3, 8]);
+    const model = nodeByNode(importOnnx(join(OPS_FIXTURES, 'mha_nobias_op17.onnx')));
+    expectPerSample(
+      forward(model, tensor([2, 3, 8], Float32Array.from(input.data))).output,
+      reference,
+      [2, 2],
+      1e-4,
+    );
+    // ε → 0 on the dense layers and on the matrix products (whose base-map ε is 1e-6).
+    const tiny = epsilon({ epsilon: 1e-12 });
+    const composite = layerMap({
+      name: 'epsilon_to_zero',
+      rules: [
+        [isLinear, tiny],
+        [(node) => node.op === 'matmul', tiny],
+      ],
+    });
+    const options = { composite, dtype: 'float64' as const };
+    const at = (layer: string) => lrp(model, input, { ...options, layer }).data;
+    const soft = model.nodes.find((n) => n.op === 'softmax')!;
+    const scoresNode = model.nodes.find((n) => n.output === soft.inputs[0])!;
+    const acts = forward(model, input, { dtype: 'float64' });
+    const scores = acts.outputOf(scoresNode).data;
+    const s = acts.outputOf(soft).data;
+    const rWeights = at(soft.name);
+    const rScores = at(scoresNode.name);
+    const rInput = lrp(model, input, options).data;
+    const rOutput = lrp(model, input, { ...options, layer: '/head/MatMul' }).data;
+    const perSample = (r: ArrayLike<number>, n: number, size: number) =>
+      sum(Array.from(r).slice(n * size, (n + 1) * size));
+    for (let n = 0; n < 2; n++) {
+      // What AttnLRP's softmax rule adds, row by row of the 2 heads × 3 queries.
+      let gain = 0;
+      for (let row = 0; row < 6; row++) {
+        const base = n * 18 + row * 3;
+        let rSum = 0;
+        let mean = 0;
+        for (let j = 0; j < 3; j++) {
+          rSum += rWeights[base + j]!;
+          mean += s[base + j]! * scores[base + j]!;
+        }
+        let rowGain = 0;
+        for (let j = 0; j < 3; j++) rowGain += rWeights[base + j]! * (scores[base + j]! - mean);
+        const rowScores = sum(Array.from(rScores).slice(base, base + 3));
+        expect(Math.abs(rowScores - rowGain)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(rSum)));
+        gain += rowGain - rSum;
+      }
+      const total = perSample(rOutput, n, 2);
+      expect(Math.abs(total)).toBeGreaterThan(1e-3);
+      expect(Math.abs(perSample(rInput, n, 24) - (total + gain))).toBeLessThanOrEqual(1e-6 * Math.abs(total));
+      // And the softmax does change the total: the check is not conservation in disguise.
+      expect(Math.abs(gain)).toBeGreaterThan(1e-6 * Math.abs(total));
+    }
+  });
+});
+
+describe('nn.TransformerEncoder of two nn.TransformerEncoderLayer (batch first)', () => {
+  const { x, logits } = fixture('encoder', [3, 3, 8]);
+  for (const opset of [13, 17]) {
+    const model = importOnnx(join(OPS_FIXTURES, `encoder_op${opset}.onnx`));
+
+    it(`opset ${opset}: imports both layers; forward equals PyTorch`, () => {
+      expect(model.nodes.filter((n) => n.op === 'softmax')).toHaveLength(2);
+      expect(model.nodes.filter((n) => n.op === 'layer_norm')).toHaveLength(4);
+      expectPerSample(
+        forward(model, tensor([3, 3, 8], Float32Array.from(x.data))).output,
+        logits,
+        [3, 2],
+        1e-4,
+      );
+    });
+
+    it(`opset ${opset}: every kernel equals the generic evaluator`, () => {
+      expectKernelsMatchGeneric(model, x);
+    });
+  }
+});
