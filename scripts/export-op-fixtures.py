@@ -28,6 +28,10 @@ What it writes
 * ``encoder_op<N>.onnx`` with ``encoder.input.bin`` ([3, 3, 8]) and ``encoder.logits.bin`` ([3, 2]):
   ``nn.TransformerEncoder`` of two ``nn.TransformerEncoderLayer(8, 2, 16, batch_first=True)``
   and a mean over the tokens;
+* ``vit_op<N>.onnx`` with ``vit.input.bin`` ([2, 3, 32, 32]) and ``vit.logits.bin`` ([2, 10]):
+  torchvision's ``VisionTransformer`` (image 32, patch 8, 2 layers, 2 heads, width 32, MLP 64,
+  10 classes), its class token (drawn, not zero) expanded to the batch and concatenated before
+  the patches, classified from the class token;
 * ``text_op<N>.onnx`` with ``text.input.bin`` (the token ids [2, 5] as float32) and
   ``text.logits.bin`` ([2, 2]): a token embedding (int64 ids), the same block, and a mean over
   the tokens (ReduceMean) as the classification head.
@@ -314,8 +318,24 @@ def multihead() -> None:
     export(Encoder(), torch.randn(3, 3, 8).float(), "encoder")
 
 
+def vision_transformer() -> None:
+    from torchvision.models.vision_transformer import VisionTransformer
+
+    torch.manual_seed(8)
+    net = VisionTransformer(
+        image_size=32, patch_size=8, num_layers=2, num_heads=2, hidden_dim=32, mlp_dim=64, num_classes=10
+    )
+    with torch.no_grad():
+        # torchvision starts the class token and the head at zero; a fixture needs them to matter.
+        net.class_token.normal_(0, 0.5)
+        net.heads.head.weight.normal_(0, 0.2)
+        net.heads.head.bias.normal_(0, 0.1)
+    export(net, torch.randn(2, 3, 32, 32).float(), "vit")
+
+
 if __name__ == "__main__":
     multihead()
+    vision_transformer()
     shapes()
     gating()
     attention()

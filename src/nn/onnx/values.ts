@@ -80,6 +80,11 @@ export interface FloatConstant {
   readonly kind: 'float';
   readonly dims: readonly number[];
   readonly data: Float32Array;
+  /**
+   * Expanded to the batch size (a class token `c.expand(x.size(0), -1, -1)`): dims[0] = 1 stands
+   * for every sample, so that the constant may be concatenated with activations.
+   */
+  readonly overBatch?: boolean;
 }
 
 /** An integer (or boolean) tensor known at import, possibly holding the symbolic batch size. */

@@ -138,6 +138,13 @@ describe('nn.MultiheadAttention (batch first): the export moves the batch, the m
 
 describe('nn.TransformerEncoder of two nn.TransformerEncoderLayer (batch first)', () => {
   const { x, logits } = fixture('encoder', [3, 3, 8]);
+  const ops = (opset: number) =>
+    importOnnx(join(OPS_FIXTURES, `encoder_op${opset}.onnx`)).nodes.map((n) => n.op);
+
+  it("opset 13's decomposed LayerNorms fuse with their γ and β, shared through Identity nodes", () => {
+    expect(ops(13)).toEqual(ops(17));
+  });
+
   for (const opset of [13, 17]) {
     const model = importOnnx(join(OPS_FIXTURES, `encoder_op${opset}.onnx`));
 

@@ -116,10 +116,18 @@ export function expand(node: OnnxNode, ctx: ImportContext): void {
   if (target === undefined || target.dims.length !== 1)
     throw new UnsupportedError(`${where(node)}: the shape must be a constant 1-D list`);
   if (value.kind !== 'activation') {
-    if (target.data.some(isSymbolic))
+    // To the batch size: the same constant for every sample (a class token), kept with a leading
+    // 1 and marked, so that a Concat with activations takes it per sample (concat.ts).
+    const overBatch = target.data[0] === BATCH && !target.data.slice(1).some(isSymbolic);
+    if (
+      target.data.some(isSymbolic) &&
+      !(overBatch && value.kind === 'float' && target.data.length >= value.dims.length)
+    )
       throw ctx.unsupported(node, 'of a constant to the batch size (a constant broadcast over the batch)');
-    const dims = broadcastDims(node, [value.dims, target.data as number[]]);
-    ctx.fold(node, broadcastConstant(node, value, dims));
+    const sizes = target.data.map((t) => (isSymbolic(t) ? 1 : t));
+    const dims = broadcastDims(node, [value.dims, sizes]);
+    const folded = broadcastConstant(node, value, dims);
+    ctx.fold(node, overBatch && folded.kind === 'float' ? { ...folded, overBatch: true } : folded);
     return;
   }
   const x = value;
