@@ -28,6 +28,10 @@ What it writes
 * ``encoder_op<N>.onnx`` with ``encoder.input.bin`` ([3, 3, 8]) and ``encoder.logits.bin`` ([3, 2]):
   ``nn.TransformerEncoder`` of two ``nn.TransformerEncoderLayer(8, 2, 16, batch_first=True)``
   and a mean over the tokens;
+* ``mha_seq_op<N>.onnx`` and ``encoder_seq_op<N>.onnx`` with ``<name>.input.bin`` (the ONNX input
+  [3, 2, 8], sequence first, batch on axis 1) and ``<name>.logits.bin`` ([2, 2]): PyTorch's
+  default (seq, batch, d) layout, a ``MultiheadAttention(8, 2)`` with a head on ``x[0]`` and a
+  ``TransformerEncoderLayer(8, 2, 16)`` with a head on ``x.mean(0)``;
 * ``vit_op<N>.onnx`` with ``vit.input.bin`` ([2, 3, 32, 32]) and ``vit.logits.bin`` ([2, 10]):
   torchvision's ``VisionTransformer`` (image 32, patch 8, 2 layers, 2 heads, width 32, MLP 64,
   10 classes), its class token (drawn, not zero) expanded to the batch and concatenated before
@@ -289,8 +293,34 @@ class Encoder(torch.nn.Module):
         return self.head(self.encoder(x).mean(dim=1))
 
 
-def export(net: torch.nn.Module, inputs: torch.Tensor, name: str, opsets: tuple[int, ...] = (13, 17)) -> None:
-    """``<name>_op<N>.onnx`` with a dynamic batch, ``<name>.input.bin`` and ``<name>.logits.bin``."""
+class SeqFirst(torch.nn.Module):
+    """PyTorch's default layout (seq, batch, d): a MultiheadAttention or an encoder layer, then a head
+    on token 0 (``x[0]``) or on the mean over the tokens (``x.mean(0)``)."""
+
+    def __init__(self, encoder: bool) -> None:
+        super().__init__()
+        self.encoder = encoder
+        if encoder:
+            self.body = torch.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0)
+        else:
+            self.body = torch.nn.MultiheadAttention(8, 2)
+        self.head = torch.nn.Linear(8, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.encoder:
+            return self.head(self.body(x).mean(dim=0))
+        return self.head(self.body(x, x, x, need_weights=False)[0][0])
+
+
+def export(
+    net: torch.nn.Module,
+    inputs: torch.Tensor,
+    name: str,
+    opsets: tuple[int, ...] = (13, 17),
+    batch_axis: int = 0,
+) -> None:
+    """``<name>_op<N>.onnx`` with a dynamic batch (on ``batch_axis`` of the input), ``<name>.input.bin``
+    (as the ONNX input) and ``<name>.logits.bin``."""
     net = net.eval()
     for opset in opsets:
         torch.onnx.export(
@@ -300,7 +330,7 @@ def export(net: torch.nn.Module, inputs: torch.Tensor, name: str, opsets: tuple[
             opset_version=opset,
             input_names=["x"],
             output_names=["y"],
-            dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}},
+            dynamic_axes={"x": {batch_axis: "batch"}, "y": {0: "batch"}},
         )
     # NOTE: with gradients on, PyTorch takes MultiheadAttention's plain path (its no-grad fast
     # path has no bias-free form), the same arithmetic as the export.
@@ -316,6 +346,10 @@ def multihead() -> None:
     export(SelfAttention(bias=False), torch.randn(2, 3, 8).float(), "mha_nobias", (17,))
     torch.manual_seed(7)
     export(Encoder(), torch.randn(3, 3, 8).float(), "encoder")
+    torch.manual_seed(9)
+    export(SeqFirst(encoder=False), torch.randn(3, 2, 8).float(), "mha_seq", batch_axis=1)
+    torch.manual_seed(10)
+    export(SeqFirst(encoder=True), torch.randn(3, 2, 8).float(), "encoder_seq", batch_axis=1)
 
 
 def vision_transformer() -> None:

@@ -114,6 +114,16 @@ export function perSampleAxis(a: Activation, onnxAxis: number): number | undefin
   return group === undefined || group.includes(N) ? undefined : group[0];
 }
 
+/**
+ * The batch record after per-sample axes `removed` (none of them merged with the batch) are
+ * dropped: a Gather of one index, a mean without keepdims, on seq-first activations.
+ */
+export function withoutAxes(a: Activation, removed: readonly number[]): BatchGroup | undefined {
+  if (a.batch === undefined) return undefined;
+  const shift = (p: number) => p - removed.filter((r) => r < p).length;
+  return normalised({ start: shift(a.batch.start), at: shift(a.batch.at), end: shift(a.batch.end) });
+}
+
 /** The ONNX rank of an activation. */
 export const onnxRank = (a: Activation): number => axisGroups(a).length;
 

@@ -112,6 +112,16 @@ export class ImportContext {
     return value;
   }
 
+  /**
+   * Input `i`, which must be computed by the model, possibly with its batch axis moved: for ops
+   * whose per-sample form does not depend on where the batch is (element-wise ones) or that map
+   * their axes through batch-layout.ts; their output keeps the input's `batch` record.
+   */
+  anyActivation(node: OnnxNode, i: number): Activation {
+    const value = this.laidOut(node, i);
+    return value?.kind === 'activation' ? value : this.activation(node, i);
+  }
+
   /** Input `i` of the node as it is, an activation possibly with its batch axis moved. */
   laidOut(node: OnnxNode, i: number): Value | undefined {
     const name = node.inputs[i];

@@ -87,7 +87,13 @@ export function onnxToModelSpec(onnx: OnnxModel): ModelSpec {
     SUPPORTED_ONNX_OPS,
   );
   for (const [name, value] of initializers) ctx.define(name, value);
-  ctx.define(input.name, { kind: 'activation', tensor: input.name, shape: input.shape });
+  const batchAxis = input.batchAxis;
+  ctx.define(input.name, {
+    kind: 'activation',
+    tensor: input.name,
+    shape: input.shape,
+    ...(batchAxis === 0 ? {} : { batch: { start: batchAxis, at: batchAxis, end: batchAxis } }),
+  });
   const names = new Set<string>();
   const nodes = fusePatterns(graph.node ?? [], initializers, output).map((proto, index) =>
     onnxNodeOf(proto, index, opset, names),

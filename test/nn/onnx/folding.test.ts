@@ -126,7 +126,7 @@ describe('importOnnx: shape computations', () => {
   });
 
   it('keeps batch·k symbolic: a Reshape merging the batch with an axis is followed, and refused where it is read', () => {
-    const reshapedBy = (rest: number, then: 'Relu' | 'Reshape') =>
+    const reshapedBy = (rest: number, then: 'Flatten' | 'Reshape') =>
       buildModel({
         input: ['N', 4],
         nodes: [
@@ -138,13 +138,13 @@ describe('importOnnx: shape computations', () => {
           constantNode('rest', intTensor('', [1], [rest])),
           node('Concat', ['n2', 'rest'], ['target'], [intAttr('axis', 0)]),
           node('Reshape', ['x', 'target'], ['merged']),
-          ...(then === 'Relu'
-            ? [node('Relu', ['merged'], ['y'])]
+          ...(then === 'Flatten'
+            ? [node('Flatten', ['merged'], ['y'])]
             : [node('Shape', ['x'], ['back']), node('Reshape', ['merged', 'back'], ['y'])]),
         ],
       });
     // [N, 4] → [N·2, 2]: batch·2 holds the batch and half a sample.
-    expect(() => importOnnx(reshapedBy(2, 'Relu'))).toThrow(/batch axis the exporter moved/);
+    expect(() => importOnnx(reshapedBy(2, 'Flatten'))).toThrow(/batch axis the exporter moved/);
     // [N, 4] → [N·2, 8] does not hold the elements.
     expect(() => importOnnx(reshapedBy(8, 'Reshape'))).toThrow(/does not hold the 4 elements/);
     const model = importOnnx(reshapedBy(2, 'Reshape'));

@@ -17,6 +17,7 @@ import { epsilon } from '../../../src/nn/lrp/rules/epsilon.js';
 import { createModel } from '../../../src/nn/model.js';
 import { importOnnx } from '../../../src/nn/onnx/index.js';
 import { expectPerSample, readFloat32 } from '../onnx/fixture-support.js';
+import { buildModel, intsAttr, node } from '../onnx/onnx-builder.js';
 import { expectKernelsMatchGeneric } from './semiring-checks.js';
 
 const OPS_FIXTURES = join(import.meta.dirname, '../../fixtures/ops');
@@ -163,4 +164,53 @@ describe('nn.TransformerEncoder of two nn.TransformerEncoderLayer (batch first)'
       expectKernelsMatchGeneric(model, x);
     });
   }
+});
+
+describe("PyTorch's default sequence-first layout (seq, batch, d)", () => {
+  // The ONNX input is (3 tokens, batch 2, width 8); the imported model takes it batch first.
+  const batchFirst = (name: string) => {
+    const seqFirst = readFloat32(join(OPS_FIXTURES, `${name}.input.bin`));
+    const out = new Float64Array(seqFirst.length);
+    for (let s = 0; s < 3; s++)
+      for (let n = 0; n < 2; n++)
+        for (let d = 0; d < 8; d++) out[n * 24 + s * 8 + d] = seqFirst[s * 16 + n * 8 + d]!;
+    return tensor([2, 3, 8], out);
+  };
+  for (const [name, head] of [
+    ['mha_seq', 'gather'],
+    ['encoder_seq', 'reduce_mean'],
+  ] as const)
+    for (const opset of [13, 17]) {
+      const model = importOnnx(join(OPS_FIXTURES, `${name}_op${opset}.onnx`));
+      const x = batchFirst(name);
+
+      it(`${name}, opset ${opset}: the model input is [N, seq, d]; forward equals PyTorch; kernels equal generic`, () => {
+        expect(model.shapes.get(model.input)).toEqual([3, 8]);
+        expect(model.nodes.at(-2)!.op).toBe(head);
+        const logits = readFloat32(join(OPS_FIXTURES, `${name}.logits.bin`));
+        expectPerSample(
+          forward(model, tensor([2, 3, 8], Float32Array.from(x.data))).output,
+          logits,
+          [2, 2],
+          1e-4,
+        );
+        expectKernelsMatchGeneric(model, x);
+      });
+    }
+
+  it('refuses an output that keeps the batch off the first axis, and ops that cannot follow it', () => {
+    const seqFirst = (nodes: Parameters<typeof buildModel>[0]['nodes']) =>
+      buildModel({ opset: 17, input: [3, 'N', 4], nodes });
+    expect(() => importOnnx(seqFirst([node('Relu', ['x'], ['y'])]))).toThrow(
+      /graph output "y" \[3, batch, 4\] holds the batch on axis 1/,
+    );
+    const back = importOnnx(
+      seqFirst([node('Relu', ['x'], ['r']), node('Transpose', ['r'], ['y'], [intsAttr('perm', [1, 0, 2])])]),
+    );
+    // The transpose back to batch first is no node: the model was batch first all along.
+    expect(back.nodes.map((n) => n.op)).toEqual(['relu']);
+    expect(() => importOnnx(seqFirst([node('Flatten', ['x'], ['y'])]))).toThrow(
+      /on an activation \[3, batch, 4\] whose batch axis the exporter moved to axis 1/,
+    );
+  });
 });

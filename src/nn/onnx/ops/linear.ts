@@ -13,12 +13,12 @@ import { ShapeError, UnsupportedError } from '../../../core/errors.js';
 import { type Tensor, tensor } from '../../../core/tensor.js';
 import { onnxRank, perSampleAxis, sameBatch } from '../batch-layout.js';
 import { type ImportContext, type OnnxNode, where } from '../context.js';
-import { type Activation, type FloatConstant, onnxDims } from '../values.js';
+import { type FloatConstant, onnxDims } from '../values.js';
 import { biasOf, paramOf } from './params.js';
 
 /** Gemm: a Linear layer. */
 export function gemm(node: OnnxNode, ctx: ImportContext): void {
-  const a = laidOutActivation(node, ctx, 0);
+  const a = ctx.anyActivation(node, 0);
   const alpha = node.attrs.float('alpha', 1);
   const beta = node.attrs.float('beta', 1);
   if (node.attrs.int('transA', 0) !== 0)
@@ -43,7 +43,7 @@ export function gemm(node: OnnxNode, ctx: ImportContext): void {
 
 /** MatMul of an activation by a constant [in, out] matrix. */
 export function matMul(node: OnnxNode, ctx: ImportContext): void {
-  const a = laidOutActivation(node, ctx, 0);
+  const a = ctx.anyActivation(node, 0);
   const second = ctx.laidOut(node, 1)!;
   if (second.kind === 'activation') {
     // Two activations (attention): the matrix product of both, per sample. With the batch merged
@@ -69,12 +69,6 @@ export function matMul(node: OnnxNode, ctx: ImportContext): void {
   ctx.markBiasFree(
     ctx.emit(node, 'dense', {}, { weight, bias: tensor([size], new Float32Array(size)) }, [a], '', a.batch),
   );
-}
-
-/** Input `i`, an activation whose batch may have moved (batch-layout.ts). */
-function laidOutActivation(node: OnnxNode, ctx: ImportContext, i: number): Activation {
-  const value = ctx.laidOut(node, i);
-  return value?.kind === 'activation' ? value : ctx.activation(node, i);
 }
 
 /** A constant [rows, cols] as the parameter [cols, rows] (a fresh copy). */

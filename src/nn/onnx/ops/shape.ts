@@ -11,6 +11,7 @@
  * Reference: ONNX operator docs for Shape, Gather, Expand, Tile.
  */
 import { ShapeError, UnsupportedError } from '../../../core/errors.js';
+import { onnxRank, perSampleAxis, withoutAxes } from '../batch-layout.js';
 import { type ImportContext, type OnnxNode, where } from '../context.js';
 import {
   type Activation,
@@ -38,7 +39,7 @@ export function shape(node: OnnxNode, ctx: ImportContext): void {
 
 /** Gather of a shape vector, or of an activation with constant indices. */
 export function gather(node: OnnxNode, ctx: ImportContext): void {
-  const x = ctx.input(node, 0);
+  const x = ctx.laidOut(node, 0)!;
   if (x.kind === 'activation') {
     gatherActivation(node, ctx, x);
     return;
@@ -89,13 +90,18 @@ function intVector(node: OnnxNode, ctx: ImportContext, i: number, name: string):
 
 /** Gather along a per-sample axis with constant indices. */
 function gatherActivation(node: OnnxNode, ctx: ImportContext, x: Activation): void {
-  const rank = x.shape.length + 1;
+  const rank = onnxRank(x);
   const raw = node.attrs.int('axis', 0);
-  const axis = raw < 0 ? raw + rank : raw;
-  if (axis <= 0 || axis >= rank)
+  const onnxAxis = raw < 0 ? raw + rank : raw;
+  // The per-sample axis; undefined for the batch's (first, or where a seq-first export has it).
+  const p = onnxAxis >= 0 && onnxAxis < rank ? perSampleAxis(x, onnxAxis) : undefined;
+  if (p === undefined)
     throw ctx.unsupported(node, `along axis ${raw} of a rank-${rank} activation (only a per-sample axis)`);
+  const axis = p + 1;
   const indices = ctx.intConstant(node, 1);
   if (indices === undefined) throw ctx.unsupported(node, 'without constant indices');
+  if (x.batch !== undefined && indices.dims.length > 1)
+    throw ctx.unsupported(node, 'with indices of rank > 1 on an activation whose batch axis moved');
   const d = x.shape[axis - 1]!;
   const resolved = indices.data.map((i) => {
     if (isSymbolic(i) || i < -d || i >= d)
@@ -106,7 +112,17 @@ function gatherActivation(node: OnnxNode, ctx: ImportContext, x: Activation): vo
       );
     return i < 0 ? i + d : i;
   });
-  ctx.emit(node, 'gather', { axis: axis - 1, indices: resolved, indicesShape: [...indices.dims] }, {}, [x]);
+  // x[0] of (seq, batch, d) drops the axis before the batch: (batch, d), batch first again.
+  const batch = indices.dims.length === 0 ? withoutAxes(x, [axis - 1]) : x.batch;
+  ctx.emit(
+    node,
+    'gather',
+    { axis: axis - 1, indices: resolved, indicesShape: [...indices.dims] },
+    {},
+    [x],
+    '',
+    batch,
+  );
 }
 
 /** Expand of an activation to a constant shape (ONNX's two-way broadcast), the batch axis kept. */
