@@ -27,7 +27,8 @@ What it writes
   (``mha_nobias.*``, [2, 3, 8]) the same without biases;
 * ``encoder_op<N>.onnx`` with ``encoder.input.bin`` ([3, 3, 8]) and ``encoder.logits.bin`` ([3, 2]):
   ``nn.TransformerEncoder`` of two ``nn.TransformerEncoderLayer(8, 2, 16, batch_first=True)``
-  and a mean over the tokens;
+  and a mean over the tokens; ``encoder_nobias_op17.onnx`` (``encoder_nobias.*``, [2, 3, 8]) the
+  same with every bias (LayerNorm's β included) zero;
 * ``mha_seq_op<N>.onnx`` and ``encoder_seq_op<N>.onnx`` with ``<name>.input.bin`` (the ONNX input
   [3, 2, 8], sequence first, batch on axis 1) and ``<name>.logits.bin`` ([2, 2]): PyTorch's
   default (seq, batch, d) layout, a ``MultiheadAttention(8, 2)`` with a head on ``x[0]`` and a
@@ -346,6 +347,13 @@ def multihead() -> None:
     export(SelfAttention(bias=False), torch.randn(2, 3, 8).float(), "mha_nobias", (17,))
     torch.manual_seed(7)
     export(Encoder(), torch.randn(3, 3, 8).float(), "encoder")
+    torch.manual_seed(11)
+    encoder = Encoder()
+    with torch.no_grad():
+        for name, p in encoder.named_parameters():
+            if name.endswith("bias"):
+                p.zero_()
+    export(encoder, torch.randn(2, 3, 8).float(), "encoder_nobias", (17,))
     torch.manual_seed(9)
     export(SeqFirst(encoder=False), torch.randn(3, 2, 8).float(), "mha_seq", batch_axis=1)
     torch.manual_seed(10)

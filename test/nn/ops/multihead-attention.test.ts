@@ -36,6 +36,70 @@ const nodeByNode = (model: Model): Model =>
     nodes: model.nodes.map((n) => ({ ...n, layer: n.name })),
   });
 
+/**
+ * On a bias-free fixture with ε → 0 (dense, matmul, layer_norm, add and mean): Σ R(x) equals
+ * Σ R(logits) plus what the softmax rule adds, Σ_j R_j·(x_j − Σ_i s_i x_i) over every row of
+ * every softmax node; each row's Σ_i R(x_i) is checked against that sum on its own.
+ */
+function expectConservedButSoftmax(name: string, softmaxNodes: number): void {
+  const { x: input, logits: reference } = fixture(name, [2, 3, 8]);
+  const model = nodeByNode(importOnnx(join(OPS_FIXTURES, `${name}_op17.onnx`)));
+  expectPerSample(
+    forward(model, tensor([2, 3, 8], Float32Array.from(input.data))).output,
+    reference,
+    [2, 2],
+    1e-4,
+  );
+  // ε → 0 on every rule with a stabiliser (the base map's matmul, layer_norm and norm rules included).
+  const tiny = epsilon({ epsilon: 1e-12 });
+  const composite = layerMap({
+    name: 'epsilon_to_zero',
+    rules: [
+      [isLinear, tiny],
+      [(node) => ['matmul', 'layer_norm', 'add', 'reduce_mean'].includes(node.op), tiny],
+    ],
+  });
+  const options = { composite, dtype: 'float64' as const };
+  const acts = forward(model, input, { dtype: 'float64' });
+  const softmaxes = model.nodes.filter((n) => n.op === 'softmax');
+  expect(softmaxes).toHaveLength(softmaxNodes);
+  const gain = [0, 0];
+  for (const soft of softmaxes) {
+    const scoresNode = model.nodes.find((n) => n.output === soft.inputs[0])!;
+    const scores = acts.outputOf(scoresNode).data;
+    const s = acts.outputOf(soft).data;
+    const rWeights = lrp(model, input, { ...options, layer: soft.name }).data;
+    const rScores = lrp(model, input, { ...options, layer: scoresNode.name }).data;
+    const width = model.shapes.get(soft.output)!.at(-1)!;
+    const perSample = s.length / 2;
+    for (let base = 0; base < s.length; base += width) {
+      let rSum = 0;
+      let mean = 0;
+      let rowScores = 0;
+      for (let j = 0; j < width; j++) {
+        rSum += rWeights[base + j]!;
+        mean += s[base + j]! * scores[base + j]!;
+        rowScores += rScores[base + j]!;
+      }
+      let rowGain = 0;
+      for (let j = 0; j < width; j++) rowGain += rWeights[base + j]! * (scores[base + j]! - mean);
+      expect(Math.abs(rowScores - rowGain)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(rSum)));
+      gain[Math.floor(base / perSample)]! += rowGain - rSum;
+    }
+  }
+  const rInput = lrp(model, input, options).data;
+  const rOutput = lrp(model, input, { ...options, layer: model.nodes.at(-1)!.name }).data;
+  for (let n = 0; n < 2; n++) {
+    const total = sum(rOutput.subarray(n * 2, n * 2 + 2));
+    expect(Math.abs(total)).toBeGreaterThan(1e-3);
+    expect(Math.abs(sum(rInput.subarray(n * 24, n * 24 + 24)) - (total + gain[n]!))).toBeLessThanOrEqual(
+      1e-6 * Math.abs(total),
+    );
+    // The softmax does change the total: the check is not conservation in disguise.
+    expect(Math.abs(gain[n]!)).toBeGreaterThan(1e-6 * Math.abs(total));
+  }
+}
+
 const ATTENTION_OPS = [
   'dense',
   'slice',
@@ -81,59 +145,7 @@ describe('nn.MultiheadAttention (batch first): the export moves the batch, the m
   }
 
   it('bias-free, ε → 0: relevance is conserved but at the softmax, which adds Σ_j R_j·(x_j − Σ_i s_i x_i)', () => {
-    const { x: input, logits: reference } = fixture('mha_nobias', [2, 3, 8]);
-    const model = nodeByNode(importOnnx(join(OPS_FIXTURES, 'mha_nobias_op17.onnx')));
-    expectPerSample(
-      forward(model, tensor([2, 3, 8], Float32Array.from(input.data))).output,
-      reference,
-      [2, 2],
-      1e-4,
-    );
-    // ε → 0 on the dense layers and on the matrix products (whose base-map ε is 1e-6).
-    const tiny = epsilon({ epsilon: 1e-12 });
-    const composite = layerMap({
-      name: 'epsilon_to_zero',
-      rules: [
-        [isLinear, tiny],
-        [(node) => node.op === 'matmul', tiny],
-      ],
-    });
-    const options = { composite, dtype: 'float64' as const };
-    const at = (layer: string) => lrp(model, input, { ...options, layer }).data;
-    const soft = model.nodes.find((n) => n.op === 'softmax')!;
-    const scoresNode = model.nodes.find((n) => n.output === soft.inputs[0])!;
-    const acts = forward(model, input, { dtype: 'float64' });
-    const scores = acts.outputOf(scoresNode).data;
-    const s = acts.outputOf(soft).data;
-    const rWeights = at(soft.name);
-    const rScores = at(scoresNode.name);
-    const rInput = lrp(model, input, options).data;
-    const rOutput = lrp(model, input, { ...options, layer: '/head/MatMul' }).data;
-    const perSample = (r: ArrayLike<number>, n: number, size: number) =>
-      sum(Array.from(r).slice(n * size, (n + 1) * size));
-    for (let n = 0; n < 2; n++) {
-      // What AttnLRP's softmax rule adds, row by row of the 2 heads × 3 queries.
-      let gain = 0;
-      for (let row = 0; row < 6; row++) {
-        const base = n * 18 + row * 3;
-        let rSum = 0;
-        let mean = 0;
-        for (let j = 0; j < 3; j++) {
-          rSum += rWeights[base + j]!;
-          mean += s[base + j]! * scores[base + j]!;
-        }
-        let rowGain = 0;
-        for (let j = 0; j < 3; j++) rowGain += rWeights[base + j]! * (scores[base + j]! - mean);
-        const rowScores = sum(Array.from(rScores).slice(base, base + 3));
-        expect(Math.abs(rowScores - rowGain)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(rSum)));
-        gain += rowGain - rSum;
-      }
-      const total = perSample(rOutput, n, 2);
-      expect(Math.abs(total)).toBeGreaterThan(1e-3);
-      expect(Math.abs(perSample(rInput, n, 24) - (total + gain))).toBeLessThanOrEqual(1e-6 * Math.abs(total));
-      // And the softmax does change the total: the check is not conservation in disguise.
-      expect(Math.abs(gain)).toBeGreaterThan(1e-6 * Math.abs(total));
-    }
+    expectConservedButSoftmax('mha_nobias', 1);
   });
 });
 
@@ -164,6 +176,10 @@ describe('nn.TransformerEncoder of two nn.TransformerEncoderLayer (batch first)'
       expectKernelsMatchGeneric(model, x);
     });
   }
+
+  it('bias-free, ε → 0: relevance is conserved through both layers (residuals, LayerNorm, MLP) but at the softmaxes', () => {
+    expectConservedButSoftmax('encoder_nobias', 2);
+  });
 });
 
 describe("PyTorch's default sequence-first layout (seq, batch, d)", () => {
