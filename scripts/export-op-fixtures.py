@@ -24,7 +24,8 @@ What it writes
 * ``mha_op<N>.onnx`` with ``mha.input.bin`` ([3, 3, 8]) and ``mha.logits.bin`` ([3, 2]):
   ``nn.MultiheadAttention(8, 2, batch_first=True)``, whose export moves the batch axis (to
   (seq, batch, d), then batch·heads) and back, classified from token 0; ``mha_nobias_op17.onnx``
-  (``mha_nobias.*``, [2, 3, 8]) the same without biases;
+  (``mha_nobias.*``, [2, 3, 8]) the same without biases; ``mha_causal_op17.onnx``
+  (``mha_causal.*``, [2, 3, 8]) with a causal ``attn_mask`` of −1e9, classified from the last token;
 * ``encoder_op<N>.onnx`` with ``encoder.input.bin`` ([3, 3, 8]) and ``encoder.logits.bin`` ([3, 2]):
   ``nn.TransformerEncoder`` of two ``nn.TransformerEncoderLayer(8, 2, 16, batch_first=True)``
   and a mean over the tokens; ``encoder_nobias_op17.onnx`` (``encoder_nobias.*``, [2, 3, 8]) the
@@ -281,6 +282,17 @@ class SelfAttention(torch.nn.Module):
         return self.head(self.attn(x, x, x, need_weights=False)[0][:, 0])
 
 
+class CausalAttention(SelfAttention):
+    """``SelfAttention`` with a causal mask of −1e9 above the diagonal (``attn_mask``, a buffer)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.register_buffer("mask", torch.triu(torch.full((3, 3), -1e9), 1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.attn(x, x, x, attn_mask=self.mask, need_weights=False)[0][:, -1])
+
+
 class Encoder(torch.nn.Module):
     """Two ``nn.TransformerEncoderLayer`` (batch first, ReLU MLP) on 3 tokens of width 8, mean head."""
 
@@ -345,6 +357,8 @@ def multihead() -> None:
     export(SelfAttention(), torch.randn(3, 3, 8).float(), "mha")
     torch.manual_seed(6)
     export(SelfAttention(bias=False), torch.randn(2, 3, 8).float(), "mha_nobias", (17,))
+    torch.manual_seed(12)
+    export(CausalAttention(), torch.randn(2, 3, 8).float(), "mha_causal", (17,))
     torch.manual_seed(7)
     export(Encoder(), torch.randn(3, 3, 8).float(), "encoder")
     torch.manual_seed(11)

@@ -124,6 +124,20 @@ export function withoutAxes(a: Activation, removed: readonly number[]): BatchGro
   return normalised({ start: shift(a.batch.start), at: shift(a.batch.at), end: shift(a.batch.end) });
 }
 
+/**
+ * The per-sample dims of a constant broadcast to an activation whose batch moved: its ONNX dims
+ * (right-aligned) with the batch's axis, which must have size 1, spread as 1 over the per-sample
+ * axes merged into it; `undefined` when it does not broadcast that way. The data keeps its order:
+ * the per-sample order is the ONNX order with the batch's axis expanded in place.
+ */
+export function broadcastOverMovedBatch(a: Activation, dims: readonly number[]): number[] | undefined {
+  const groups = axisGroups(a);
+  if (dims.length > groups.length) return undefined;
+  const aligned = [...new Array<number>(groups.length - dims.length).fill(1), ...dims];
+  if (groups.some((g, i) => g.includes(N) && aligned[i] !== 1)) return undefined;
+  return groups.flatMap((g, i) => g.filter((p) => p !== N).map(() => (g.includes(N) ? 1 : aligned[i]!)));
+}
+
 /** The ONNX rank of an activation. */
 export const onnxRank = (a: Activation): number => axisGroups(a).length;
 

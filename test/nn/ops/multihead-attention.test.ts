@@ -17,7 +17,7 @@ import { epsilon } from '../../../src/nn/lrp/rules/epsilon.js';
 import { createModel } from '../../../src/nn/model.js';
 import { importOnnx } from '../../../src/nn/onnx/index.js';
 import { expectPerSample, readFloat32 } from '../onnx/fixture-support.js';
-import { buildModel, intsAttr, node } from '../onnx/onnx-builder.js';
+import { buildModel, floatTensor, intsAttr, node } from '../onnx/onnx-builder.js';
 import { expectKernelsMatchGeneric } from './semiring-checks.js';
 
 const OPS_FIXTURES = join(import.meta.dirname, '../../fixtures/ops');
@@ -146,6 +146,49 @@ describe('nn.MultiheadAttention (batch first): the export moves the batch, the m
 
   it('bias-free, ε → 0: relevance is conserved but at the softmax, which adds Σ_j R_j·(x_j − Σ_i s_i x_i)', () => {
     expectConservedButSoftmax('mha_nobias', 1);
+  });
+
+  it('a causal attn_mask (−1e9, a constant on the scores [batch·heads, seq, seq]): forward, no relevance to masked scores', () => {
+    const { x: input, logits: reference } = fixture('mha_causal', [2, 3, 8]);
+    const model = nodeByNode(importOnnx(join(OPS_FIXTURES, 'mha_causal_op17.onnx')));
+    expectPerSample(
+      forward(model, tensor([2, 3, 8], Float32Array.from(input.data))).output,
+      reference,
+      [2, 2],
+      1e-4,
+    );
+    const soft = model.nodes.find((n) => n.op === 'softmax')!;
+    const scoresNode = model.nodes.find((n) => n.output === soft.inputs[0])!;
+    expect(scoresNode.op).toBe('shift');
+    const rScores = lrp(model, input, {
+      composite: 'epsilon',
+      dtype: 'float64',
+      layer: scoresNode.name,
+    }).data;
+    const rAll = lrp(model, input, { composite: 'epsilon', dtype: 'float64', layer: soft.name }).data;
+    // [2 samples, 2 heads, 3 queries, 3 keys]: key k > query q is masked.
+    let open = 0;
+    for (let b = 0; b < 4; b++)
+      for (let q = 0; q < 3; q++)
+        for (let k = 0; k < 3; k++) {
+          const at = b * 9 + q * 3 + k;
+          if (k > q) {
+            expect(rAll[at]).toBe(0);
+          } else open += Math.abs(rAll[at]!);
+        }
+    expect(open).toBeGreaterThan(1e-6);
+    expect(rScores.every(Number.isFinite)).toBe(true);
+    expectKernelsMatchGeneric(model, input);
+  });
+
+  it('refuses a mask of −∞ at import, saying what to write instead', () => {
+    const bytes = buildModel({
+      opset: 17,
+      input: ['N', 2, 2],
+      nodes: [node('Add', ['x', 'mask'], ['y'])],
+      initializers: [floatTensor('mask', [2, 2], [0, Number.NEGATIVE_INFINITY, 0, 0])],
+    });
+    expect(() => importOnnx(bytes)).toThrow(/holding ±∞ or NaN .*large finite negative value/);
   });
 });
 

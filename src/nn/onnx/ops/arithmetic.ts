@@ -18,7 +18,7 @@
  */
 import { FormatError, UnsupportedError } from '../../../core/errors.js';
 import { tensor } from '../../../core/tensor.js';
-import { sameBatch } from '../batch-layout.js';
+import { broadcastOverMovedBatch, sameBatch } from '../batch-layout.js';
 import { type ImportContext, nodeLabel, type OnnxNode, where } from '../context.js';
 import {
   type Activation,
@@ -101,11 +101,24 @@ function withConstant(
 ): void {
   if (c.kind !== 'float')
     throw ctx.unsupported(node, `of an activation and an integer constant [${c.dims.join(', ')}]`);
-  if (!batchFirst(x) && c.data.length !== 1)
+  if (!c.data.every(Number.isFinite))
     throw ctx.unsupported(
       node,
-      `with a constant [${c.dims.join(', ')}] on an activation [${onnxDims(x).join(', ')}] whose batch axis moved (only a scalar)`,
+      `with a constant [${c.dims.join(', ')}] holding ±∞ or NaN (an attention mask of −∞?); ` +
+        'write the mask with a large finite negative value (−1e9), which gives the same softmax',
     );
+  if (!batchFirst(x)) {
+    // An attention mask [1, seq, seq] on the scores [batch·heads, seq, seq]: the constant is the
+    // same for every sample when it has size 1 on the axis holding the batch.
+    const dims = broadcastOverMovedBatch(x, c.dims);
+    if (dims === undefined)
+      throw ctx.unsupported(
+        node,
+        `with a constant [${c.dims.join(', ')}] on an activation [${onnxDims(x).join(', ')}] whose batch axis moved (only one of size 1 on the batch's axis)`,
+      );
+    ctx.emit(node, op, {}, { value: tensor(dims, Float32Array.from(c.data, f)) }, [x], '', x.batch);
+    return;
+  }
   const rank = x.shape.length + 1;
   if (c.dims.length > rank || (c.dims.length === rank && c.dims[0] !== 1))
     throw ctx.unsupported(
