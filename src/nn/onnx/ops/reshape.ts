@@ -3,10 +3,11 @@
  * Unsqueeze(data, axes), Squeeze(data, axes). On an activation each becomes one `reshape` (or
  * `flatten`) node with a per-sample target; on a constant it is folded.
  *
- * A Reshape target must keep the batch axis first: its first element is the symbolic batch (from
+ * A Reshape target keeps the batch axis first: its first element is the symbolic batch (from
  * a folded `Shape`), 0 (copy, unless allowzero = 1), -1 with every other size explicit, or the
  * model's fixed batch size. The rest is resolved against the per-sample shape (0 copies the same
- * axis, one -1 takes what remains). Flatten must use axis 1; Unsqueeze and Squeeze must not touch
+ * axis, one -1 takes what remains). Or it merges the batch with neighbouring axes, or splits
+ * them apart again (batch·heads, seq·batch, on an input whose batch moved): batch-layout.ts. Flatten must use axis 1; Unsqueeze and Squeeze must not touch
  * axis 0. `axes` is an attribute before opset 13 and an input from opset 13 on.
  *
  * Reference: ONNX operator docs for Reshape, Flatten, Unsqueeze, Squeeze.

@@ -2,7 +2,8 @@
  * ONNX Slice(data, starts, ends, axes, steps), Split(input, split; axis, num_outputs) and
  * Transpose(data; perm):
  * - of an activation → `slice` (one per Split output) or `transpose` nodes (ops/rearrange.ts),
- *   per sample: the batch axis must stay whole and first;
+ *   per sample: the batch axis stays whole; a Transpose that moves it (or a Slice of an
+ *   activation whose batch moved) is followed through batch-layout.ts;
  * - of constants, folded at import: shape vectors, and the pad lists PyTorch 1.13 computes for
  *   `F.pad` (a [k, 2] table reversed by a Slice of step −1, transposed and flattened).
  * Before opset 10 Slice's `starts`, `ends` and `axes` are attributes (steps 1); from 10 on they
