@@ -6,9 +6,11 @@
  * model keeps every tensor batch first; what moves is only the importer's record of where the
  * ONNX tensor holds the batch. A Transpose becomes a per-sample transpose of the other axes (or
  * nothing) and a new record; a Reshape becomes a per-sample reshape of the elements before and
- * after the batch, which stay where they are in memory. The ops that read a moved batch
- * (MatMul, Gemm, Add, Mul, Div, Slice, Softmax, Shape) map their ONNX axes to per-sample axes
- * here; every other op refuses it (context.ts), so nothing reads a moved batch as if it were first.
+ * after the batch, which stay where they are in memory. The ops that read a moved batch map
+ * their ONNX axes to per-sample axes here (MatMul, Gemm, Slice, Gather, Softmax, LayerNorm,
+ * ReduceMean, a constant's broadcast in Add/Sub/Mul/Div) or do not depend on it (element-wise
+ * activations); every other op refuses it (context.ts), so nothing reads a moved batch as if it
+ * were first. A sequence-first graph input (seq, batch, d) starts with its batch moved.
  */
 import { UnsupportedError } from '../../core/errors.js';
 import { sizeOf } from '../../core/tensor.js';

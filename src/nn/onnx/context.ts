@@ -107,7 +107,8 @@ export class ImportContext {
       throw this.unsupported(
         node,
         `on an activation [${onnxDims(value).join(', ')}] whose batch axis the exporter moved to axis ${value.batch!.start}; ` +
-          'provlrp follows a moved batch through Transpose, Reshape, MatMul, Gemm, Add, Mul, Div, Slice, Softmax and Shape only',
+          'provlrp follows a moved batch through Transpose, Reshape, Shape, MatMul, Gemm, Add, Sub, Mul, Div, Slice, ' +
+          'Gather, Softmax, LayerNormalization, ReduceMean and element-wise activations only; transpose it back to the first axis before this op',
       );
     return value;
   }
