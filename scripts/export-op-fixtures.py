@@ -21,6 +21,23 @@ What it writes
   ([2, 2]): a one-head pre-norm transformer block on 3 tokens of width 4 (positional embedding,
   LayerNorm, Q/K/V, softmax(Q·Kᵀ/√d)·V, residuals, GELU MLP), classified from the first token
   (Gather); at opset 13 LayerNorm and GELU are decomposed;
+* ``mha_op<N>.onnx`` with ``mha.input.bin`` ([3, 3, 8]) and ``mha.logits.bin`` ([3, 2]):
+  ``nn.MultiheadAttention(8, 2, batch_first=True)``, whose export moves the batch axis (to
+  (seq, batch, d), then batch·heads) and back, classified from token 0; ``mha_nobias_op17.onnx``
+  (``mha_nobias.*``, [2, 3, 8]) the same without biases; ``mha_causal_op17.onnx``
+  (``mha_causal.*``, [2, 3, 8]) with a causal ``attn_mask`` of −1e9, classified from the last token;
+* ``encoder_op<N>.onnx`` with ``encoder.input.bin`` ([3, 3, 8]) and ``encoder.logits.bin`` ([3, 2]):
+  ``nn.TransformerEncoder`` of two ``nn.TransformerEncoderLayer(8, 2, 16, batch_first=True)``
+  and a mean over the tokens; ``encoder_nobias_op17.onnx`` (``encoder_nobias.*``, [2, 3, 8]) the
+  same with every bias (LayerNorm's β included) zero;
+* ``mha_seq_op<N>.onnx`` and ``encoder_seq_op<N>.onnx`` with ``<name>.input.bin`` (the ONNX input
+  [3, 2, 8], sequence first, batch on axis 1) and ``<name>.logits.bin`` ([2, 2]): PyTorch's
+  default (seq, batch, d) layout, a ``MultiheadAttention(8, 2)`` with a head on ``x[0]`` and a
+  ``TransformerEncoderLayer(8, 2, 16)`` with a head on ``x.mean(0)``;
+* ``vit_op<N>.onnx`` with ``vit.input.bin`` ([2, 3, 32, 32]) and ``vit.logits.bin`` ([2, 10]):
+  torchvision's ``VisionTransformer`` (image 32, patch 8, 2 layers, 2 heads, width 32, MLP 64,
+  10 classes), its class token (drawn, not zero) expanded to the batch and concatenated before
+  the patches, classified from the class token;
 * ``text_op<N>.onnx`` with ``text.input.bin`` (the token ids [2, 5] as float32) and
   ``text.logits.bin`` ([2, 2]): a token embedding (int64 ids), the same block, and a mean over
   the tokens (ReduceMean) as the classification head.
@@ -253,7 +270,128 @@ def text() -> None:
     logits.numpy().tofile(os.path.join(OUT, "text.logits.bin"))
 
 
+class SelfAttention(torch.nn.Module):
+    """``nn.MultiheadAttention`` (batch first) on 3 tokens of width 8, 2 heads, classified from token 0."""
+
+    def __init__(self, bias: bool = True) -> None:
+        super().__init__()
+        self.attn = torch.nn.MultiheadAttention(8, 2, batch_first=True, bias=bias)
+        self.head = torch.nn.Linear(8, 2, bias=bias)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.attn(x, x, x, need_weights=False)[0][:, 0])
+
+
+class CausalAttention(SelfAttention):
+    """``SelfAttention`` with a causal mask of −1e9 above the diagonal (``attn_mask``, a buffer)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.register_buffer("mask", torch.triu(torch.full((3, 3), -1e9), 1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.attn(x, x, x, attn_mask=self.mask, need_weights=False)[0][:, -1])
+
+
+class Encoder(torch.nn.Module):
+    """Two ``nn.TransformerEncoderLayer`` (batch first, ReLU MLP) on 3 tokens of width 8, mean head."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        layer = torch.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True)
+        self.encoder = torch.nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+        self.head = torch.nn.Linear(8, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.encoder(x).mean(dim=1))
+
+
+class SeqFirst(torch.nn.Module):
+    """PyTorch's default layout (seq, batch, d): a MultiheadAttention or an encoder layer, then a head
+    on token 0 (``x[0]``) or on the mean over the tokens (``x.mean(0)``)."""
+
+    def __init__(self, encoder: bool) -> None:
+        super().__init__()
+        self.encoder = encoder
+        if encoder:
+            self.body = torch.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0)
+        else:
+            self.body = torch.nn.MultiheadAttention(8, 2)
+        self.head = torch.nn.Linear(8, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.encoder:
+            return self.head(self.body(x).mean(dim=0))
+        return self.head(self.body(x, x, x, need_weights=False)[0][0])
+
+
+def export(
+    net: torch.nn.Module,
+    inputs: torch.Tensor,
+    name: str,
+    opsets: tuple[int, ...] = (13, 17),
+    batch_axis: int = 0,
+) -> None:
+    """``<name>_op<N>.onnx`` with a dynamic batch (on ``batch_axis`` of the input), ``<name>.input.bin``
+    (as the ONNX input) and ``<name>.logits.bin``."""
+    net = net.eval()
+    for opset in opsets:
+        torch.onnx.export(
+            net,
+            inputs,
+            os.path.join(OUT, f"{name}_op{opset}.onnx"),
+            opset_version=opset,
+            input_names=["x"],
+            output_names=["y"],
+            dynamic_axes={"x": {batch_axis: "batch"}, "y": {0: "batch"}},
+        )
+    # NOTE: with gradients on, PyTorch takes MultiheadAttention's plain path (its no-grad fast
+    # path has no bias-free form), the same arithmetic as the export.
+    logits = net.double()(inputs.double()).detach().float()
+    inputs.numpy().tofile(os.path.join(OUT, f"{name}.input.bin"))
+    logits.numpy().tofile(os.path.join(OUT, f"{name}.logits.bin"))
+
+
+def multihead() -> None:
+    torch.manual_seed(5)
+    export(SelfAttention(), torch.randn(3, 3, 8).float(), "mha")
+    torch.manual_seed(6)
+    export(SelfAttention(bias=False), torch.randn(2, 3, 8).float(), "mha_nobias", (17,))
+    torch.manual_seed(12)
+    export(CausalAttention(), torch.randn(2, 3, 8).float(), "mha_causal", (17,))
+    torch.manual_seed(7)
+    export(Encoder(), torch.randn(3, 3, 8).float(), "encoder")
+    torch.manual_seed(11)
+    encoder = Encoder()
+    with torch.no_grad():
+        for name, p in encoder.named_parameters():
+            if name.endswith("bias"):
+                p.zero_()
+    export(encoder, torch.randn(2, 3, 8).float(), "encoder_nobias", (17,))
+    torch.manual_seed(9)
+    export(SeqFirst(encoder=False), torch.randn(3, 2, 8).float(), "mha_seq", batch_axis=1)
+    torch.manual_seed(10)
+    export(SeqFirst(encoder=True), torch.randn(3, 2, 8).float(), "encoder_seq", batch_axis=1)
+
+
+def vision_transformer() -> None:
+    from torchvision.models.vision_transformer import VisionTransformer
+
+    torch.manual_seed(8)
+    net = VisionTransformer(
+        image_size=32, patch_size=8, num_layers=2, num_heads=2, hidden_dim=32, mlp_dim=64, num_classes=10
+    )
+    with torch.no_grad():
+        # torchvision starts the class token and the head at zero; a fixture needs them to matter.
+        net.class_token.normal_(0, 0.5)
+        net.heads.head.weight.normal_(0, 0.2)
+        net.heads.head.bias.normal_(0, 0.1)
+    export(net, torch.randn(2, 3, 32, 32).float(), "vit")
+
+
 if __name__ == "__main__":
+    multihead()
+    vision_transformer()
     shapes()
     gating()
     attention()

@@ -13,8 +13,8 @@ import type { AnyNode, OpAttributes, OpName, OpParams, StrippedOutput } from '..
 import type { Attributes } from './attributes.js';
 import { alternativeTo } from './ops/alternatives.js';
 import type { NodeProto } from './proto.js';
-import type { Activation, FloatConstant, IntConstant, Value } from './values.js';
-import { describeValue } from './values.js';
+import type { Activation, BatchGroup, FloatConstant, IntConstant, Value } from './values.js';
+import { batchFirst, describeValue, onnxDims } from './values.js';
 
 /** An operator's shape inference: per-sample input shapes → per-sample output shape. */
 export type InferShape = (node: AnyNode, inputs: readonly (readonly number[])[]) => number[];
@@ -96,8 +96,35 @@ export class ImportContext {
     return this.consumerCounts.get(name) ?? 0;
   }
 
-  /** Input `i` of the node, or `undefined` when the optional input is omitted. */
+  /**
+   * Input `i` of the node, or `undefined` when the optional input is omitted. An activation whose
+   * exporter moved its batch axis is refused: only the ops that map their axes through
+   * batch-layout.ts read it, with `laidOut`.
+   */
   optional(node: OnnxNode, i: number): Value | undefined {
+    const value = this.laidOut(node, i);
+    if (value?.kind === 'activation' && !batchFirst(value))
+      throw this.unsupported(
+        node,
+        `on an activation [${onnxDims(value).join(', ')}] whose batch axis the exporter moved to axis ${value.batch!.start}; ` +
+          'provlrp follows a moved batch through Transpose, Reshape, Shape, MatMul, Gemm, Add, Sub, Mul, Div, Slice, ' +
+          'Gather, Softmax, LayerNormalization, ReduceMean and element-wise activations only; transpose it back to the first axis before this op',
+      );
+    return value;
+  }
+
+  /**
+   * Input `i`, which must be computed by the model, possibly with its batch axis moved: for ops
+   * whose per-sample form does not depend on where the batch is (element-wise ones) or that map
+   * their axes through batch-layout.ts; their output keeps the input's `batch` record.
+   */
+  anyActivation(node: OnnxNode, i: number): Activation {
+    const value = this.laidOut(node, i);
+    return value?.kind === 'activation' ? value : this.activation(node, i);
+  }
+
+  /** Input `i` of the node as it is, an activation possibly with its batch axis moved. */
+  laidOut(node: OnnxNode, i: number): Value | undefined {
     const name = node.inputs[i];
     if (name === undefined || name === '') return undefined;
     const value = this.values.get(name);
@@ -174,6 +201,7 @@ export class ImportContext {
     params: OpParams[O],
     inputs: readonly Activation[],
     suffix = '',
+    batch?: BatchGroup,
   ): Activation {
     const onnxOutput = node.outputs[0] ?? `${node.name}:output`;
     const output = suffix === '' ? onnxOutput : `${onnxOutput}:${suffix}`;
@@ -192,7 +220,12 @@ export class ImportContext {
       inputs.map((a) => a.shape),
     );
     this.nodes.push(modelNode);
-    const activation: Activation = { kind: 'activation', tensor: output, shape };
+    const activation: Activation = {
+      kind: 'activation',
+      tensor: output,
+      shape,
+      ...(batch === undefined || batch.end === 0 ? {} : { batch }),
+    };
     if (suffix === '') this.define(onnxOutput, activation);
     return activation;
   }

@@ -77,10 +77,16 @@ class PatternGraph {
     return i < 0 ? undefined : i;
   }
 
-  /** Whether `tensor` is a float constant of more than one element (a weight, γ, β). */
+  /**
+   * Whether `tensor` is a float constant of more than one element (a weight, γ, β): an
+   * initializer, or an Identity of one (PyTorch's export shares equal initializers, the γ = 1 of
+   * every untrained LayerNorm, through Identity nodes).
+   */
   isTensorConstant(tensor: string): boolean {
     const value = this.initializers.get(tensor);
-    return value?.kind === 'float';
+    if (value !== undefined) return value.kind === 'float';
+    const i = this.producer(tensor, 'Identity');
+    return i !== undefined && this.isTensorConstant(this.inputs(i)[0] ?? '');
   }
 
   /** A ReduceMean's axes (attribute before opset 18, constant input from 18 on). */

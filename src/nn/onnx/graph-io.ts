@@ -22,6 +22,12 @@ export interface GraphInput {
   readonly fixedBatch: number | undefined;
   /** Whether the input holds integer token ids (given at run time as float values), for embeddings only. */
   readonly tokenIds: boolean;
+  /**
+   * The ONNX axis of the batch when it is not the first: the one symbolic axis of a sequence-first
+   * input (seq, batch, d), as `nn.MultiheadAttention` takes by default. The model's input stays
+   * batch first, [N, seq, d].
+   */
+  readonly batchAxis: number;
 }
 
 const FLOAT32 = 1;
@@ -64,17 +70,27 @@ export function graphInputOf(graph: GraphProto, initializers: ReadonlyMap<string
     );
   const fixed = (d: (typeof dims)[number]) =>
     d.dimValue !== null && d.dimValue !== undefined ? toInt(d.dimValue) : 0;
-  const shape = dims.slice(1).map((d, i) => {
+  // The batch is axis 0, unless axis 0 is fixed and exactly one other axis is not (seq first).
+  const open = dims.flatMap((d, a) => (fixed(d) >= 1 ? [] : [a]));
+  const batchAxis = open.length === 1 && open[0]! > 0 ? open[0]! : 0;
+  const shape = dims.flatMap((d, i) => {
+    if (i === batchAxis) return [];
     const size = fixed(d);
     if (!(size >= 1 && Number.isSafeInteger(size)))
       throw new UnsupportedError(
-        `onnx import: input "${name}" has no fixed size on axis ${i + 1}` +
+        `onnx import: input "${name}" has no fixed size on axis ${i}` +
           `${d.dimParam ? ` ("${d.dimParam}")` : ''}; export with a fixed per-sample shape (only the batch may vary)`,
       );
-    return size;
+    return [size];
   });
-  const batch = fixed(dims[0]!);
-  return { name, shape, fixedBatch: batch >= 1 ? batch : undefined, tokenIds: elemType !== FLOAT32 };
+  const batch = fixed(dims[batchAxis]!);
+  return {
+    name,
+    shape,
+    fixedBatch: batch >= 1 ? batch : undefined,
+    tokenIds: elemType !== FLOAT32,
+    batchAxis,
+  };
 }
 
 /** The graph's one output tensor name. */

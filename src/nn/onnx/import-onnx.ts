@@ -31,6 +31,7 @@ import { layerName } from './layer-name.js';
 import { alternativeTo } from './ops/alternatives.js';
 import { ONNX_OPS, SUPPORTED_ONNX_OPS } from './ops/index.js';
 import type { GraphProto, NodeProto } from './proto.js';
+import { batchFirst, onnxDims } from './values.js';
 
 /** Options of `importOnnx`. */
 export interface ImportOnnxOptions {
@@ -86,7 +87,13 @@ export function onnxToModelSpec(onnx: OnnxModel): ModelSpec {
     SUPPORTED_ONNX_OPS,
   );
   for (const [name, value] of initializers) ctx.define(name, value);
-  ctx.define(input.name, { kind: 'activation', tensor: input.name, shape: input.shape });
+  const batchAxis = input.batchAxis;
+  ctx.define(input.name, {
+    kind: 'activation',
+    tensor: input.name,
+    shape: input.shape,
+    ...(batchAxis === 0 ? {} : { batch: { start: batchAxis, at: batchAxis, end: batchAxis } }),
+  });
   const names = new Set<string>();
   const nodes = fusePatterns(graph.node ?? [], initializers, output).map((proto, index) =>
     onnxNodeOf(proto, index, opset, names),
@@ -109,6 +116,11 @@ export function onnxToModelSpec(onnx: OnnxModel): ModelSpec {
     throw new FormatError(
       'onnx',
       `the graph output "${output}" is a constant; it does not depend on the input`,
+    );
+  if (!batchFirst(result))
+    throw new UnsupportedError(
+      `onnx import: the graph output "${output}" [${onnxDims(result).join(', ')}] holds the batch on axis ${result.batch!.start}; ` +
+        'provlrp models are batch first: transpose it back (batch_first=True) before the output',
     );
   return {
     input: input.name,

@@ -117,12 +117,38 @@ describe('importOnnx: shape computations', () => {
       nodes: [
         node('Shape', ['x'], ['s']),
         constantNode('two', intTensor('', [2], [2, 2])),
-        node('Mul', ['s', 'two'], ['bad']),
+        node('Add', ['s', 'two'], ['bad']),
         node('Reshape', ['x', 'bad'], ['y']),
       ],
     });
     expect(() => importOnnx(bytes)).toThrow(UnsupportedError);
-    expect(() => importOnnx(bytes)).toThrow(/depends on the batch size/);
+    expect(() => importOnnx(bytes)).toThrow(/batch \+ 2|Add 2 depends on the batch size/);
+  });
+
+  it('keeps batch·k symbolic: a Reshape merging the batch with an axis is followed, and refused where it is read', () => {
+    const reshapedBy = (rest: number, then: 'Flatten' | 'Reshape') =>
+      buildModel({
+        input: ['N', 4],
+        nodes: [
+          node('Shape', ['x'], ['s']),
+          constantNode('i0', intTensor('', [1], [0])),
+          node('Gather', ['s', 'i0'], ['n']),
+          constantNode('two', intTensor('', [1], [2])),
+          node('Mul', ['n', 'two'], ['n2']),
+          constantNode('rest', intTensor('', [1], [rest])),
+          node('Concat', ['n2', 'rest'], ['target'], [intAttr('axis', 0)]),
+          node('Reshape', ['x', 'target'], ['merged']),
+          ...(then === 'Flatten'
+            ? [node('Flatten', ['merged'], ['y'])]
+            : [node('Shape', ['x'], ['back']), node('Reshape', ['merged', 'back'], ['y'])]),
+        ],
+      });
+    // [N, 4] → [N·2, 2]: batch·2 holds the batch and half a sample.
+    expect(() => importOnnx(reshapedBy(2, 'Flatten'))).toThrow(/batch axis the exporter moved/);
+    // [N, 4] → [N·2, 8] does not hold the elements.
+    expect(() => importOnnx(reshapedBy(8, 'Reshape'))).toThrow(/does not hold the 4 elements/);
+    const model = importOnnx(reshapedBy(2, 'Reshape'));
+    expect(model.shapes.get(model.output)).toEqual([4]);
   });
 });
 

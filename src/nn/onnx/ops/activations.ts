@@ -28,7 +28,8 @@ function emitActivation<A extends ActivationOp>(
   op: A,
   attributes: OpAttributes[A],
 ): void {
-  ctx.emit(node, op, attributes, {} as never, [ctx.activation(node, 0)]);
+  const x = ctx.anyActivation(node, 0);
+  ctx.emit(node, op, attributes, {} as never, [x], '', x.batch);
 }
 
 /** Clip(input, min, max) with constant bounds. */

@@ -12,7 +12,7 @@
 import { LimitError, UnsupportedError } from '../../../core/errors.js';
 import { type ImportContext, nodeLabel, type OnnxNode, where } from '../context.js';
 import { constantFromTensor, isFloatDataType, isKnownDataType } from '../tensor-proto.js';
-import { BATCH, type Constant as ConstantValue, floatConstant, intConstant } from '../values.js';
+import { type Constant as ConstantValue, floatConstant, intConstant, isSymbolic } from '../values.js';
 
 /** The most elements a constant made at import may have. */
 export const MAX_CONSTANT_ELEMENTS = 1 << 24;
@@ -87,12 +87,12 @@ export function cast(node: OnnxNode, ctx: ImportContext): void {
 function castConstant(node: OnnxNode, x: ConstantValue, to: number): ConstantValue {
   if (isFloatDataType(to)) {
     if (x.kind === 'float') return x;
-    if (x.data.includes(BATCH))
+    if (x.data.some(isSymbolic))
       throw new UnsupportedError(`${where(node)}: cannot cast the symbolic batch size to a float`);
     return floatConstant(x.dims, Float32Array.from(x.data as number[]));
   }
-  const data = Array.from(x.data, (v) => (v === BATCH ? v : to === BOOL ? Number(v !== 0) : Math.trunc(v)));
-  if (!data.every((v) => v === BATCH || Number.isFinite(v)))
+  const data = Array.from(x.data, (v) => (isSymbolic(v) ? v : to === BOOL ? Number(v !== 0) : Math.trunc(v)));
+  if (!data.every((v) => isSymbolic(v) || Number.isFinite(v)))
     throw new UnsupportedError(`${where(node)}: cannot cast a non-finite float to an integer`);
   return intConstant(x.dims, data);
 }

@@ -12,24 +12,26 @@ import type { ImportContext, OnnxNode } from '../context.js';
 
 /** Relu: max(0, x). */
 export function relu(node: OnnxNode, ctx: ImportContext): void {
-  ctx.emit(node, 'relu', {}, {}, [ctx.activation(node, 0)]);
+  const x = ctx.anyActivation(node, 0);
+  ctx.emit(node, 'relu', {}, {}, [x], '', x.batch);
 }
 
 /** LeakyRelu: x for x ≥ 0, alpha·x below (alpha defaults to 0.01). */
 export function leakyRelu(node: OnnxNode, ctx: ImportContext): void {
-  ctx.emit(node, 'leaky_relu', { alpha: node.attrs.float('alpha', 0.01) }, {}, [ctx.activation(node, 0)]);
+  const x = ctx.anyActivation(node, 0);
+  ctx.emit(node, 'leaky_relu', { alpha: node.attrs.float('alpha', 0.01) }, {}, [x], '', x.batch);
 }
 
 /** Identity. */
 export function identity(node: OnnxNode, ctx: ImportContext): void {
-  const x = ctx.input(node, 0);
-  if (x.kind === 'activation') ctx.emit(node, 'identity', {}, {}, [x]);
+  const x = ctx.laidOut(node, 0) ?? ctx.input(node, 0);
+  if (x.kind === 'activation') ctx.emit(node, 'identity', {}, {}, [x], '', x.batch);
   else ctx.fold(node, x);
 }
 
 /** Dropout at inference. */
 export function dropout(node: OnnxNode, ctx: ImportContext): void {
-  const x = ctx.activation(node, 0);
+  const x = ctx.anyActivation(node, 0);
   const mask = node.outputs[1];
   if (mask !== undefined && mask !== '' && ctx.consumers(mask) > 0)
     throw ctx.unsupported(node, 'with its mask output in use');
@@ -38,5 +40,5 @@ export function dropout(node: OnnxNode, ctx: ImportContext): void {
     if (training?.data.some((v) => v !== 0))
       throw ctx.unsupported(node, 'in training mode (training_mode = true); export the model in eval() mode');
   }
-  ctx.emit(node, 'dropout', {}, {}, [x]);
+  ctx.emit(node, 'dropout', {}, {}, [x], '', x.batch);
 }

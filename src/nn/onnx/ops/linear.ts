@@ -11,13 +11,14 @@
  */
 import { ShapeError, UnsupportedError } from '../../../core/errors.js';
 import { type Tensor, tensor } from '../../../core/tensor.js';
+import { onnxRank, perSampleAxis, sameBatch } from '../batch-layout.js';
 import { type ImportContext, type OnnxNode, where } from '../context.js';
-import type { FloatConstant } from '../values.js';
+import { type FloatConstant, onnxDims } from '../values.js';
 import { biasOf, paramOf } from './params.js';
 
 /** Gemm: a Linear layer. */
 export function gemm(node: OnnxNode, ctx: ImportContext): void {
-  const a = ctx.activation(node, 0);
+  const a = ctx.anyActivation(node, 0);
   const alpha = node.attrs.float('alpha', 1);
   const beta = node.attrs.float('beta', 1);
   if (node.attrs.int('transA', 0) !== 0)
@@ -27,27 +28,36 @@ export function gemm(node: OnnxNode, ctx: ImportContext): void {
     );
   const b = ctx.floatConstant(node, 1);
   const transB = node.attrs.int('transB', 0) !== 0;
-  if (b.dims.length !== 2 || a.shape.length !== 1)
+  // [N, in], or [seq·N, in] where MultiheadAttention merged the batch with the tokens.
+  if (b.dims.length !== 2 || onnxRank(a) !== 2 || perSampleAxis(a, 1) === undefined)
     throw new ShapeError(
       `${where(node)} inputs`,
       `A [N, in] and B [${transB ? 'out, in' : 'in, out'}]`,
-      `A [N, ${a.shape.join(', ')}] and B [${b.dims.join(', ')}]`,
+      `A [${onnxDims(a).join(', ')}] and B [${b.dims.join(', ')}]`,
     );
   const weight = transB ? paramOf(node, b, 'weight') : transposed(node, b);
   const size = weight.shape[0]!;
   if (alpha !== 1) for (let i = 0; i < weight.data.length; i++) weight.data[i] = alpha * weight.data[i]!;
-  ctx.emit(node, 'dense', {}, { weight, bias: biasOf(ctx, node, 2, size, beta) }, [a]);
+  ctx.emit(node, 'dense', {}, { weight, bias: biasOf(ctx, node, 2, size, beta) }, [a], '', a.batch);
 }
 
 /** MatMul of an activation by a constant [in, out] matrix. */
 export function matMul(node: OnnxNode, ctx: ImportContext): void {
-  const a = ctx.activation(node, 0);
-  const second = ctx.input(node, 1);
+  const a = ctx.anyActivation(node, 0);
+  const second = ctx.laidOut(node, 1)!;
   if (second.kind === 'activation') {
-    // Two activations (attention): the matrix product of both, per sample.
-    ctx.emit(node, 'matmul', {}, {}, [a, second]);
+    // Two activations (attention): the matrix product of both, per sample. With the batch merged
+    // into the product's leading axes (batch·heads), per sample it is the product per head.
+    if (!sameBatch(a, second) || (a.batch !== undefined && a.batch.end > a.shape.length - 2))
+      throw ctx.unsupported(
+        node,
+        `of activations [${onnxDims(a).join(', ')}] and [${onnxDims(second).join(', ')}] that do not hold the batch on the same leading axis`,
+      );
+    ctx.emit(node, 'matmul', {}, {}, [a, second], '', a.batch);
     return;
   }
+  if (perSampleAxis(a, onnxRank(a) - 1) === undefined)
+    throw ctx.unsupported(node, `over the axis of [${onnxDims(a).join(', ')}] that holds the batch`);
   const b = ctx.floatConstant(node, 1);
   if (b.dims.length !== 2)
     throw new UnsupportedError(
@@ -57,7 +67,7 @@ export function matMul(node: OnnxNode, ctx: ImportContext): void {
   const weight = transposed(node, b);
   const size = weight.shape[0]!;
   ctx.markBiasFree(
-    ctx.emit(node, 'dense', {}, { weight, bias: tensor([size], new Float32Array(size)) }, [a]),
+    ctx.emit(node, 'dense', {}, { weight, bias: tensor([size], new Float32Array(size)) }, [a], '', a.batch),
   );
 }
 

@@ -12,8 +12,28 @@
  * Reference: ONNX operator docs for MaxPool, AveragePool, GlobalAveragePool, ReduceMean.
  */
 import { FormatError, UnsupportedError } from '../../../core/errors.js';
+import { onnxRank, perSampleAxis, withoutAxes } from '../batch-layout.js';
 import { type ImportContext, nodeLabel, type OnnxNode, where } from '../context.js';
+import { type Activation, onnxDims } from '../values.js';
 import { windowOf } from './window.js';
+
+/** ReduceMean over per-sample axes of a seq-first activation (x.mean(0) of (seq, batch, d)). */
+function reduceMeanMoved(node: OnnxNode, ctx: ImportContext, x: Activation): void {
+  const rank = onnxRank(x);
+  const axes = node.opset >= 18 ? ctx.intConstant(node, 1)?.data : node.attrs.intsOrUndefined('axes');
+  const perSample = (axes ?? []).map((a) =>
+    typeof a === 'number' && a >= -rank && a < rank ? perSampleAxis(x, a < 0 ? a + rank : a) : undefined,
+  );
+  if (perSample.length === 0 || !perSample.every((p): p is number => p !== undefined))
+    throw ctx.unsupported(
+      node,
+      `over axes [${(axes ?? []).join(', ')}] of [${onnxDims(x).join(', ')}] (only per-sample axes, not the batch's)`,
+    );
+  const sorted = [...new Set(perSample)].sort((a, b) => a - b);
+  const keepdims = node.attrs.int('keepdims', 1) !== 0;
+  const batch = keepdims ? x.batch : withoutAxes(x, sorted);
+  ctx.emit(node, 'reduce_mean', { axes: sorted, keepdims }, {}, [x], '', batch);
+}
 
 /** MaxPool. */
 export function maxPool(node: OnnxNode, ctx: ImportContext): void {
@@ -44,7 +64,11 @@ export function globalAveragePool(node: OnnxNode, ctx: ImportContext): void {
 
 /** ReduceMean over spatial axes of [N, C, H, W]. */
 export function reduceMean(node: OnnxNode, ctx: ImportContext): void {
-  const x = ctx.activation(node, 0);
+  const x = ctx.anyActivation(node, 0);
+  if (x.batch !== undefined) {
+    reduceMeanMoved(node, ctx, x);
+    return;
+  }
   const rank = x.shape.length + 1;
   const axes = node.opset >= 18 ? ctx.intConstant(node, 1)?.data : node.attrs.intsOrUndefined('axes');
   const reduced = new Set((axes ?? []).map((a) => (typeof a === 'number' && a < 0 ? a + rank : a)));

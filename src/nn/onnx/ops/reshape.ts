@@ -3,22 +3,34 @@
  * Unsqueeze(data, axes), Squeeze(data, axes). On an activation each becomes one `reshape` (or
  * `flatten`) node with a per-sample target; on a constant it is folded.
  *
- * A Reshape target must keep the batch axis first: its first element is the symbolic batch (from
+ * A Reshape target keeps the batch axis first: its first element is the symbolic batch (from
  * a folded `Shape`), 0 (copy, unless allowzero = 1), -1 with every other size explicit, or the
  * model's fixed batch size. The rest is resolved against the per-sample shape (0 copies the same
- * axis, one -1 takes what remains). Flatten must use axis 1; Unsqueeze and Squeeze must not touch
+ * axis, one -1 takes what remains). Or it merges the batch with neighbouring axes, or splits
+ * them apart again (batch·heads, seq·batch, on an input whose batch moved): batch-layout.ts. Flatten must use axis 1; Unsqueeze and Squeeze must not touch
  * axis 0. `axes` is an attribute before opset 13 and an input from opset 13 on.
  *
  * Reference: ONNX operator docs for Reshape, Flatten, Unsqueeze, Squeeze.
  */
 import { FormatError, ShapeError, UnsupportedError } from '../../../core/errors.js';
 import { sizeOf } from '../../../core/tensor.js';
+import { reshaped } from '../batch-layout.js';
 import { type ImportContext, nodeLabel, type OnnxNode, where } from '../context.js';
-import { type Activation, BATCH, type Constant, type IntElement, type Value } from '../values.js';
+import {
+  type Activation,
+  BATCH,
+  batchFirst,
+  type Constant,
+  type IntElement,
+  isSymbolic,
+  onnxDims,
+  type Value,
+  withBatch,
+} from '../values.js';
 
 /** Reshape. */
 export function reshape(node: OnnxNode, ctx: ImportContext): void {
-  const x = ctx.input(node, 0);
+  const x = ctx.laidOut(node, 0)!;
   const target = ctx.intConstant(node, 1);
   if (target === undefined || target.dims.length !== 1)
     throw new UnsupportedError(`${where(node)}: the target shape must be a constant 1-D list`);
@@ -30,12 +42,24 @@ export function reshape(node: OnnxNode, ctx: ImportContext): void {
     return;
   }
   const [first, ...rest] = resolved;
+  if (
+    !batchFirst(x) ||
+    resolved.slice(1).some(isSymbolic) ||
+    (first !== undefined && isSymbolic(first) && first !== BATCH)
+  ) {
+    // The batch moved or merged with other axes (MultiheadAttention's heads): batch-layout.ts.
+    const moved = reshaped(node, x, resolved);
+    if (moved.shape.length === x.shape.length && moved.shape.every((d, a) => d === x.shape[a]))
+      ctx.fold(node, withBatch(x, moved.batch));
+    else ctx.emit(node, 'reshape', { shape: moved.shape }, {}, [x], '', moved.batch);
+    return;
+  }
   // A leading -1 is the batch only when the rest spells out exactly one sample.
   const restIsSample =
-    !rest.includes(-1) && !rest.includes(BATCH) && sizeOf(rest as number[]) === sizeOf(x.shape);
+    !rest.includes(-1) && !rest.some(isSymbolic) && sizeOf(rest as number[]) === sizeOf(x.shape);
   const keepsBatch =
     first === BATCH || (first === -1 && restIsSample) || (first !== undefined && first === ctx.fixedBatch);
-  if (!keepsBatch || rest.includes(BATCH))
+  if (!keepsBatch)
     throw new UnsupportedError(
       `${where(node)}: the target [${target.data.join(', ')}] does not keep the batch axis first; ` +
         'reshape to (x.size(0), …) or (-1, …) with the other sizes explicit',
@@ -100,7 +124,7 @@ export function squeeze(node: OnnxNode, ctx: ImportContext): void {
 
 /** The full shape of a value: [batch, …per-sample] for an activation, the dims of a constant. */
 function fullShape(x: Value): IntElement[] {
-  return x.kind === 'activation' ? [BATCH, ...x.shape] : [...x.dims];
+  return x.kind === 'activation' ? onnxDims(x) : [...x.dims];
 }
 
 function copied(node: OnnxNode, full: readonly IntElement[], i: number): IntElement {
@@ -115,7 +139,7 @@ function copied(node: OnnxNode, full: readonly IntElement[], i: number): IntElem
 
 /** Sizes with at most one -1, resolved so that they hold exactly as many elements as `input`. */
 function resolveMinusOne(node: OnnxNode, target: readonly IntElement[], input: readonly number[]): number[] {
-  if (target.includes(BATCH))
+  if (target.some(isSymbolic))
     throw new UnsupportedError(`${where(node)}: a constant cannot be reshaped by the batch size`);
   const sizes = target as number[];
   const size = sizeOf(input);
@@ -160,7 +184,7 @@ function applyShape(node: OnnxNode, ctx: ImportContext, x: Value, out: readonly 
     ctx.fold(node, withDims(x, out as number[]));
     return;
   }
-  if (out[0] !== BATCH || out.slice(1).includes(BATCH))
+  if (out[0] !== BATCH || out.slice(1).some(isSymbolic))
     throw ctx.unsupported(node, 'on the batch axis (axis 0) of an activation');
   reshapeActivation(node, ctx, x, out.slice(1) as number[]);
 }

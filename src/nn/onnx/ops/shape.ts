@@ -11,15 +11,24 @@
  * Reference: ONNX operator docs for Shape, Gather, Expand, Tile.
  */
 import { ShapeError, UnsupportedError } from '../../../core/errors.js';
+import { onnxRank, perSampleAxis, withoutAxes } from '../batch-layout.js';
 import { type ImportContext, type OnnxNode, where } from '../context.js';
-import { type Activation, BATCH, type IntConstant, type IntElement, intConstant } from '../values.js';
+import {
+  type Activation,
+  BATCH,
+  type IntConstant,
+  type IntElement,
+  intConstant,
+  isSymbolic,
+  onnxDims,
+} from '../values.js';
 import { broadcastConstant, broadcastDims } from './logic.js';
 import { paramOf } from './params.js';
 
 /** Shape. */
 export function shape(node: OnnxNode, ctx: ImportContext): void {
-  const x = ctx.input(node, 0);
-  const full: IntElement[] = x.kind === 'activation' ? [BATCH, ...x.shape] : [...x.dims];
+  const x = ctx.laidOut(node, 0)!;
+  const full: IntElement[] = x.kind === 'activation' ? onnxDims(x) : [...x.dims];
   const rank = full.length;
   const clamp = (i: number) => Math.min(Math.max(i < 0 ? i + rank : i, 0), rank);
   const start = clamp(node.attrs.int('start', 0));
@@ -30,7 +39,7 @@ export function shape(node: OnnxNode, ctx: ImportContext): void {
 
 /** Gather of a shape vector, or of an activation with constant indices. */
 export function gather(node: OnnxNode, ctx: ImportContext): void {
-  const x = ctx.input(node, 0);
+  const x = ctx.laidOut(node, 0)!;
   if (x.kind === 'activation') {
     gatherActivation(node, ctx, x);
     return;
@@ -55,7 +64,7 @@ export function gather(node: OnnxNode, ctx: ImportContext): void {
     );
   const n = data.data.length;
   const out = indices.data.map((i) => {
-    if (i === BATCH || i < -n || i >= n)
+    if (isSymbolic(i) || i < -n || i >= n)
       throw new ShapeError(
         `${where(node)} indices`,
         `integers in [${-n}, ${n})`,
@@ -81,16 +90,21 @@ function intVector(node: OnnxNode, ctx: ImportContext, i: number, name: string):
 
 /** Gather along a per-sample axis with constant indices. */
 function gatherActivation(node: OnnxNode, ctx: ImportContext, x: Activation): void {
-  const rank = x.shape.length + 1;
+  const rank = onnxRank(x);
   const raw = node.attrs.int('axis', 0);
-  const axis = raw < 0 ? raw + rank : raw;
-  if (axis <= 0 || axis >= rank)
+  const onnxAxis = raw < 0 ? raw + rank : raw;
+  // The per-sample axis; undefined for the batch's (first, or where a seq-first export has it).
+  const p = onnxAxis >= 0 && onnxAxis < rank ? perSampleAxis(x, onnxAxis) : undefined;
+  if (p === undefined)
     throw ctx.unsupported(node, `along axis ${raw} of a rank-${rank} activation (only a per-sample axis)`);
+  const axis = p + 1;
   const indices = ctx.intConstant(node, 1);
   if (indices === undefined) throw ctx.unsupported(node, 'without constant indices');
+  if (x.batch !== undefined && indices.dims.length > 1)
+    throw ctx.unsupported(node, 'with indices of rank > 1 on an activation whose batch axis moved');
   const d = x.shape[axis - 1]!;
   const resolved = indices.data.map((i) => {
-    if (i === BATCH || i < -d || i >= d)
+    if (isSymbolic(i) || i < -d || i >= d)
       throw new ShapeError(
         `${where(node)} indices`,
         `integers in [${-d}, ${d})`,
@@ -98,7 +112,17 @@ function gatherActivation(node: OnnxNode, ctx: ImportContext, x: Activation): vo
       );
     return i < 0 ? i + d : i;
   });
-  ctx.emit(node, 'gather', { axis: axis - 1, indices: resolved, indicesShape: [...indices.dims] }, {}, [x]);
+  // x[0] of (seq, batch, d) drops the axis before the batch: (batch, d), batch first again.
+  const batch = indices.dims.length === 0 ? withoutAxes(x, [axis - 1]) : x.batch;
+  ctx.emit(
+    node,
+    'gather',
+    { axis: axis - 1, indices: resolved, indicesShape: [...indices.dims] },
+    {},
+    [x],
+    '',
+    batch,
+  );
 }
 
 /** Expand of an activation to a constant shape (ONNX's two-way broadcast), the batch axis kept. */
@@ -108,10 +132,18 @@ export function expand(node: OnnxNode, ctx: ImportContext): void {
   if (target === undefined || target.dims.length !== 1)
     throw new UnsupportedError(`${where(node)}: the shape must be a constant 1-D list`);
   if (value.kind !== 'activation') {
-    if (target.data.includes(BATCH))
+    // To the batch size: the same constant for every sample (a class token), kept with a leading
+    // 1 and marked, so that a Concat with activations takes it per sample (concat.ts).
+    const overBatch = target.data[0] === BATCH && !target.data.slice(1).some(isSymbolic);
+    if (
+      target.data.some(isSymbolic) &&
+      !(overBatch && value.kind === 'float' && target.data.length >= value.dims.length)
+    )
       throw ctx.unsupported(node, 'of a constant to the batch size (a constant broadcast over the batch)');
-    const dims = broadcastDims(node, [value.dims, target.data as number[]]);
-    ctx.fold(node, broadcastConstant(node, value, dims));
+    const sizes = target.data.map((t) => (isSymbolic(t) ? 1 : t));
+    const dims = broadcastDims(node, [value.dims, sizes]);
+    const folded = broadcastConstant(node, value, dims);
+    ctx.fold(node, overBatch && folded.kind === 'float' ? { ...folded, overBatch: true } : folded);
     return;
   }
   const x = value;
@@ -127,7 +159,7 @@ export function expand(node: OnnxNode, ctx: ImportContext): void {
     throw ctx.unsupported(node, `to [${target.data.join(', ')}], which changes the batch axis`);
   const shape = x.shape.map((d, a) => {
     const t = padded[a + 1]!;
-    if (t === BATCH || (t !== 1 && d !== 1 && t !== d))
+    if (isSymbolic(t) || (t !== 1 && d !== 1 && t !== d))
       throw new ShapeError(
         `${where(node)} shape`,
         `sizes that [N, ${x.shape.join(', ')}] broadcasts to`,
@@ -145,7 +177,7 @@ export function tile(node: OnnxNode, ctx: ImportContext): void {
   if (repeats === undefined || repeats.data.length !== x.shape.length + 1)
     throw new UnsupportedError(`${where(node)}: repeats must be a constant list with one entry per axis`);
   if (repeats.data[0] !== 1) throw ctx.unsupported(node, 'repeating the batch axis (axis 0)');
-  if (repeats.data.includes(BATCH))
+  if (repeats.data.some(isSymbolic))
     throw new UnsupportedError(`${where(node)}: repeats must not depend on the batch size`);
   ctx.emit(node, 'tile', { repeats: (repeats.data as number[]).slice(1) }, {}, [x]);
 }

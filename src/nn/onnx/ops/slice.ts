@@ -2,7 +2,8 @@
  * ONNX Slice(data, starts, ends, axes, steps), Split(input, split; axis, num_outputs) and
  * Transpose(data; perm):
  * - of an activation → `slice` (one per Split output) or `transpose` nodes (ops/rearrange.ts),
- *   per sample: the batch axis must stay whole and first;
+ *   per sample: the batch axis stays whole; a Transpose that moves it (or a Slice of an
+ *   activation whose batch moved) is followed through batch-layout.ts;
  * - of constants, folded at import: shape vectors, and the pad lists PyTorch 1.13 computes for
  *   `F.pad` (a [k, 2] table reversed by a Slice of step −1, transposed and flattened).
  * Before opset 10 Slice's `starts`, `ends` and `axes` are attributes (steps 1); from 10 on they
@@ -15,8 +16,9 @@
  * Reference: ONNX operator docs for Slice, Transpose.
  */
 import { FormatError, UnsupportedError } from '../../../core/errors.js';
+import { axisGroups, onnxRank, perSampleAxis, transposed } from '../batch-layout.js';
 import { type ImportContext, nodeLabel, type OnnxNode, where } from '../context.js';
-import { BATCH, type Constant } from '../values.js';
+import { type Constant, isSymbolic, withBatch } from '../values.js';
 import { gatherConstant, stridesOf } from './strides.js';
 
 /** One axis of a resolved slice. */
@@ -29,22 +31,36 @@ interface SliceRange {
 
 /** Slice of a constant or an activation. */
 export function slice(node: OnnxNode, ctx: ImportContext): void {
-  const x = ctx.input(node, 0);
+  const x = ctx.laidOut(node, 0)!;
   if (x.kind !== 'activation') {
     sliceConstant(node, ctx, x);
     return;
   }
-  const ranges = sliceRanges(node, ctx, [Number.MAX_SAFE_INTEGER, ...x.shape]);
-  const batch = ranges[0]!;
-  if (batch.start !== 0 || batch.step !== 1 || batch.end !== Number.MAX_SAFE_INTEGER)
-    throw ctx.unsupported(node, 'on the batch axis (axis 0) of an activation');
-  const sample = ranges.slice(1);
+  // Per ONNX axis; the one holding the batch (first, or where an exporter moved it) stays whole.
+  const groups = axisGroups(x);
+  const ranges = sliceRanges(
+    node,
+    ctx,
+    groups.map((_, a) => {
+      const p = perSampleAxis(x, a);
+      return p === undefined ? Number.MAX_SAFE_INTEGER : x.shape[p]!;
+    }),
+  );
+  const sample: SliceRange[] = x.shape.map((d) => ({ start: 0, end: d, step: 1, size: d }));
+  ranges.forEach((r, a) => {
+    const p = perSampleAxis(x, a);
+    if (p !== undefined) sample[p] = r;
+    else if (r.start !== 0 || r.step !== 1 || r.end !== Number.MAX_SAFE_INTEGER)
+      throw ctx.unsupported(node, `on the batch axis (axis ${a}) of an activation`);
+  });
   ctx.emit(
     node,
     'slice',
     { starts: sample.map((r) => r.start), ends: sample.map((r) => r.end), steps: sample.map((r) => r.step) },
     {},
     [x],
+    '',
+    x.batch,
   );
 }
 
@@ -100,7 +116,7 @@ function sliceRanges(node: OnnxNode, ctx: ImportContext, dims: readonly number[]
   const list = (attribute: string, input: number): number[] | undefined => {
     const values =
       node.opset < 10 ? node.attrs.intsOrUndefined(attribute) : ctx.intConstant(node, input)?.data;
-    if (values?.includes(BATCH))
+    if (values?.some(isSymbolic))
       throw new UnsupportedError(`${where(node)}: ${attribute} must not depend on the batch size`);
     return values as number[] | undefined;
   };
@@ -144,9 +160,9 @@ function sliceConstant(node: OnnxNode, ctx: ImportContext, data: Constant): void
 
 /** Transpose of a constant or an activation. */
 export function transpose(node: OnnxNode, ctx: ImportContext): void {
-  const x = ctx.input(node, 0);
+  const x = ctx.laidOut(node, 0)!;
   if (x.kind === 'activation') {
-    const rank = x.shape.length + 1;
+    const rank = onnxRank(x);
     const perm = node.attrs.ints(
       'perm',
       Array.from({ length: rank }, (_, a) => rank - 1 - a),
@@ -156,12 +172,11 @@ export function transpose(node: OnnxNode, ctx: ImportContext): void {
         'onnx',
         `${nodeLabel(node)}: perm [${perm.join(', ')}] is not a permutation of ${rank} axes`,
       );
-    if (perm[0] !== 0)
-      throw ctx.unsupported(
-        node,
-        `with perm [${perm.join(', ')}], which moves the batch axis (axis 0) of an activation`,
-      );
-    ctx.emit(node, 'transpose', { perm: perm.slice(1).map((p) => p - 1) }, {}, [x]);
+    // A transpose that moves the batch axis (MultiheadAttention's (seq, batch, d)) moves only the
+    // record of where it is (batch-layout.ts); the other axes are transposed per sample.
+    const moved = transposed(x, perm);
+    if (moved.perm.every((p, a) => p === a)) ctx.fold(node, withBatch(x, moved.batch));
+    else ctx.emit(node, 'transpose', { perm: moved.perm }, {}, [x], '', moved.batch);
     return;
   }
   const data = x;

@@ -12,8 +12,9 @@
  * Reference: ONNX operator docs for Softmax, LogSoftmax.
  */
 import type { StrippedOutput } from '../../graph.js';
+import { onnxRank, perSampleAxis } from '../batch-layout.js';
 import type { ImportContext, OnnxNode } from '../context.js';
-import type { Activation } from '../values.js';
+import { type Activation, batchFirst, onnxDims } from '../values.js';
 
 /** Softmax. */
 export const softmax = (node: OnnxNode, ctx: ImportContext): void => strip(node, ctx, 'softmax');
@@ -22,7 +23,8 @@ export const softmax = (node: OnnxNode, ctx: ImportContext): void => strip(node,
 export const logSoftmax = (node: OnnxNode, ctx: ImportContext): void => strip(node, ctx, 'log_softmax');
 
 function strip(node: OnnxNode, ctx: ImportContext, kind: StrippedOutput): void {
-  const x = ctx.activation(node, 0);
+  const laid = ctx.laidOut(node, 0);
+  const x = laid?.kind === 'activation' ? laid : ctx.activation(node, 0);
   const output = node.outputs[0];
   const trailing =
     output === ctx.graphOutput && ctx.consumers(output) === 1 && ctx.strippedOutput === undefined;
@@ -31,6 +33,11 @@ function strip(node: OnnxNode, ctx: ImportContext, kind: StrippedOutput): void {
     return;
   }
   if (!trailing) throw ctx.unsupported(node, 'except as the last node, on the graph output');
+  if (!batchFirst(x))
+    throw ctx.unsupported(
+      node,
+      `on [${onnxDims(x).join(', ')}], which holds the batch on another axis than the first`,
+    );
   const axis = node.attrs.int('axis', node.opset < 13 ? 1 : -1);
   if (x.shape.length !== 1 || (axis !== 1 && axis !== -1))
     throw ctx.unsupported(
@@ -43,15 +50,17 @@ function strip(node: OnnxNode, ctx: ImportContext, kind: StrippedOutput): void {
 
 /** A softmax inside the network, over one per-sample axis. */
 function inner(node: OnnxNode, ctx: ImportContext, x: Activation): void {
-  const rank = x.shape.length + 1;
+  const rank = onnxRank(x);
   const raw = node.attrs.int('axis', node.opset < 13 ? 1 : -1);
-  const axis = raw < 0 ? raw + rank : raw;
-  if (axis <= 0 || axis >= rank)
+  const onnxAxis = raw < 0 ? raw + rank : raw;
+  // The per-sample axis; undefined for the one holding the batch (first, or where it moved).
+  const axis = onnxAxis >= 0 && onnxAxis < rank ? perSampleAxis(x, onnxAxis) : undefined;
+  if (axis === undefined)
     throw ctx.unsupported(node, `over axis ${raw} of a rank-${rank} activation (only a per-sample axis)`);
-  if (node.opset < 13 && x.shape.slice(axis).some((d) => d !== 1))
+  if (node.opset < 13 && x.shape.slice(axis + 1).some((d) => d !== 1))
     throw ctx.unsupported(
       node,
       `before opset 13 over axis ${raw} of [N, ${x.shape.join(', ')}], which flattens the axes after it; export at opset 13 or later`,
     );
-  ctx.emit(node, 'softmax', { axis: axis - 1 }, {}, [x]);
+  ctx.emit(node, 'softmax', { axis }, {}, [x], '', x.batch);
 }
