@@ -16,8 +16,12 @@ Builds, with random seeded weights:
   mean over tokens + ``Linear(32, 5)``; input: 6 token ids out of 50;
 
 and exports each with ``torch.onnx.export`` (TorchScript exporter, eval mode,
-constant folding, fixed batch 1, input ``input``, output ``logits``) at opsets
-13 and 17, checked with ``onnx.checker.check_model(full_check=True)``.
+constant folding, input ``input``, output ``logits``) at opsets 13 and 17,
+checked with ``onnx.checker.check_model(full_check=True)``. The CNNs are
+exported with a fixed batch of 1; the two transformers with a symbolic batch
+(``dynamic_axes``), since their attention merges the batch with the heads in a
+Reshape whose target must then say which of its numbers is the batch (a fixed
+batch folds it into a constant, and provlrp refuses such a Reshape).
 
 Two sizes
 ---------
@@ -353,7 +357,7 @@ def make_input(name: str, size: str) -> torch.Tensor:
 # ---------------------------------------------------------------------------
 
 
-def export(model: nn.Module, x: torch.Tensor, path: str, opset: int) -> onnx.ModelProto:
+def export(model: nn.Module, x: torch.Tensor, path: str, opset: int, symbolic_batch: bool) -> onnx.ModelProto:
     torch.onnx.export(
         model,
         (x,),
@@ -361,6 +365,7 @@ def export(model: nn.Module, x: torch.Tensor, path: str, opset: int) -> onnx.Mod
         opset_version=opset,
         input_names=["input"],
         output_names=["logits"],
+        dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}} if symbolic_batch else None,
         do_constant_folding=True,
     )
     onnx.checker.check_model(path, full_check=True)
@@ -389,7 +394,8 @@ def export_model(name: str, size: str, bias_free: bool, out_dir: str) -> dict:
     files = {}
     for opset in OPSETS[-1:] if bias_free else OPSETS:
         file = f"{stem}_op{opset}.onnx"
-        proto = export(model, x, os.path.join(out_dir, file), opset)
+        symbolic_batch = name in ("vit", "text_transformer")
+        proto = export(model, x, os.path.join(out_dir, file), opset, symbolic_batch)
         files[str(opset)] = {
             "file": file,
             "bytes": os.path.getsize(os.path.join(out_dir, file)),

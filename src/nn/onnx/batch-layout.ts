@@ -80,7 +80,11 @@ export function reshaped(
   const symbolic = target.flatMap((t, i) => (isSymbolic(t) ? [i] : []));
   const minusOne = target.flatMap((t, i) => (t === -1 ? [i] : []));
   if (symbolic.length > 1 || minusOne.length > 1 || (symbolic.length === 0 && minusOne.length === 0))
-    refuse('must hold the batch size (or −1 for it) exactly once');
+    refuse(
+      'must hold the batch size (or −1 for it) exactly once; an export with a fixed batch folds the ' +
+        'batch into constants here: export with a symbolic batch (torch.onnx.export(…, dynamic_axes=' +
+        '{"input": {0: "batch"}, "logits": {0: "batch"}}))',
+    );
   const known = sizeOf(target.filter((t): t is number => !isSymbolic(t) && t !== -1));
   let j: number;
   let k: number;

@@ -12,16 +12,6 @@ import { compile } from '../../../src/circuits/index.js';
 import { forward } from '../../../src/nn/forward.js';
 import type { Model } from '../../../src/nn/graph.js';
 import {
-  epsilon,
-  flat,
-  isBatchNorm,
-  isConv,
-  isDense,
-  isLinear,
-  layerMap,
-  zPlus,
-} from '../../../src/nn/lrp/index.js';
-import {
   importModern,
   lrp0Manifest,
   lrp0Relevance,
@@ -56,22 +46,6 @@ function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   }
   return diff / scale;
 }
-
-/**
- * zennit 0.5.1's EpsilonPlusFlat as its layer map has it: like provlrp's `epsilon_plus_flat`,
- * except that a BatchNorm left unmerged takes zennit's Pass (`layer_map_base`: `(BatchNorm,
- * Pass())`) where provlrp's default is the ε rule of a per-channel linear layer. On that diagonal
- * layer (one tap per output) the flat rule is exactly Pass: R_in = R_out.
- */
-const zennitEpsilonPlusFlat = layerMap({
-  name: 'zennit_epsilon_plus_flat',
-  rules: [
-    [isBatchNorm, flat()],
-    [isConv, zPlus()],
-    [isDense, epsilon({ epsilon: 1e-6 })],
-  ],
-  first: [[isLinear, flat()]],
-});
 
 const numbers = (values: readonly unknown[]): number[] => values.map((v) => Number(v));
 
@@ -196,7 +170,8 @@ for (const { entry, opset, file, imported } of supported)
         expect(model.nodes.filter((n) => n.op === 'batch_norm')).toHaveLength(
           reference.unmerged_batchnorms_pass,
         );
-        const r = compile(model).trace(x).relevance({ composite: zennitEpsilonPlusFlat });
+        // provlrp's epsilon_plus_flat is zennit's layer map, an unmerged BatchNorm's Pass included.
+        const r = compile(model).trace(x).relevance({ composite: 'epsilon_plus_flat' });
         const tolerance = Math.max(1e-4, reference.zennit_float32_relative_error);
         expect(relativeError(numbers(r.values), zennitRelevance(reference))).toBeLessThanOrEqual(tolerance);
       });
