@@ -2,7 +2,8 @@
  * Data-set-scale explanation (src/jobs) on the MNIST test set with the shipped MLP in 𝔹:
  *
  * - scaling: the local pool with 2 worker threads against 1 on all 10,000 test digits
- *   (`speedup` = time with 1 / time with 2; each pool is warmed up on other jobs first, so the
+ *   (`speedup` = the median over 5 pairs, run A B A B, of time with 1 / time with 2; each pool is
+ *   warmed up on other jobs first, so the
  *   threads' start and the circuit's compilation are not timed);
  * - the queue's per-job overhead at the default shard size: one `provlrp worker --workers 1`
  *   process on a real Redis server against a local pool of 1 thread, on the same jobs, alternated
@@ -37,6 +38,9 @@ import { freePort, REDIS_SERVER, RedisServer, startWorker, stopWorker } from '..
 export const name = 'jobs';
 
 const MODEL = `${SHIPPED_MODELS_DIR}${SHIPPED_MODELS.mlp.file}`;
+
+/** Pairs of runs (1 thread, 2 threads) the scaling figure is the median ratio of. */
+const SCALING_PAIRS = 5;
 
 /** Jobs of the default shard size in each timed queue and local run. */
 const QUEUE_JOBS = 10;
@@ -80,7 +84,7 @@ export async function run(): Promise<Record<string, unknown>> {
   try {
     const one = new WorkerPool(1);
     const two = new WorkerPool(2);
-    let scaling: Record<string, number>;
+    let scaling: Record<string, number | number[]>;
     const local: Awaited<ReturnType<typeof timed>>[] = [];
     const queue: Awaited<ReturnType<typeof timed>>[] = [];
     const loadBefore = loadavg()[0]!;
@@ -88,14 +92,21 @@ export async function run(): Promise<Record<string, unknown>> {
     try {
       await seconds(warm(1), poolExecutor(one));
       await seconds(warm(2), poolExecutor(two));
-      const oneThread = await seconds('mnist:test', poolExecutor(one));
-      const twoThreads = await timed('mnist:test', poolExecutor(two));
+      // A B A B: each pair's ratio, their median the figure (load changes between the runs).
+      const ones: number[] = [];
+      const twos: Awaited<ReturnType<typeof timed>>[] = [];
+      for (let i = 0; i < SCALING_PAIRS; i++) {
+        ones.push(await seconds('mnist:test', poolExecutor(one)));
+        twos.push(await timed('mnist:test', poolExecutor(two)));
+      }
+      const ratios = ones.map((t, i) => t / twos[i]!.wall);
       scaling = {
         digits: 10_000,
-        oneWorkerSeconds: round(oneThread),
-        twoWorkersSeconds: round(twoThreads.wall),
-        speedup: round(oneThread / twoThreads.wall),
-        threadBusy: round(twoThreads.jobs / (2 * twoThreads.wall)),
+        oneWorkerSeconds: ones.map((t) => round(t)),
+        twoWorkersSeconds: twos.map((t) => round(t.wall)),
+        speedups: ratios.map((r) => round(r)),
+        speedup: round(median(ratios)),
+        threadBusy: round(median(twos.map((t) => t.jobs / (2 * t.wall)))),
       };
       if (REDIS_SERVER === undefined)
         return { shardSize: DEFAULT_SHARD_SIZE, scaling, queue: 'no redis-server' };

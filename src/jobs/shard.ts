@@ -81,11 +81,58 @@ function interleave(perClass: NpyArray[], n: number): NpyArray {
   return { dtype: first.dtype, shape: [n, classes, ...first.shape.slice(1)], data } as NpyArray;
 }
 
+/** Samples traced together within a job: their tensors stay in the core's caches (see below). */
+export const CHUNK_SAMPLES = 100;
+
+/** Lays arrays [n_i, …] of one key end to end as [Σ n_i, …]. */
+function concatenate(parts: readonly NpyArray[]): NpyArray {
+  const first = parts[0]!;
+  if (parts.length === 1) return first;
+  const data = new (first.data.constructor as Float64ArrayConstructor)(
+    parts.reduce((n, p) => n + p.data.length, 0),
+  );
+  let at = 0;
+  for (const p of parts) {
+    data.set(p.data as Float64Array, at);
+    at += p.data.length;
+  }
+  const n = parts.reduce((count, p) => count + p.shape[0]!, 0);
+  return { dtype: first.dtype, shape: [n, ...first.shape.slice(1)], data } as NpyArray;
+}
+
 /**
- * Computes one job: one trace of its samples, then the relevance in each semiring with its
- * settings, as the arrays of a shard.
+ * Computes one job, `CHUNK_SAMPLES` at a time (a whole job's activations and relevance in one
+ * trace outgrow the caches, and the pool's threads then wait on memory instead of computing;
+ * each sample's relevance does not depend on the others traced with it), as the arrays of a shard.
  */
 export function computeShard(
+  circuit: Circuit,
+  samples: Samples,
+  sampleShape: readonly number[],
+  options: ExplainOptions,
+): ShardArrays {
+  const per = sampleShape.reduce((a, b) => a * b, 1);
+  const n = samples.images.length / per;
+  const chunks: ShardArrays[] = [];
+  for (let from = 0; from < n; from += CHUNK_SAMPLES) {
+    const to = Math.min(n, from + CHUNK_SAMPLES);
+    chunks.push(
+      computeChunk(
+        circuit,
+        {
+          images: samples.images.subarray(from * per, to * per),
+          ...(samples.labels !== undefined ? { labels: samples.labels.subarray(from, to) } : {}),
+        },
+        sampleShape,
+        options,
+      ),
+    );
+  }
+  return new Map([...chunks[0]!.keys()].map((key) => [key, concatenate(chunks.map((c) => c.get(key)!))]));
+}
+
+/** One trace of some samples, then the relevance in each semiring with its settings. */
+function computeChunk(
   circuit: Circuit,
   samples: Samples,
   sampleShape: readonly number[],
