@@ -32,20 +32,12 @@ from __future__ import annotations
 import argparse
 import os
 
-import onnx
 import torch
 import torchvision
 
+from reference_export import export_with_logits, reference_batch
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-IMAGE = (3, 224, 224)
-
-
-def reference_batch(samples: int, seed: int) -> torch.Tensor:
-    """Sample 0 ~ U[0, 1), the others ~ N(0, 1), from their own seeded generator."""
-    generator = torch.Generator().manual_seed(seed + 1)
-    batch = torch.randn((samples, *IMAGE), generator=generator)
-    batch[0] = torch.rand(IMAGE, generator=generator)
-    return batch
 
 
 def randomise_batch_norms(model: torch.nn.Module, seed: int) -> None:
@@ -72,25 +64,9 @@ def main() -> None:
         with torch.no_grad():
             randomise_batch_norms(model, args.seed)
     model.eval()
-    out = os.path.abspath(args.out)
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    stem = out[: -len(".onnx")] if out.endswith(".onnx") else out
     batch = reference_batch(args.samples, args.seed)
-    with torch.no_grad():
-        torch.onnx.export(
-            model,
-            batch[:1],
-            out,
-            opset_version=args.opset,
-            input_names=["input"],
-            output_names=["logits"],
-            dynamic_axes={"input": {0: "N"}, "logits": {0: "N"}},
-            do_constant_folding=True,
-        )
-        logits = model.double()(batch.double())
-    onnx.checker.check_model(out)
-    batch.to(torch.float32).contiguous().numpy().astype("<f4").tofile(f"{stem}.input.bin")
-    logits.to(torch.float32).contiguous().numpy().astype("<f4").tofile(f"{stem}.logits.bin")
+    stem, logits = export_with_logits(model, batch, args.out, args.opset)
+    out = f"{stem}.onnx"
     size = os.path.getsize(out) / 2**20
     print(f"export-resnet18: {out} ({size:.1f} MiB), logits {list(logits.shape)}")
 

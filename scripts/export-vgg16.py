@@ -56,10 +56,11 @@ import torch.nn as nn
 import torchvision
 from torchvision.models.vgg import VGG, cfgs, make_layers
 
+from reference_export import export_with_logits, reference_batch
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_DIR = os.path.join(ROOT, "models", "external")
 GENERATOR = "scripts/export-vgg16.py"
-IMAGE = (3, 224, 224)
 
 
 def build_vgg16(width_divisor: int, num_classes: int) -> VGG:
@@ -121,18 +122,6 @@ def check_against_torchvision(model: nn.Module, num_classes: int) -> None:
         sys.exit("export-vgg16: the model differs from torchvision.models.vgg16(); this is a bug of the script")
 
 
-def reference_batch(samples: int, seed: int) -> torch.Tensor:
-    """Sample 0 ~ U[0, 1), the others ~ N(0, 1), from their own seeded generator."""
-    generator = torch.Generator().manual_seed(seed + 1)
-    batch = torch.randn((samples, *IMAGE), generator=generator)
-    batch[0] = torch.rand(IMAGE, generator=generator)
-    return batch
-
-
-def write_raw(path: str, tensor: torch.Tensor) -> None:
-    tensor.detach().to(torch.float32).contiguous().numpy().astype("<f4").tofile(path)
-
-
 def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--width-divisor", type=int, default=1, help="divide every width by this (a divisor of 64)")
@@ -166,25 +155,9 @@ def main() -> None:
         initialise_like_torchvision(model, args.bias_std)
     model.eval()
 
-    out = os.path.abspath(args.out)
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    stem = out[: -len(".onnx")] if out.endswith(".onnx") else out
     batch = reference_batch(args.samples, args.seed)
-    with torch.no_grad():
-        torch.onnx.export(
-            model,
-            batch[:1],
-            out,
-            opset_version=args.opset,
-            input_names=["input"],
-            output_names=["logits"],
-            dynamic_axes={"input": {0: "N"}, "logits": {0: "N"}},
-            do_constant_folding=True,
-        )
-        logits = model.double()(batch.double())
-    onnx.checker.check_model(out)
-    write_raw(f"{stem}.input.bin", batch)
-    write_raw(f"{stem}.logits.bin", logits)
+    stem, logits = export_with_logits(model, batch, args.out, args.opset)
+    out = f"{stem}.onnx"
 
     graph = onnx.load(out, load_external_data=False).graph
     manifest = {
