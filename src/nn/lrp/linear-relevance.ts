@@ -10,7 +10,7 @@
 import { ShapeError } from '../../core/errors.js';
 import { allocate, type DType, type FloatArray, sizeOf, type Tensor } from '../../core/tensor.js';
 import type { LinearLayer } from './linear-layer.js';
-import type { ParamModifier } from './modifiers.js';
+import { negativePart, type ParamModifier, positivePart } from './modifiers.js';
 import type { Bound, LinearRule } from './rule.js';
 import { invertStabilized } from './stabilizer.js';
 
@@ -156,10 +156,10 @@ function modifiedInput(
       out.set(data);
       return out;
     case 'positive':
-      for (let i = 0; i < out.length; i++) out[i] = Math.max(data[i]!, 0);
+      positivePart.applyAll!(data, out);
       return out;
     case 'negative':
-      for (let i = 0; i < out.length; i++) out[i] = Math.min(data[i]!, 0);
+      negativePart.applyAll!(data, out);
       return out;
     case 'ones':
       return out.fill(1);

@@ -45,7 +45,7 @@ function layoutOf(groups: readonly (readonly number[])[]): { perm: number[]; bat
 }
 
 /** `undefined` for the batch first and alone. */
-export const normalised = (batch: BatchGroup | undefined): BatchGroup | undefined =>
+const normalised = (batch: BatchGroup | undefined): BatchGroup | undefined =>
   batch === undefined || batch.end === 0 ? undefined : batch;
 
 /** Transpose of an activation by an ONNX perm: the per-sample perm and the new batch record. */

@@ -14,7 +14,7 @@
  * and the shift t takes its share of the relevance, as a bias does.
  */
 import { InvalidArgumentError } from '../../core/errors.js';
-import type { FloatArray } from '../../core/tensor.js';
+import { type FloatArray, sizeOf } from '../../core/tensor.js';
 import { forEachDiagonalEdge } from '../connectivity/diagonal.js';
 import type { Node } from '../graph.js';
 import { batchNormBackward } from '../train/batch-norm-gradient.js';
@@ -43,7 +43,7 @@ export const batchNorm: OpDefinition<'batch_norm'> = {
     // c += s·w[channel]: the map is diagonal, so it is its own transpose.
     const w = weight ?? affineOf(node).weight;
     const channels = w.length;
-    const inner = inputShape.reduce((p, d) => p * d, 1) / channels;
+    const inner = sizeOf(inputShape) / channels;
     for (let i = 0; i < s.length; i++) c[i] = c[i]! + s[i]! * w[Math.floor(i / inner) % channels]!;
   },
   inferShape(node, inputs) {

@@ -9,7 +9,7 @@
  * constant its share, z's relevance lost to the explanation).
  */
 import { InvalidArgumentError, ShapeError } from '../../core/errors.js';
-import { showShape } from '../../core/tensor.js';
+import { showShape, sizeOf } from '../../core/tensor.js';
 import { broadcastIndex, broadcastShape } from '../connectivity/broadcast.js';
 import { forEachIdentityEdge } from '../connectivity/structural.js';
 import type { Node } from '../graph.js';
@@ -33,11 +33,7 @@ function apply(
 function inferShape(node: Node<'scale' | 'shift'>, inputs: readonly (readonly number[])[]): number[] {
   expectInputCount(node, inputs, 1);
   const value = node.params?.value;
-  if (
-    value === undefined ||
-    !Array.isArray(value.shape) ||
-    value.data?.length !== value.shape.reduce((p, d) => p * d, 1)
-  )
+  if (value === undefined || !Array.isArray(value.shape) || value.data?.length !== sizeOf(value.shape))
     throw new InvalidArgumentError(
       describeNode(node),
       'parameter "value" must be a tensor; give it in `params`',

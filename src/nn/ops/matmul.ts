@@ -47,9 +47,13 @@ export const matmul: OpDefinition<'matmul'> = {
   relevanceEdges(_node, { shapes, inputs, output, stabilizer }, n, emit) {
     const [perA, perB, perZ] = [sizeOf(shapes.inputs[0]!), sizeOf(shapes.inputs[1]!), sizeOf(shapes.output)];
     const [a, b, z] = [inputs[0]!.data, inputs[1]!.data, output.data];
+    // stab(2z) per output, once: the terms of one output share it.
+    const stab = new Float64Array(perZ);
+    for (let iz = 0; iz < perZ; iz++)
+      stab[iz] = stabilize(2 * z[n * perZ + iz]!, stabilizer.epsilon, stabilizer.variant);
     forEachTerm(shapes, (ia, ib, iz) => {
-      const stab = stabilize(2 * z[n * perZ + iz]!, stabilizer.epsilon, stabilizer.variant);
-      const d = stab === 0 ? 0 : (a[n * perA + ia]! * b[n * perB + ib]!) / stab;
+      const s = stab[iz]!;
+      const d = s === 0 ? 0 : (a[n * perA + ia]! * b[n * perB + ib]!) / s;
       emit(ia, iz, d);
       emit(perA + ib, iz, d);
     });

@@ -34,14 +34,8 @@ export const mul: OpDefinition<'mul'> = {
       emit(sizeA + beta[k]!, k, 1);
     }
   },
-  relevanceEdges(_node, { shapes }, _n, emit) {
-    const [alpha, beta] = mapsOf(shapes);
-    const sizeA = sizeOf(shapes.inputs[0]!);
-    for (let k = 0; k < alpha.length; k++) {
-      emit(alpha[k]!, k, 0.5);
-      emit(sizeA + beta[k]!, k, 0.5);
-    }
-  },
+  // AttnLRP's uniform rule: each factor's edge carries half of the product's relevance.
+  relevanceEdges: (node, { shapes }, _n, emit) => mul.edges(node, shapes, (j, k) => emit(j, k, 0.5)),
   backward({ inputs, output, gradOutput, gradInputs }) {
     const [alpha, beta] = mapsOf(batchedNodeShapes(inputs, output));
     const [a, b] = [inputs[0]!.data, inputs[1]!.data];
