@@ -15,7 +15,7 @@ import { type ExperimentOptions, type ExperimentResult, experimentSeed } from '.
 import { InputFlips } from './input-flips.js';
 import { KLRP_SET, relevanceOf } from './klrp-set.js';
 import { phase, SILENT_PROGRESS } from './progress.js';
-import { curveSummary } from './statistics.js';
+import { curveSummary, meanAbsolute } from './statistics.js';
 
 /** The guided choices, with the report's η, and the uniform baseline. */
 export const ATTACK_ETA = { real: 1, boolean: 200, counting: 1, viterbi: 20_000 } as const;
@@ -165,7 +165,7 @@ export async function attackExperiment(options: AttackOptions = {}): Promise<Exp
     if (method === 'uniform') return new Float64Array(pixels);
     const r = relevance[method];
     if (options.perImage) return r.subarray(n * pixels, (n + 1) * pixels).map(Math.abs);
-    return meanAbs(r, pixels);
+    return meanAbsolute(r, pixels);
   };
   const seeds = Array.from({ length: ATTACK_SEEDS }, (_, i) => seed + i);
   const flips = new InputFlips(model, test.images.data, count);
@@ -218,14 +218,6 @@ export async function attackExperiment(options: AttackOptions = {}): Promise<Exp
     methods,
   };
   return { data, figure: await attackFigure(data) };
-}
-
-/** The mean |R| of each pixel over the images. */
-function meanAbs(r: Float64Array, pixels: number): Float64Array {
-  const out = new Float64Array(pixels);
-  const n = r.length / pixels;
-  for (let i = 0; i < r.length; i++) out[i % pixels] = out[i % pixels]! + Math.abs(r[i]!) / n;
-  return out;
 }
 
 /** The figure: accuracy against the number of flipped pixels, one line per choice. */

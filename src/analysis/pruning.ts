@@ -19,7 +19,7 @@ import { type ExperimentOptions, type ExperimentResult, experimentSeed } from '.
 import { KLRP_DESCRIPTIONS, relevanceOf } from './klrp-set.js';
 import { phase, SILENT_PROGRESS } from './progress.js';
 import { PrunedEvaluator, type PruneOptions } from './prune.js';
-import { curveSummary } from './statistics.js';
+import { curveSummary, meanAbsolute } from './statistics.js';
 
 /** The pruned layer: the first dense layer of the shipped MLP (784 → 300). */
 export const PRUNED_LAYER = '1';
@@ -81,14 +81,6 @@ export function rankAscending(scores: ArrayLike<number>, seed: number): number[]
     rank[k] = r;
   });
   return tieBreak.slice().sort((a, b) => scores[a]! - scores[b]! || rank[a]! - rank[b]!);
-}
-
-/** The mean |R| of each neuron over the images (relevance [images, width]). */
-export function meanAbsolute(relevance: Float64Array, width: number): Float64Array {
-  const out = new Float64Array(width);
-  const n = relevance.length / width;
-  for (let i = 0; i < relevance.length; i++) out[i % width] = out[i % width]! + Math.abs(relevance[i]!) / n;
-  return out;
 }
 
 /** The L1 or L2 norm of each output neuron's incoming weights ([out, in]). */

@@ -18,3 +18,11 @@ export function curveSummary(curves: readonly (readonly number[])[]): { mean: nu
   const columns = curves[0]!.map((_, i) => curves.map((c) => c[i]!));
   return { mean: columns.map(mean), spread: columns.map(spread) };
 }
+
+/** The mean |R| of each element (a neuron, a pixel) over the images (relevance [images, width]). */
+export function meanAbsolute(relevance: Float64Array, width: number): Float64Array {
+  const out = new Float64Array(width);
+  const n = relevance.length / width;
+  for (let i = 0; i < relevance.length; i++) out[i % width] = out[i % width]! + Math.abs(relevance[i]!) / n;
+  return out;
+}

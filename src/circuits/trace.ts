@@ -210,11 +210,12 @@ export class Trace {
       for (const r of entry.results.values()) bytes += (r.data?.byteLength ?? 0) + 16 * r.values.length;
       return bytes;
     };
-    let bytes = 0;
-    for (const entry of this.memo.values()) bytes += size(entry);
-    for (const [key, entry] of this.memo) {
+    // Each entry measured once, in the memo's order (least recently used first).
+    const sizes = [...this.memo].map(([key, entry]) => [key, size(entry)] as const);
+    let bytes = sizes.reduce((sum, [, b]) => sum + b, 0);
+    for (const [key, b] of sizes) {
       if (bytes <= this.memoBytes || this.memo.size === 1) break;
-      bytes -= size(entry);
+      bytes -= b;
       this.memo.delete(key);
     }
   }

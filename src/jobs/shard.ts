@@ -9,12 +9,12 @@
  * timestamp the zip format's earliest (1980-01-01 in local time, the same DOS fields in every time
  * zone), so a shard computed by a thread, another process or another machine is byte-identical.
  */
-import { strFromU8, unzipSync, zipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 import type { Circuit } from '../circuits/index.js';
 import { relevanceToArray } from '../circuits/index.js';
 import { FormatError, InvalidArgumentError } from '../core/errors.js';
 import { type NpyArray, readNpy, writeNpy } from '../core/npy.js';
-import type { Tensor } from '../core/tensor.js';
+import { sizeOf, type Tensor } from '../core/tensor.js';
 import { resolveTargets } from '../nn/lrp/index.js';
 import type { Samples } from './data-source.js';
 import type { ExplainOptions } from './job.js';
@@ -46,11 +46,7 @@ export function decodeShard(bytes: Uint8Array, path: string): ShardArrays {
   }
   const arrays = new Map<string, NpyArray>();
   for (const [name, data] of Object.entries(files)) {
-    if (!name.endsWith('.npy'))
-      throw new FormatError(
-        'shard',
-        `${path}: unexpected entry ${strFromU8(new TextEncoder().encode(name))}`,
-      );
+    if (!name.endsWith('.npy')) throw new FormatError('shard', `${path}: unexpected entry ${name}`);
     arrays.set(name.slice(0, -4), readNpy(data));
   }
   return arrays;
@@ -111,7 +107,7 @@ export function computeShard(
   sampleShape: readonly number[],
   options: ExplainOptions,
 ): ShardArrays {
-  const per = sampleShape.reduce((a, b) => a * b, 1);
+  const per = sizeOf(sampleShape);
   const n = samples.images.length / per;
   const chunks: ShardArrays[] = [];
   for (let from = 0; from < n; from += CHUNK_SAMPLES) {
@@ -138,7 +134,7 @@ function computeChunk(
   sampleShape: readonly number[],
   options: ExplainOptions,
 ): ShardArrays {
-  const per = sampleShape.reduce((a, b) => a * b, 1);
+  const per = sizeOf(sampleShape);
   const n = samples.images.length / per;
   const trace = circuit.trace({ shape: [n, ...sampleShape], data: samples.images });
   const logits = trace.activations.get(circuit.model.output);
