@@ -19,6 +19,28 @@ export interface Relevance<T> {
   readonly data?: Float64Array;
 }
 
+/**
+ * A relevance result a kernel computed into `data`: its `values` are decoded when first read (a
+ * data-set pass that only writes arrays never builds them).
+ */
+export function kernelRelevance<T>(
+  semiring: Semiring<T>,
+  shape: readonly number[],
+  data: Float64Array,
+  decode: (v: number) => T,
+): Relevance<T> {
+  let values: readonly T[] | undefined;
+  return {
+    semiring,
+    shape,
+    data,
+    get values() {
+      values ??= Array.from(data, decode);
+      return values;
+    },
+  };
+}
+
 /** A typed array of relevance, for the semirings that have one. */
 export type RelevanceArray =
   | { readonly dtype: 'float64'; readonly shape: number[]; readonly data: Float64Array }
@@ -36,18 +58,24 @@ function isScalar(K: Semiring<unknown>): boolean {
  */
 export function relevanceToArray<T>(r: Relevance<T>): RelevanceArray {
   const K = r.semiring;
-  if (typeof K.zero === 'boolean')
-    return {
-      dtype: 'uint8',
-      shape: [...r.shape],
-      data: Uint8Array.from(r.values as readonly boolean[], (b) => (b ? 1 : 0)),
-    };
+  if (typeof K.zero === 'boolean') {
+    const bytes = new Uint8Array(r.data?.length ?? r.values.length);
+    if (r.data !== undefined) for (let i = 0; i < bytes.length; i++) bytes[i] = r.data[i] !== 0 ? 1 : 0;
+    else for (let i = 0; i < bytes.length; i++) bytes[i] = r.values[i] ? 1 : 0;
+    return { dtype: 'uint8', shape: [...r.shape], data: bytes };
+  }
   if (!isScalar(K) || !K.toNumber)
     throw new UnsupportedError(
       `relevance in ${K.name} is symbolic and has no array form; write it as JSON (relevanceToJson, or --out R.json)`,
     );
+  // A kernel's data holds the values as numbers already (the identity for ℝ, counting, Viterbi,
+  // tropical); a copy, so that the array is the caller's.
+  if (r.data !== undefined && typeof K.zero === 'number')
+    return { dtype: 'float64', shape: [...r.shape], data: r.data.slice() };
   const toNumber = K.toNumber.bind(K);
-  return { dtype: 'float64', shape: [...r.shape], data: Float64Array.from(r.values, (v) => toNumber(v)) };
+  const data = new Float64Array(r.values.length);
+  for (let i = 0; i < data.length; i++) data[i] = toNumber(r.values[i]!);
+  return { dtype: 'float64', shape: [...r.shape], data };
 }
 
 /** The relevance as JSON-ready data: numbers, booleans, or each value's text form. */

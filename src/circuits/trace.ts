@@ -48,7 +48,7 @@ import { kernelOf } from './kernels/kernel.js';
 import { linearLayerStep } from './kernels/linear-kernel.js';
 import type { CircuitStep } from './plan.js';
 import { type EvaluationProgress, withProgress } from './progress.js';
-import { type Relevance, relevanceBundle } from './relevance-result.js';
+import { kernelRelevance, type Relevance, relevanceBundle } from './relevance-result.js';
 import { assertSymbolicSize } from './symbolic-size.js';
 
 /** Options of `Trace.relevance`. */
@@ -207,7 +207,9 @@ export class Trace {
   private evict(): void {
     const size = (entry: MemoEntry) => {
       let bytes = entry.bytes();
-      for (const r of entry.results.values()) bytes += (r.data?.byteLength ?? 0) + 16 * r.values.length;
+      // A kernel's values are decoded only when read: counted as if they were.
+      for (const r of entry.results.values())
+        bytes += (r.data?.byteLength ?? 0) + 16 * (r.data?.length ?? r.values.length);
       return bytes;
     };
     // Each entry measured once, in the memo's order (least recently used first).
@@ -267,8 +269,7 @@ export class Trace {
           bytes: () => stateBytes(state.relevance),
           relevanceOf: (tensor) => {
             const R = propagate(plan.steps, state, plan.producer(tensor), tensor, visitor);
-            const data = Float64Array.from(R);
-            return { semiring: K, shape: shapeOf(tensor), values: Array.from(data), data };
+            return kernelRelevance(K, shapeOf(tensor), new Float64Array(R), (v) => v as T);
           },
         };
       }
@@ -301,15 +302,8 @@ export class Trace {
         bytes: () => stateBytes(state.relevance),
         relevanceOf: (tensor) => {
           // A copy: the state's own array stays as the propagation left it, for later requests.
-          const data = Float64Array.from(
-            propagate(plan.steps, state, plan.producer(tensor), tensor, visitor),
-          );
-          return {
-            semiring: K,
-            shape: shapeOf(tensor),
-            values: Array.from(data, (v) => kernel.decode(v)),
-            data,
-          };
+          const data = new Float64Array(propagate(plan.steps, state, plan.producer(tensor), tensor, visitor));
+          return kernelRelevance(K, shapeOf(tensor), data, (v) => kernel.decode(v) as T);
         },
       };
     }
