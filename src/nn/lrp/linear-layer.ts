@@ -29,6 +29,44 @@ export type LinearNode = Extract<AnyNode, { op: LinearOp }>;
 /** Whether a node is linear in its input (so linear rules apply to it): its operator's LRP category. */
 export const isLinearNode = (node: AnyNode): node is LinearNode => opOf(node).lrp === 'linear';
 
+/** The layer of each node seen so far, with the parameter generation it was made in (see `linearLayerOf`). */
+const layers = new WeakMap<LinearNode, { readonly layer: LinearLayer; readonly generation: number }>();
+let generation = 0;
+
+/**
+ * Forgets every layer's modified parameters: call it after changing a model's weights in place
+ * (the trainer does after each step), so that the next explanation modifies the new weights.
+ */
+export function forgetModifiedParameters(): void {
+  generation++;
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
+  a.length === b.length && a.every((d, i) => d === b[i]);
+
+/**
+ * The linear layer of `node`, one per node and shapes: its modified parameters (w⁺, w⁻, γ's
+ * w + γw⁺, …) are computed once for the node's life, not once per trace (on a small network at
+ * batch 1 that recomputation is most of an explanation's time). A model's weights are taken to
+ * stay as they are; after changing them in place, call `forgetModifiedParameters`.
+ */
+export function linearLayerOf(
+  node: LinearNode,
+  inputShape: readonly number[],
+  outputShape: readonly number[],
+): LinearLayer {
+  const known = layers.get(node);
+  if (
+    known?.generation === generation &&
+    sameShape(known.layer.inputShape, inputShape) &&
+    sameShape(known.layer.outputShape, outputShape)
+  )
+    return known.layer;
+  const layer = new LinearLayer(node, inputShape, outputShape);
+  layers.set(node, { layer, generation });
+  return layer;
+}
+
 /** A linear layer with cached modified parameters. */
 export class LinearLayer {
   private readonly params = new Map<string, FloatArray>();

@@ -17,6 +17,7 @@ import { assertTrainable, backward, GradientBuffers } from './backward.js';
 import { type Evaluation, evaluateModel } from './evaluate.js';
 import { isTrainableParameter } from './gradients.js';
 import { softmaxCrossEntropy } from './loss.js';
+import { forgetModifiedParameters } from '../lrp/linear-layer.js';
 import { adam, type Optimizer } from './optimizers.js';
 
 /** Labelled samples: a batch tensor of inputs and one class per sample. */
@@ -108,6 +109,7 @@ export function train(model: Model, data: Dataset, options: TrainOptions): Model
         for (const [key, p] of Object.entries(node.params as Record<string, Tensor<Float32Array>>))
           if (isTrainableParameter(node.op, key))
             optimizer.step(p.data, buffers.params.get(node.name)![key]!);
+      forgetModifiedParameters();
     }
     options.onEpoch?.({
       epoch,

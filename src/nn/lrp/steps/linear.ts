@@ -10,7 +10,7 @@ import type { EmitEdge, NodeShapes } from '../../connectivity/connectivity.js';
 import { forEachConvTap } from '../../connectivity/conv.js';
 import type { AnyNode, Node } from '../../graph.js';
 import { opOf } from '../../ops/index.js';
-import { isLinearNode, LinearLayer } from '../linear-layer.js';
+import { isLinearNode, linearLayerOf } from '../linear-layer.js';
 import { type LinearStatistics, linearStatistics, propagateLinear } from '../linear-relevance.js';
 import type { LinearRule, Rule } from '../rule.js';
 import type { StepContext, StepRule } from './step.js';
@@ -20,7 +20,7 @@ export function linearStatisticsOf({ node, rule, shapes, inputs, output }: StepC
   if (!isLinearNode(node))
     throw new InvalidArgumentError(`layer "${node.layer}" (${node.op})`, 'not a linear layer');
   return linearStatistics(
-    new LinearLayer(node, shapes.inputs[0]!, shapes.output),
+    linearLayerOf(node, shapes.inputs[0]!, shapes.output),
     expectKind(node, rule, 'linear'),
     inputs[0]!,
     output,
