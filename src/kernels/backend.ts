@@ -8,6 +8,11 @@
  * The kernels are loaded on first use. `configureKernels` forces the JavaScript loops, detects
  * again with another `WebAssembly` namespace or sets the threads of the large GEMMs (threads.ts);
  * tests and benchmarks use it to compare them.
+ *
+ * The accumulation chooses the numbers, not only the speed: by default (`float64`) a float32
+ * convolution sums each output in float64 and rounds once; `float32` sums in float32, rounding
+ * every product and partial sum, as float32 libraries do (twice the multiply-adds per SIMD
+ * instruction, at float32's rounding error). Both backends compute either one bit for bit.
  */
 import { InvalidArgumentError } from '../core/errors.js';
 import { configureKernelThreads } from './threads.js';
@@ -27,7 +32,17 @@ export interface KernelOptions {
   readonly webAssembly?: WebAssemblyLike | undefined;
   /** Threads of the large float32 GEMMs, 1 or 2 (threads.ts's `configureKernelThreads`). */
   readonly threads?: number;
+  /** How float32 convolutions sum their products (see the file header); default `float64`. */
+  readonly accumulation?: Accumulation;
 }
+
+/** What a float32 convolution accumulates its products in. */
+export type Accumulation = 'float64' | 'float32';
+
+let accumulation: Accumulation = 'float64';
+
+/** What float32 convolutions accumulate in now. */
+export const kernelAccumulation = (): Accumulation => accumulation;
 
 /**
  * Multiply-adds below which a float32 loop stays in JavaScript: copying operands into WebAssembly
@@ -59,7 +74,8 @@ export const kernelBackend = (): KernelBackend => (activeWasmKernels() === null 
 /**
  * Chooses the implementation (see `KernelOptions`) and returns the one now in use.
  *
- * @throws InvalidArgumentError for a backend other than `auto` or `js`, or threads other than 1 or 2.
+ * @throws InvalidArgumentError for a backend other than `auto` or `js`, threads other than 1 or 2,
+ *   or an accumulation other than `float64` or `float32`.
  */
 export function configureKernels(options: KernelOptions = {}): KernelBackend {
   const backend = options.backend ?? 'auto';
@@ -68,7 +84,17 @@ export function configureKernels(options: KernelOptions = {}): KernelBackend {
       'configureKernels',
       `backend must be "auto" or "js", got ${JSON.stringify(backend)}`,
     );
+  if (
+    options.accumulation !== undefined &&
+    options.accumulation !== 'float64' &&
+    options.accumulation !== 'float32'
+  )
+    throw new InvalidArgumentError(
+      'configureKernels',
+      `accumulation must be "float64" or "float32", got ${JSON.stringify(options.accumulation)}`,
+    );
   if (options.threads !== undefined) configureKernelThreads(options.threads);
+  if (options.accumulation !== undefined) accumulation = options.accumulation;
   forceJs = backend === 'js';
   if ('webAssembly' in options) loaded = loadWasmKernels(options.webAssembly);
   return kernelBackend();

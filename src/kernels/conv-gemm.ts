@@ -22,14 +22,17 @@
  * (TILE × 4, 8 KiB, in L1), the tile's columns in panels of 4 taps, read by one GEMM call in blocks
  * of at most `PANEL_BYTES` (in L2); a group's ∂W stays in a float64 accumulator for the whole batch.
  */
+import type { Accumulation } from './backend.js';
 import { roundUp4 } from './gemm.js';
 import { commandBytes, directCalls, type KernelCalls, kernelTeamFor } from './threads.js';
 import { GEOMETRY_BYTES, gemmColumnBlocks, type WasmKernels } from './wasm-kernels.js';
 
 /** Output positions per tile (a multiple of 4). */
 const TILE = 256;
-/** Depth per GEMM pass. */
+/** Depth per GEMM pass (float64 operands). */
 const DEPTH = 128;
+/** Depth per GEMM pass with float32 operands: the same bytes of columns per pass. */
+const DEPTH32 = 256;
 /** Bytes of the block of tap panels one weight-gradient GEMM call reads. */
 const PANEL_BYTES = 256 * 2 ** 10;
 
@@ -90,11 +93,13 @@ interface ForwardBuffers {
 /**
  * Output positions p0 … p1 − 1 (a multiple of TILE apart, or up to the last) of one sample and
  * group, from its input plane and the group's weight panels into `out`, tile by tile, with the
- * given im2col columns and accumulator.
+ * given im2col columns and accumulator: in float64 (gemm, panels and columns float64) or, with
+ * `single`, in float32 (gemm32, panels and columns float32).
  */
 function forwardTiles(
   x: KernelCalls,
   at: ForwardBuffers,
+  single: boolean,
   columns: number,
   acc: number,
   o0: number,
@@ -104,25 +109,48 @@ function forwardTiles(
   p0: number,
   p1: number,
 ): void {
+  const passDepth = single ? DEPTH32 : DEPTH;
   for (let t0 = p0; t0 < p1; t0 += TILE) {
     const count = Math.min(TILE, p1 - t0);
-    x.im2col(at.geometry, at.input, columns, TILE, t0, count);
-    x.zero(acc, 8 * roundUp4(outs) * TILE);
-    x.load(at.bias + 4 * o0, 1, 0, acc, TILE, outs, count);
-    for (let k0 = 0; k0 < depth; k0 += DEPTH)
-      x.gemm(
-        at.weightPanels + 32 * k0,
-        4 * depth,
-        columns + 8 * TILE * k0,
-        4,
-        TILE,
-        acc,
-        TILE,
-        roundUp4(outs) >> 2,
-        roundUp4(count) >> 2,
-        Math.min(DEPTH, depth - k0),
-      );
-    x.store(acc, TILE, at.out + 4 * t0, positions, 1, outs, count);
+    if (single) {
+      x.im2col32(at.geometry, at.input, columns, TILE, t0, count);
+      x.zero(acc, 4 * roundUp4(outs) * TILE);
+      x.copy32(at.bias + 4 * o0, 1, 0, acc, TILE, 1, outs, count);
+    } else {
+      x.im2col(at.geometry, at.input, columns, TILE, t0, count);
+      x.zero(acc, 8 * roundUp4(outs) * TILE);
+      x.load(at.bias + 4 * o0, 1, 0, acc, TILE, outs, count);
+    }
+    for (let k0 = 0; k0 < depth; k0 += passDepth) {
+      const kc = Math.min(passDepth, depth - k0);
+      if (single)
+        x.gemm32(
+          at.weightPanels + 16 * k0,
+          4 * depth,
+          columns + 4 * TILE * k0,
+          TILE,
+          acc,
+          TILE,
+          roundUp4(outs) >> 2,
+          (count + 7) >> 3,
+          kc,
+        );
+      else
+        x.gemm(
+          at.weightPanels + 32 * k0,
+          4 * depth,
+          columns + 8 * TILE * k0,
+          4,
+          TILE,
+          acc,
+          TILE,
+          roundUp4(outs) >> 2,
+          roundUp4(count) >> 2,
+          kc,
+        );
+    }
+    if (single) x.copy32(acc, TILE, 1, at.out + 4 * t0, positions, 1, outs, count);
+    else x.store(acc, TILE, at.out + 4 * t0, positions, 1, outs, count);
   }
 }
 
@@ -141,7 +169,11 @@ export function convForwardWasm(
   b: Float32Array,
   z: Float32Array,
   g: ConvShape,
+  accumulation: Accumulation = 'float64',
 ): boolean {
+  const single = accumulation === 'float32';
+  // Bytes of an operand or accumulator element.
+  const bytes = single ? 4 : 8;
   const perGroup = g.channels / g.group;
   const outs = g.outChannels / g.group;
   const depth = perGroup * g.kh * g.kw;
@@ -152,18 +184,19 @@ export function convForwardWasm(
   const mine = Math.floor(tiles / 2) * TILE;
   const team = tiles >= 2 ? kernelTeamFor(outs * depth * mine) : null;
   const used = team?.kernels ?? kernels;
-  const theirs = team === null ? 0 : (tiles - mine / TILE) * (4 + Math.ceil(depth / DEPTH));
+  const theirs =
+    team === null ? 0 : (tiles - mine / TILE) * (4 + Math.ceil(depth / (single ? DEPTH32 : DEPTH)));
   const at = used.layout({
     geometry: GEOMETRY_BYTES,
     bias: 4 * g.outChannels,
     weight: 4 * outs * depth,
-    weightPanels: 8 * roundUp4(outs) * depth,
+    weightPanels: bytes * roundUp4(outs) * depth,
     input: 4 * plane,
-    columns: 8 * TILE * depth,
-    acc: 8 * roundUp4(outs) * TILE,
+    columns: bytes * TILE * depth,
+    acc: bytes * roundUp4(outs) * TILE,
     out: 4 * outs * positions,
-    theirColumns: team === null ? 0 : 8 * TILE * depth,
-    theirAcc: team === null ? 0 : 8 * roundUp4(outs) * TILE,
+    theirColumns: team === null ? 0 : bytes * TILE * depth,
+    theirAcc: team === null ? 0 : bytes * roundUp4(outs) * TILE,
     commands: commandBytes(theirs),
   });
   if (at === null) return false;
@@ -174,19 +207,20 @@ export function convForwardWasm(
   for (let grp = 0; grp < g.group; grp++) {
     const o0 = grp * outs;
     f32.set(w.subarray(o0 * depth, (o0 + outs) * depth), at.weight >> 2);
-    x.pack(at.weight, outs, depth, depth, at.weightPanels);
+    if (single) x.pack32(at.weight, outs, depth, depth, at.weightPanels);
+    else x.pack(at.weight, outs, depth, depth, at.weightPanels);
     for (let n = 0; n < g.batch; n++) {
       const plane0 = (n * g.channels + grp * perGroup) * g.height * g.width;
       f32.set(a.subarray(plane0, plane0 + plane), at.input >> 2);
-      if (team === null)
-        forwardTiles(direct, at, at.columns, at.acc, o0, outs, depth, positions, 0, positions);
+      const tilesOf = (y: KernelCalls, columns: number, acc: number, p0: number, p1: number) =>
+        forwardTiles(y, at, single, columns, acc, o0, outs, depth, positions, p0, p1);
+      if (team === null) tilesOf(direct, at.columns, at.acc, 0, positions);
       else
         team.run(
           at.commands,
           commandBytes(theirs),
-          (y) =>
-            forwardTiles(y, at, at.theirColumns, at.theirAcc, o0, outs, depth, positions, mine, positions),
-          (y) => forwardTiles(y, at, at.columns, at.acc, o0, outs, depth, positions, 0, mine),
+          (y) => tilesOf(y, at.theirColumns, at.theirAcc, mine, positions),
+          (y) => tilesOf(y, at.columns, at.acc, 0, mine),
         );
       const out0 = (n * g.outChannels + o0) * positions;
       z.set(f32.subarray(at.out >> 2, (at.out >> 2) + outs * positions), out0);
@@ -209,7 +243,11 @@ export function convAdjointWasm(
   s: Float32Array,
   c: Float32Array,
   g: ConvShape,
+  accumulation: Accumulation = 'float64',
 ): boolean {
+  const single = accumulation === 'float32';
+  const bytes = single ? 4 : 8;
+  const passDepth = single ? DEPTH32 : DEPTH;
   const perGroup = g.channels / g.group;
   const outs = g.outChannels / g.group;
   const depth = perGroup * g.kh * g.kw;
@@ -222,14 +260,14 @@ export function convAdjointWasm(
   const team = half > 0 ? kernelTeamFor(2 * half * outs * Math.min(TILE, positions)) : null;
   const used = team?.kernels ?? kernels;
   // The worker's calls per tile: a zero and the gemm passes.
-  const theirs = team === null ? 0 : 1 + Math.ceil(outs / DEPTH);
+  const theirs = team === null ? 0 : 1 + Math.ceil(outs / passDepth);
   const at = used.layout({
     geometry: GEOMETRY_BYTES,
     weight: 4 * outs * depth,
-    weightPanels: 8 * roundUp4(depth) * outs,
+    weightPanels: bytes * roundUp4(depth) * outs,
     grad: 4 * outs * positions,
-    gradColumns: 8 * TILE * outs,
-    acc: 8 * roundUp4(depth) * TILE,
+    gradColumns: bytes * TILE * outs,
+    acc: bytes * roundUp4(depth) * TILE,
     image: 8 * plane,
     out: 4 * plane,
     commands: commandBytes(theirs),
@@ -239,26 +277,43 @@ export function convAdjointWasm(
   const direct = directCalls(used);
   // Column rows of panels q0 … q1 − 1 of a tile of `count` positions into the accumulator.
   const columnRows = (y: KernelCalls, count: number, q0: number, q1: number): void => {
-    y.zero(at.acc + 32 * TILE * q0, 32 * TILE * (q1 - q0));
-    for (let k0 = 0; k0 < outs; k0 += DEPTH)
-      y.gemm(
-        at.weightPanels + 32 * outs * q0 + 32 * k0,
-        4 * outs,
-        at.gradColumns + 8 * TILE * k0,
-        4,
-        TILE,
-        at.acc + 32 * TILE * q0,
-        TILE,
-        q1 - q0,
-        roundUp4(count) >> 2,
-        Math.min(DEPTH, outs - k0),
-      );
+    const rows = at.acc + 4 * bytes * TILE * q0;
+    y.zero(rows, 4 * bytes * TILE * (q1 - q0));
+    for (let k0 = 0; k0 < outs; k0 += passDepth) {
+      const kc = Math.min(passDepth, outs - k0);
+      if (single)
+        y.gemm32(
+          at.weightPanels + 16 * (outs * q0 + k0),
+          4 * outs,
+          at.gradColumns + 4 * TILE * k0,
+          TILE,
+          rows,
+          TILE,
+          q1 - q0,
+          (count + 7) >> 3,
+          kc,
+        );
+      else
+        y.gemm(
+          at.weightPanels + 32 * (outs * q0 + k0),
+          4 * outs,
+          at.gradColumns + 8 * TILE * k0,
+          4,
+          TILE,
+          rows,
+          TILE,
+          q1 - q0,
+          roundUp4(count) >> 2,
+          kc,
+        );
+    }
   };
   writeGeometry(used, at.geometry, g);
   for (let grp = 0; grp < g.group; grp++) {
     const o0 = grp * outs;
     f32.set(w.subarray(o0 * depth, (o0 + outs) * depth), at.weight >> 2);
-    x.pack_t(at.weight, outs, depth, depth, at.weightPanels);
+    if (single) x.pack_t32(at.weight, outs, depth, depth, at.weightPanels);
+    else x.pack_t(at.weight, outs, depth, depth, at.weightPanels);
     for (let n = 0; n < g.batch; n++) {
       const s0 = (n * g.outChannels + o0) * positions;
       const plane0 = (n * g.channels + grp * perGroup) * g.height * g.width;
@@ -267,9 +322,10 @@ export function convAdjointWasm(
       x.load(at.out, 0, 1, at.image, plane, 1, plane);
       for (let p0 = 0; p0 < positions; p0 += TILE) {
         const count = Math.min(TILE, positions - p0);
-        // s[o, p0 + j] as float64 [outs][TILE], 0 past the tile's last position
-        f64.fill(0, at.gradColumns >> 3, (at.gradColumns >> 3) + outs * TILE);
-        x.load(at.grad + 4 * p0, positions, 1, at.gradColumns, TILE, outs, count);
+        // s[o, p0 + j] as [outs][TILE], 0 past the tile's last position
+        f64.fill(0, at.gradColumns >> 3, (at.gradColumns + bytes * TILE * outs) >> 3);
+        if (single) x.copy32(at.grad + 4 * p0, positions, 1, at.gradColumns, TILE, 1, outs, count);
+        else x.load(at.grad + 4 * p0, positions, 1, at.gradColumns, TILE, outs, count);
         if (team === null) columnRows(direct, count, 0, panels);
         else
           team.run(
@@ -278,7 +334,8 @@ export function convAdjointWasm(
             (y) => columnRows(y, count, half, panels),
             (y) => columnRows(y, count, 0, half),
           );
-        x.col2im(at.geometry, at.acc, TILE, at.image, p0, count);
+        if (single) x.col2im32(at.geometry, at.acc, TILE, at.image, p0, count);
+        else x.col2im(at.geometry, at.acc, TILE, at.image, p0, count);
       }
       x.store(at.image, plane, at.out, 0, 1, 1, plane);
       c.set(f32.subarray(at.out >> 2, (at.out >> 2) + plane), plane0);

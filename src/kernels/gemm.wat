@@ -275,6 +275,28 @@
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
         (br $one))))
 
+;; d[t] = s[t·step] for t < n, widened to float64 (wide = 1) or copied as float32 (wide = 0).
+  (func $copy_taps (param $s i32) (param $d i32) (param $n i32) (param $step i32) (param $wide i32)
+    (if (local.get $wide)
+      (then (call $widen (local.get $s) (local.get $d) (local.get $n) (local.get $step)))
+      (else (call $narrow_copy (local.get $s) (local.get $d) (local.get $n) (local.get $step)))))
+
+  ;; d[t] = s[t·step] (float32) for t < n.
+  (func $narrow_copy (param $s i32) (param $d i32) (param $n i32) (param $step i32)
+    (if (i32.eq (local.get $step) (i32.const 1))
+      (then
+        (memory.copy (local.get $d) (local.get $s) (i32.shl (local.get $n) (i32.const 2)))
+        (return)))
+    (local.set $step (i32.shl (local.get $step) (i32.const 2)))
+    (block $done
+      (loop $one
+        (br_if $done (i32.eqz (local.get $n)))
+        (f32.store (local.get $d) (f32.load (local.get $s)))
+        (local.set $s (i32.add (local.get $s) (local.get $step)))
+        (local.set $d (i32.add (local.get $d) (i32.const 4)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $one))))
+
   ;; d[t·step] += s[t] (float64) for t < n.
   (func $scatter (param $s i32) (param $d i32) (param $n i32) (param $step i32)
     (if (i32.eq (local.get $step) (i32.const 1))
@@ -297,12 +319,55 @@
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
         (br $one))))
 
+;; d[t·step] += s[t] for t < n (d float64), s float64 (wide = 1) or float32 (wide = 0).
+  (func $scatter_taps (param $s i32) (param $d i32) (param $n i32) (param $step i32) (param $wide i32)
+    (if (local.get $wide)
+      (then (call $scatter (local.get $s) (local.get $d) (local.get $n) (local.get $step)))
+      (else (call $scatter_narrow (local.get $s) (local.get $d) (local.get $n) (local.get $step)))))
+
+  ;; d[t·step] += s[t] for t < n, s float32 (promoted exactly), d float64.
+  (func $scatter_narrow (param $s i32) (param $d i32) (param $n i32) (param $step i32)
+    (if (i32.eq (local.get $step) (i32.const 1))
+      (then
+        (block $done
+          (loop $two
+            (br_if $done (i32.lt_u (local.get $n) (i32.const 2)))
+            (v128.store (local.get $d) (f64x2.add (v128.load (local.get $d))
+              (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $s)))))
+            (local.set $s (i32.add (local.get $s) (i32.const 8)))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+            (br $two)))))
+    (local.set $step (i32.shl (local.get $step) (i32.const 3)))
+    (block $done
+      (loop $one
+        (br_if $done (i32.eqz (local.get $n)))
+        (f64.store (local.get $d) (f64.add (f64.load (local.get $d)) (f64.promote_f32 (f32.load (local.get $s)))))
+        (local.set $s (i32.add (local.get $s) (i32.const 4)))
+        (local.set $d (i32.add (local.get $d) (local.get $step)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $one))))
+
   ;; im2col, row-major: dst[k·ld + j] = the tap k = (c, u, v) of output position p0 + j (row-major
   ;; over the output width), src[c, y·sy − pt + u·dy, x·sx − pl + v·dx] as float64, 0 in the padding,
   ;; for j < count, and 0 for count ≤ j < count rounded up to 4. Each output row is split into the
   ;; taps left of the input, inside it and right of it, so the inner loop has no bounds checks.
   (func (export "im2col") (param $geo i32) (param $src i32) (param $dst i32) (param $ld i32) (param $p0 i32)
     (param $count i32)
+    (call $im2col_into (local.get $geo) (local.get $src) (local.get $dst) (local.get $ld) (local.get $p0)
+      (local.get $count) (i32.const 1)))
+
+  ;; The same columns as float32 (copied, not widened) for the float32-accumulating GEMM, with
+  ;; 0 for count ≤ j < count rounded up to 8 (its tiles are 8 columns wide).
+  (func (export "im2col32") (param $geo i32) (param $src i32) (param $dst i32) (param $ld i32) (param $p0 i32)
+    (param $count i32)
+    (call $im2col_into (local.get $geo) (local.get $src) (local.get $dst) (local.get $ld) (local.get $p0)
+      (local.get $count) (i32.const 0)))
+
+  ;; im2col's loops; `wide` 1 writes float64 elements (padding to 4), 0 float32 (padding to 8).
+  (func $im2col_into (param $geo i32) (param $src i32) (param $dst i32) (param $ld i32) (param $p0 i32)
+    (param $count i32) (param $wide i32)
+    (local $es i32)
     (local $channels i32) (local $height i32) (local $width i32) (local $kh i32) (local $kw i32)
     (local $sy i32) (local $sx i32) (local $dly i32) (local $dlx i32) (local $pt i32) (local $pl i32)
     (local $ow i32) (local $c i32) (local $u i32) (local $v i32) (local $plane i32) (local $dy i32) (local $dx i32)
@@ -320,8 +385,12 @@
     (local.set $pt (i32.load offset=36 (local.get $geo)))
     (local.set $pl (i32.load offset=40 (local.get $geo)))
     (local.set $ow (i32.load offset=44 (local.get $geo)))
-    (local.set $ld (i32.shl (local.get $ld) (i32.const 3)))
-    (local.set $padded (i32.and (i32.add (local.get $count) (i32.const 3)) (i32.const -4)))
+    ;; bytes per element: 1 << es
+    (local.set $es (i32.add (i32.const 2) (local.get $wide)))
+    (local.set $ld (i32.shl (local.get $ld) (local.get $es)))
+    (local.set $padded (if (result i32) (local.get $wide)
+      (then (i32.and (i32.add (local.get $count) (i32.const 3)) (i32.const -4)))
+      (else (i32.and (i32.add (local.get $count) (i32.const 7)) (i32.const -8)))))
     (block $done
       (br_if $done (i32.eqz (local.get $count)))
       (loop $channel
@@ -349,24 +418,25 @@
                   (call $span (local.get $ix0) (local.get $sx) (local.get $width) (local.get $run))
                   (local.set $hi)
                   (local.set $lo)))
-              (memory.fill (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 3)))
-                (i32.const 0) (i32.shl (local.get $lo) (i32.const 3)))
+              (memory.fill (i32.add (local.get $dst) (i32.shl (local.get $j) (local.get $es)))
+                (i32.const 0) (i32.shl (local.get $lo) (local.get $es)))
               (if (i32.lt_u (local.get $lo) (local.get $hi))
                 (then
-                  (call $widen
+                  (call $copy_taps
                     (i32.add (local.get $plane) (i32.shl (i32.add (i32.mul (local.get $iy) (local.get $width))
                       (i32.add (local.get $ix0) (i32.mul (local.get $lo) (local.get $sx)))) (i32.const 2)))
-                    (i32.add (local.get $dst) (i32.shl (i32.add (local.get $j) (local.get $lo)) (i32.const 3)))
+                    (i32.add (local.get $dst) (i32.shl (i32.add (local.get $j) (local.get $lo)) (local.get $es)))
                     (i32.sub (local.get $hi) (local.get $lo))
-                    (local.get $sx))))
-              (memory.fill (i32.add (local.get $dst) (i32.shl (i32.add (local.get $j) (local.get $hi)) (i32.const 3)))
-                (i32.const 0) (i32.shl (i32.sub (local.get $run) (local.get $hi)) (i32.const 3)))
+                    (local.get $sx)
+                    (local.get $wide))))
+              (memory.fill (i32.add (local.get $dst) (i32.shl (i32.add (local.get $j) (local.get $hi)) (local.get $es)))
+                (i32.const 0) (i32.shl (i32.sub (local.get $run) (local.get $hi)) (local.get $es)))
               (local.set $j (i32.add (local.get $j) (local.get $run)))
               (local.set $x (i32.const 0))
               (local.set $y (i32.add (local.get $y) (i32.const 1)))
               (br_if $segment (i32.lt_u (local.get $j) (local.get $count))))
-            (memory.fill (i32.add (local.get $dst) (i32.shl (local.get $count) (i32.const 3)))
-              (i32.const 0) (i32.shl (i32.sub (local.get $padded) (local.get $count)) (i32.const 3)))
+            (memory.fill (i32.add (local.get $dst) (i32.shl (local.get $count) (local.get $es)))
+              (i32.const 0) (i32.shl (i32.sub (local.get $padded) (local.get $count)) (local.get $es)))
             (local.set $dst (i32.add (local.get $dst) (local.get $ld)))
             (local.set $v (i32.add (local.get $v) (i32.const 1)))
             (br_if $col (i32.lt_u (local.get $v) (local.get $kw))))
@@ -379,6 +449,19 @@
   ;; output position p0 + j (j < count) whose tap (iy, ix) lies inside the input; float64 throughout.
   (func (export "col2im") (param $geo i32) (param $src i32) (param $ld i32) (param $dst i32) (param $p0 i32)
     (param $count i32)
+    (call $col2im_from (local.get $geo) (local.get $src) (local.get $ld) (local.get $dst) (local.get $p0)
+      (local.get $count) (i32.const 1)))
+
+  ;; The same from float32 columns (gemm32's output) into the float64 image.
+  (func (export "col2im32") (param $geo i32) (param $src i32) (param $ld i32) (param $dst i32) (param $p0 i32)
+    (param $count i32)
+    (call $col2im_from (local.get $geo) (local.get $src) (local.get $ld) (local.get $dst) (local.get $p0)
+      (local.get $count) (i32.const 0)))
+
+  ;; col2im's loops; `wide` 1 reads float64 columns, 0 float32.
+  (func $col2im_from (param $geo i32) (param $src i32) (param $ld i32) (param $dst i32) (param $p0 i32)
+    (param $count i32) (param $wide i32)
+    (local $es i32)
     (local $channels i32) (local $height i32) (local $width i32) (local $kh i32) (local $kw i32)
     (local $sy i32) (local $sx i32) (local $dly i32) (local $dlx i32) (local $pt i32) (local $pl i32)
     (local $ow i32) (local $c i32) (local $u i32) (local $v i32) (local $plane i32) (local $dy i32) (local $dx i32)
@@ -396,7 +479,9 @@
     (local.set $pt (i32.load offset=36 (local.get $geo)))
     (local.set $pl (i32.load offset=40 (local.get $geo)))
     (local.set $ow (i32.load offset=44 (local.get $geo)))
-    (local.set $ld (i32.shl (local.get $ld) (i32.const 3)))
+    ;; bytes per column element: 1 << es
+    (local.set $es (i32.add (i32.const 2) (local.get $wide)))
+    (local.set $ld (i32.shl (local.get $ld) (local.get $es)))
     (block $done
       (br_if $done (i32.eqz (local.get $count)))
       (loop $channel
@@ -422,12 +507,13 @@
                   (call $span (local.get $ix0) (local.get $sx) (local.get $width) (local.get $run))
                   (local.set $hi)
                   (local.set $lo)
-                  (call $scatter
-                    (i32.add (local.get $src) (i32.shl (i32.add (local.get $j) (local.get $lo)) (i32.const 3)))
+                  (call $scatter_taps
+                    (i32.add (local.get $src) (i32.shl (i32.add (local.get $j) (local.get $lo)) (local.get $es)))
                     (i32.add (local.get $plane) (i32.shl (i32.add (i32.mul (local.get $iy) (local.get $width))
                       (i32.add (local.get $ix0) (i32.mul (local.get $lo) (local.get $sx)))) (i32.const 3)))
                     (i32.sub (local.get $hi) (local.get $lo))
-                    (local.get $sx))))
+                    (local.get $sx)
+                    (local.get $wide))))
               (local.set $j (i32.add (local.get $j) (local.get $run)))
               (local.set $x (i32.const 0))
               (local.set $y (i32.add (local.get $y) (i32.const 1)))
@@ -558,6 +644,187 @@
             (local.get $count))
           (local.set $k (i32.add (local.get $k) (i32.const 1)))
           (br $pad)))))
+
+;; ==== Float32 accumulation ======================================================================
+  ;; The float32-accumulating twin of the GEMM above, for callers that choose it (backend.ts,
+  ;; `accumulation: 'float32'`): operands and accumulator float32, each product and each sum rounded
+  ;; to float32 (f32x4.mul, then f32x4.add), in order k = 0, 1, … per output. JavaScript computes the
+  ;; same numbers as Math.fround(c + Math.fround(a·b)) (both operations of float32 operands are
+  ;; exact or correctly rounded in float64, so rounding again to float32 changes nothing), which is
+  ;; what the plain twins do. Four lanes per vector instead of two: twice the multiply-adds per
+  ;; instruction, at float32's rounding error.
+  ;;
+  ;;   panel32   f32 [K][4] per panel of 4 rows at dst + p·K·16, rows past the last 0.
+  ;;   B         row-major f32 [K][ldb], blocks of 8 columns (im2col32's output).
+  ;;   C         f32 row-major with `ldc` elements per row, columns a multiple of 8.
+
+  ;; C[0..4, 0..8] (row stride ldc bytes) += Σ_k A[k][0..4] ⊗ B[k][0..8] over kc steps, A packed (16
+  ;; bytes per step), B `bStep` bytes per step: eight f32x4 accumulators, each step two loads of B,
+  ;; four broadcasts of A, 8 mul and 8 add.
+  (func $tile32 (param $a i32) (param $b i32) (param $bStep i32) (param $c i32) (param $ldc i32) (param $kc i32)
+    (local $end i32) (local $r i32) (local $x v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $kc) (i32.const 4))))
+    (local.set $r (local.get $c))
+    (local.set $c00 (v128.load (local.get $r)))
+    (local.set $c01 (v128.load offset=16 (local.get $r)))
+    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+    (local.set $c10 (v128.load (local.get $r)))
+    (local.set $c11 (v128.load offset=16 (local.get $r)))
+    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+    (local.set $c20 (v128.load (local.get $r)))
+    (local.set $c21 (v128.load offset=16 (local.get $r)))
+    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+    (local.set $c30 (v128.load (local.get $r)))
+    (local.set $c31 (v128.load offset=16 (local.get $r)))
+    (block $done
+      (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+      (loop $step
+        (local.set $b0 (v128.load (local.get $b)))
+        (local.set $b1 (v128.load offset=16 (local.get $b)))
+        (local.set $x (v128.load32_splat (local.get $a)))
+        (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load32_splat offset=4 (local.get $a)))
+        (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load32_splat offset=8 (local.get $a)))
+        (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load32_splat offset=12 (local.get $a)))
+        (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (local.get $bStep)))
+        (br_if $step (i32.lt_u (local.get $a) (local.get $end)))))
+    (local.set $r (local.get $c))
+    (v128.store (local.get $r) (local.get $c00))
+    (v128.store offset=16 (local.get $r) (local.get $c01))
+    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+    (v128.store (local.get $r) (local.get $c10))
+    (v128.store offset=16 (local.get $r) (local.get $c11))
+    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+    (v128.store (local.get $r) (local.get $c20))
+    (v128.store offset=16 (local.get $r) (local.get $c21))
+    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+    (v128.store (local.get $r) (local.get $c30))
+    (v128.store offset=16 (local.get $r) (local.get $c31)))
+
+  ;; C += A·Bᵀ over kc steps for mPanels panels of A (stride aStride) and nBlocks blocks of 8 columns
+  ;; of a row-major B: C[4p + i, 8q + j] += Σ_k A_p[k·4 + i]·B[8q + k·bStep + j] (float32).
+  (func (export "gemm32") (param $a i32) (param $aStride i32) (param $b i32) (param $bStep i32)
+    (param $c i32) (param $ldc i32) (param $mPanels i32) (param $nBlocks i32) (param $kc i32)
+    (local $p i32) (local $q i32) (local $cRow i32) (local $bp i32)
+    (local.set $aStride (i32.shl (local.get $aStride) (i32.const 2)))
+    (local.set $bStep (i32.shl (local.get $bStep) (i32.const 2)))
+    (local.set $ldc (i32.shl (local.get $ldc) (i32.const 2)))
+    (block $done
+      (br_if $done (i32.or (i32.eqz (local.get $mPanels)) (i32.eqz (local.get $nBlocks))))
+      (loop $rows
+        (local.set $cRow (i32.add (local.get $c) (i32.mul (local.get $p) (i32.shl (local.get $ldc) (i32.const 2)))))
+        (local.set $bp (local.get $b))
+        (local.set $q (i32.const 0))
+        (loop $cols
+          (call $tile32 (local.get $a) (local.get $bp) (local.get $bStep)
+            (i32.add (local.get $cRow) (i32.shl (local.get $q) (i32.const 5)))
+            (local.get $ldc) (local.get $kc))
+          (local.set $bp (i32.add (local.get $bp) (i32.const 32)))
+          (local.set $q (i32.add (local.get $q) (i32.const 1)))
+          (br_if $cols (i32.lt_u (local.get $q) (local.get $nBlocks))))
+        (local.set $a (i32.add (local.get $a) (local.get $aStride)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br_if $rows (i32.lt_u (local.get $p) (local.get $mPanels))))))
+
+  ;; Packs `rows` float32 rows of length `depth` (row stride ld) into float32 panels at dst:
+  ;; dst[(⌊r/4⌋·depth + k)·4 + r mod 4] = src[r·ld + k], rows up to a multiple of 4 zero.
+  (func (export "pack32") (param $src i32) (param $rows i32) (param $depth i32) (param $ld i32) (param $dst i32)
+    (local $r i32) (local $padded i32) (local $s i32) (local $d i32) (local $end i32)
+    (local.set $padded (i32.and (i32.add (local.get $rows) (i32.const 3)) (i32.const -4)))
+    (block $done
+      (br_if $done (i32.or (i32.eqz (local.get $padded)) (i32.eqz (local.get $depth))))
+      (loop $row
+        (local.set $d (i32.add (local.get $dst)
+          (i32.add (i32.mul (i32.shr_u (local.get $r) (i32.const 2)) (i32.shl (local.get $depth) (i32.const 4)))
+                   (i32.shl (i32.and (local.get $r) (i32.const 3)) (i32.const 2)))))
+        (local.set $end (i32.add (local.get $d) (i32.shl (local.get $depth) (i32.const 4))))
+        (if (i32.lt_u (local.get $r) (local.get $rows))
+          (then
+            (local.set $s (i32.add (local.get $src) (i32.shl (i32.mul (local.get $r) (local.get $ld)) (i32.const 2))))
+            (loop $copy
+              (f32.store (local.get $d) (f32.load (local.get $s)))
+              (local.set $s (i32.add (local.get $s) (i32.const 4)))
+              (local.set $d (i32.add (local.get $d) (i32.const 16)))
+              (br_if $copy (i32.lt_u (local.get $d) (local.get $end)))))
+          (else
+            (loop $zero
+              (f32.store (local.get $d) (f32.const 0))
+              (local.set $d (i32.add (local.get $d) (i32.const 16)))
+              (br_if $zero (i32.lt_u (local.get $d) (local.get $end))))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br_if $row (i32.lt_u (local.get $r) (local.get $padded))))))
+
+;; Packs the transpose: `cols` float32 columns of a [depth × ld] matrix into float32 panels at
+  ;; dst, dst[(⌊c/4⌋·depth + k)·4 + c mod 4] = src[k·ld + c], columns up to a multiple of 4 zero.
+  (func (export "pack_t32") (param $src i32) (param $depth i32) (param $cols i32) (param $ld i32) (param $dst i32)
+    (local $c i32) (local $k i32) (local $i i32) (local $s i32)
+    (local.set $ld (i32.shl (local.get $ld) (i32.const 2)))
+    (block $done
+      (br_if $done (i32.or (i32.eqz (local.get $cols)) (i32.eqz (local.get $depth))))
+      (loop $panel
+        (local.set $s (i32.add (local.get $src) (i32.shl (local.get $c) (i32.const 2))))
+        (local.set $k (i32.const 0))
+        (if (i32.le_u (i32.add (local.get $c) (i32.const 4)) (local.get $cols))
+          (then
+            ;; NOTE: a full panel moves four columns with one 16-byte load and store.
+            (loop $full
+              (v128.store (local.get $dst) (v128.load (local.get $s)))
+              (local.set $s (i32.add (local.get $s) (local.get $ld)))
+              (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br_if $full (i32.lt_u (local.get $k) (local.get $depth)))))
+          (else
+            (loop $edge
+              (local.set $i (i32.const 0))
+              (loop $lane
+                (f32.store (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2)))
+                  (if (result f32) (i32.lt_u (i32.add (local.get $c) (local.get $i)) (local.get $cols))
+                    (then (f32.load (i32.add (local.get $s) (i32.shl (local.get $i) (i32.const 2)))))
+                    (else (f32.const 0))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br_if $lane (i32.lt_u (local.get $i) (i32.const 4))))
+              (local.set $s (i32.add (local.get $s) (local.get $ld)))
+              (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br_if $edge (i32.lt_u (local.get $k) (local.get $depth))))))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br_if $panel (i32.lt_u (local.get $c) (local.get $cols))))))
+
+  ;; dst[i·di + j·dj] = src[i·si + j·sj] (float32) for i < m, j < n: a bias broadcast into the
+  ;; accumulator (sj = 0), the accumulator stored into an output.
+  (func (export "copy32") (param $src i32) (param $si i32) (param $sj i32) (param $dst i32) (param $di i32)
+    (param $dj i32) (param $m i32) (param $n i32)
+    (local $i i32) (local $j i32) (local $s i32) (local $d i32)
+    (local.set $si (i32.shl (local.get $si) (i32.const 2)))
+    (local.set $sj (i32.shl (local.get $sj) (i32.const 2)))
+    (local.set $di (i32.shl (local.get $di) (i32.const 2)))
+    (local.set $dj (i32.shl (local.get $dj) (i32.const 2)))
+    (block $done
+      (br_if $done (i32.or (i32.eqz (local.get $m)) (i32.eqz (local.get $n))))
+      (loop $row
+        (local.set $s (local.get $src))
+        (local.set $d (local.get $dst))
+        (local.set $j (i32.const 0))
+        (loop $col
+          (f32.store (local.get $d) (f32.load (local.get $s)))
+          (local.set $s (i32.add (local.get $s) (local.get $sj)))
+          (local.set $d (i32.add (local.get $d) (local.get $dj)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $col (i32.lt_u (local.get $j) (local.get $n))))
+        (local.set $src (i32.add (local.get $src) (local.get $si)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $di)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $row (i32.lt_u (local.get $i) (local.get $m))))))
 
   ;; ==== Semiring layer passes (dense) ==============================================================
   ;; The WebAssembly twins of the dense branches of src/kernels/semiring-linear.ts; the JavaScript

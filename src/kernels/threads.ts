@@ -41,6 +41,12 @@ const OPS = [
   ['col2im', 6],
   ['zero', 2],
   ['sr_conv', 10],
+  ['gemm32', 9],
+  ['pack32', 5],
+  ['im2col32', 6],
+  ['copy32', 8],
+  ['pack_t32', 5],
+  ['col2im32', 6],
 ] as const satisfies readonly (readonly [keyof KernelCalls, number])[];
 
 /** Bytes of a command list of at most `calls` kernel calls (an op code and ≤ 10 arguments each). */
@@ -123,6 +129,12 @@ export function directCalls(kernels: WasmKernels): KernelCalls {
     im2col_panels: x.im2col_panels,
     col2im: x.col2im,
     sr_conv: x.sr_conv,
+    gemm32: x.gemm32,
+    pack32: x.pack32,
+    im2col32: x.im2col32,
+    copy32: x.copy32,
+    pack_t32: x.pack_t32,
+    col2im32: x.col2im32,
     zero: (at, bytes) => kernels.f64.fill(0, at >> 3, (at + bytes) >> 3),
   };
 }

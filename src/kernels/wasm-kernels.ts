@@ -44,6 +44,37 @@ export interface KernelExports {
   im2col(geo: number, src: number, dst: number, ld: number, p0: number, count: number): void;
   /** im2col of `count` output positions from p0 into float64 panels of 4 taps (`count` per panel). */
   im2col_panels(geo: number, src: number, dst: number, p0: number, count: number): void;
+  /** C += A·Bᵀ in float32 over `kc` steps, A in float32 panels, B row-major in blocks of 8 columns. */
+  gemm32(
+    a: number,
+    aStride: number,
+    b: number,
+    bStep: number,
+    c: number,
+    ldc: number,
+    mPanels: number,
+    nBlocks: number,
+    kc: number,
+  ): void;
+  /** Packs `rows` float32 rows of length `depth` (row stride `ld`) into float32 panels. */
+  pack32(src: number, rows: number, depth: number, ld: number, dst: number): void;
+  /** im2col of `count` output positions from p0 into a float32 [depth × ld] block (padded to 8). */
+  im2col32(geo: number, src: number, dst: number, ld: number, p0: number, count: number): void;
+  /** Packs `cols` columns of a float32 [depth × ld] matrix into float32 panels. */
+  pack_t32(src: number, depth: number, cols: number, ld: number, dst: number): void;
+  /** col2im: adds a float32 [depth × ld] block of columns into a float64 image. */
+  col2im32(geo: number, src: number, ld: number, dst: number, p0: number, count: number): void;
+  /** dst[i·di + j·dj] = src[i·si + j·sj], float32. */
+  copy32(
+    src: number,
+    si: number,
+    sj: number,
+    dst: number,
+    di: number,
+    dj: number,
+    m: number,
+    n: number,
+  ): void;
   /** col2im: adds a float64 [depth × ld] block of columns into a float64 image. */
   col2im(geo: number, src: number, ld: number, dst: number, p0: number, count: number): void;
   /**

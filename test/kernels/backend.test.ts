@@ -4,6 +4,7 @@ import { Rng } from '../../src/core/rng.js';
 import {
   activeWasmKernels,
   configureKernels,
+  kernelAccumulation,
   kernelBackend,
   loadWasmKernels,
   WASM_MIN_MACS,
@@ -131,5 +132,9 @@ describe('kernels/backend', () => {
   it('rejects an unknown backend', () => {
     expect(() => configureKernels({ backend: 'gpu' as 'js' })).toThrow(InvalidArgumentError);
     expect(() => configureKernels({ backend: 'gpu' as 'js' })).toThrow(/backend must be "auto" or "js"/);
+    expect(() => configureKernels({ accumulation: 'float16' as 'float32' })).toThrow(
+      /accumulation must be "float64" or "float32"/,
+    );
+    expect(kernelAccumulation()).toBe('float64');
   });
 });

@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import {
+  type Accumulation,
   type ConvShape,
+  configureKernels,
+  configureKernelThreads,
   convAdjointWasm,
   convForwardWasm,
   GEOMETRY_BYTES,
@@ -112,19 +115,68 @@ describe('kernels/conv-gemm', () => {
     );
   });
 
-  /** The WebAssembly forward and the plain loop's for a case. */
-  function forwardBoth(c: ConvCase) {
+  /** The WebAssembly forward and the plain loop's for a case, accumulating in `accumulation`. */
+  function forwardBoth(c: ConvCase, accumulation: Accumulation = 'float64') {
     const node = convNode(c);
     const { input, output, geometry } = convShapes(c, node);
     const x = {
       shape: [c.batch, ...input],
       data: new Rng(c.seed + 3).uniformArray(c.batch * sizeOf(input), -1, 1),
     };
-    const plain = withJsKernels(() => applyOp(node, [x])).data;
-    const fast = new Float32Array(c.batch * sizeOf(output));
-    convForwardWasm(k, x.data, node.params.weight.data, node.params.bias.data, fast, geometry);
-    return { plain, fast };
+    configureKernels({ accumulation });
+    try {
+      const plain = withJsKernels(() => applyOp(node, [x])).data;
+      const fast = new Float32Array(c.batch * sizeOf(output));
+      convForwardWasm(
+        k,
+        x.data,
+        node.params.weight.data,
+        node.params.bias.data,
+        fast,
+        geometry,
+        accumulation,
+      );
+      const wide = withJsKernels(() => applyOp(node, [{ shape: x.shape, data: f64(x.data) }])).data;
+      return { plain, fast, wide, node, x };
+    } finally {
+      configureKernels({ accumulation: 'float64' });
+    }
   }
+
+  it('float32 accumulation: forward equals the plain float32 loop bit for bit, within float32 error of float64', () => {
+    fc.assert(
+      fc.property(convCase, (c) => {
+        const { plain, fast, wide, node, x } = forwardBoth(c, 'float32');
+        expect(fast).toEqual(plain);
+        // Each output sums `depth` products and the bias, each partial sum rounded: within
+        // (depth + 2)·u·Σ|terms| of the float64 result.
+        const depth = c.perGroupIn * c.kernel[0] * c.kernel[1];
+        const absolute = {
+          ...node,
+          params: {
+            weight: { ...node.params.weight, data: f64(node.params.weight.data).map(Math.abs) },
+            bias: { ...node.params.bias, data: f64(node.params.bias.data).map(Math.abs) },
+          },
+        } as unknown as typeof node;
+        const magnitude = withJsKernels(() =>
+          applyOp(absolute, [{ shape: x.shape, data: f64(x.data).map(Math.abs) }]),
+        ).data;
+        for (let i = 0; i < fast.length; i++)
+          expect(Math.abs(fast[i]! - wide[i]!)).toBeLessThanOrEqual((depth + 2) * F32_UNIT * magnitude[i]!);
+      }),
+      { seed: SEED + 5, numRuns: 150 },
+    );
+  });
+
+  it('float32 accumulation: forward across tiles of positions and depth passes, on two threads', () => {
+    configureKernelThreads(2, 0);
+    try {
+      const { plain, fast } = forwardBoth({ ...TILED, perGroupIn: 40 }, 'float32');
+      expect(fast).toEqual(plain);
+    } finally {
+      configureKernelThreads(2);
+    }
+  });
 
   it('forward equals the plain loop bit for bit with groups, strides, pads and dilations', () => {
     fc.assert(
@@ -156,7 +208,7 @@ describe('kernels/conv-gemm', () => {
    * Checks the WebAssembly adjoint of a case: within one float32 rounding of the float64 sum, and
    * within the plain loop's error bound (it rounds after each of its additions) of its result.
    */
-  function checkAdjoint(c: ConvCase): void {
+  function checkAdjoint(c: ConvCase, accumulation: Accumulation = 'float64'): void {
     const node = convNode(c);
     const { input, output, geometry } = convShapes(c, node);
     const rng = new Rng(c.seed + 4);
@@ -164,7 +216,7 @@ describe('kernels/conv-gemm', () => {
     const c0 = rng.uniformArray(c.batch * sizeOf(input), -1, 1);
     const w = node.params.weight.data;
     const fast = c0.slice();
-    expect(convAdjointWasm(k, w, s, fast, geometry)).toBe(true);
+    expect(convAdjointWasm(k, w, s, fast, geometry, accumulation)).toBe(true);
     const plain = c0.slice();
     withJsKernels(() => convAdjoint(node, input, output, s, plain));
     const exact = f64(c0);
@@ -173,20 +225,37 @@ describe('kernels/conv-gemm', () => {
     convAdjoint(node, input, output, f64(s).map(Math.abs), magnitude, f64(w).map(Math.abs));
     // Each input element sums at most (outputs per group)·kh·kw terms.
     const terms = c.perGroupOut * c.kernel[0] * c.kernel[1];
+    // With float32 accumulation a tap's products over the outputs are summed in float32 (at most
+    // outputs-per-group roundings), the taps then in float64.
+    const single = accumulation === 'float32' ? (c.perGroupOut + 1) * F32_UNIT : 0;
     for (let i = 0; i < fast.length; i++) {
-      const once = F32_UNIT * Math.abs(exact[i]!) + 2 * terms * 2 ** -53 * magnitude[i]!;
+      const once = F32_UNIT * Math.abs(exact[i]!) + (2 * terms * 2 ** -53 + single) * magnitude[i]!;
       expect(Math.abs(fast[i]! - exact[i]!)).toBeLessThanOrEqual(once);
-      expect(Math.abs(fast[i]! - plain[i]!)).toBeLessThanOrEqual((terms + 2) * F32_UNIT * magnitude[i]!);
+      expect(Math.abs(fast[i]! - plain[i]!)).toBeLessThanOrEqual(
+        ((terms + 2) * F32_UNIT + single) * magnitude[i]!,
+      );
     }
   }
 
   it('adjoint rounds the float64 sum once, within the plain loop’s float32 error bound', () => {
-    fc.assert(fc.property(convCase, checkAdjoint), { seed: SEED + 3, numRuns: 150 });
+    fc.assert(
+      fc.property(convCase, (c) => checkAdjoint(c)),
+      { seed: SEED + 3, numRuns: 150 },
+    );
   });
 
   it('adjoint does so across tiles of positions and passes over the outputs', () => {
     // 130 outputs per group: passes of 128 and 2; 399 positions: tiles of 256 and 143.
     checkAdjoint({ ...TILED, perGroupIn: 3, perGroupOut: 130, batch: 1 });
+  });
+
+  it('float32 accumulation: adjoint within float32 error of the float64 sum', () => {
+    fc.assert(
+      fc.property(convCase, (c) => checkAdjoint(c, 'float32')),
+      { seed: SEED + 6, numRuns: 150 },
+    );
+    // 300 outputs per group: float32 passes of 256 and 44; tiles of 256 and 143.
+    checkAdjoint({ ...TILED, perGroupIn: 3, perGroupOut: 300, batch: 1 }, 'float32');
   });
 });
 

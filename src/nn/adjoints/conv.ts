@@ -6,7 +6,7 @@
  * map. Loop order mirrors the forward kernel (ops/conv.ts): weight-stationary, contiguous rows.
  */
 import type { FloatArray } from '../../core/tensor.js';
-import { convAdjointWasm, wasmKernelsFor } from '../../kernels/index.js';
+import { convAdjointWasm, kernelAccumulation, wasmKernelsFor } from '../../kernels/index.js';
 import type { Node } from '../graph.js';
 import { axes2d, validOutputs } from '../ops/window.js';
 
@@ -30,8 +30,9 @@ export function convAdjoint(
   const outPlane = outHeight * outWidth;
   const batch = outPlane > 0 ? s.length / (nOut * outPlane) : 0;
   // NOTE: float32 adjoints run on the WebAssembly SIMD GEMM (and col2im) where it is available; it
-  // sums each input element in float64 and rounds once, where these loops (the plain twin) round
-  // every addition.
+  // sums each input element in float64 and rounds once (with float32 accumulation, the products of
+  // a tap in float32, then the taps in float64), where these loops (the plain twin) round every
+  // addition.
   const kernels = wasmKernelsFor(batch * nOut * perGroup * kh * kw * outPlane);
   const geometry = { batch, channels, height, width, outChannels: nOut, group, kh, kw };
   if (
@@ -39,7 +40,14 @@ export function convAdjoint(
     s instanceof Float32Array &&
     c instanceof Float32Array &&
     weight instanceof Float32Array &&
-    convAdjointWasm(kernels, weight, s, c, { ...geometry, oh: outHeight, ow: outWidth, rows: ay, cols: ax })
+    convAdjointWasm(
+      kernels,
+      weight,
+      s,
+      c,
+      { ...geometry, oh: outHeight, ow: outWidth, rows: ay, cols: ax },
+      kernelAccumulation(),
+    )
   )
     return;
   const rows = Array.from({ length: kh }, (_, u) => validOutputs(u, height, outHeight, ay));

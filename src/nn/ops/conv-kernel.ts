@@ -9,10 +9,13 @@
  * over k loads 8 values for 16 multiply-adds. Both operands are packed in blocks of 4 along k
  * (weights [⌈O/4⌉, K, 4] once per call, columns [TILE/4, K, 4] per tile), so that the block's loads
  * are sequential; channels and positions beyond the edge are packed as zeros and not stored.
- * Everything accumulates in float64; each output is rounded once on the store.
+ * Everything accumulates in float64; each output is rounded once on the store. With the kernels'
+ * float32 accumulation (src/kernels/backend.ts) a float32 convolution instead sums in float32 in
+ * order of k, every product and partial sum rounded (`gemmTileFloat32`, the twin of gemm.wat's
+ * gemm32).
  */
 import type { FloatArray } from '../../core/tensor.js';
-import { convForwardWasm, wasmKernelsFor } from '../../kernels/index.js';
+import { convForwardWasm, kernelAccumulation, wasmKernelsFor } from '../../kernels/index.js';
 import type { Axis } from './window.js';
 
 /** Output positions per im2col tile (a multiple of 4). */
@@ -49,15 +52,13 @@ export function convForward(
   // NOTE: float32 convolutions run on the WebAssembly SIMD GEMM where it is available; its results
   // equal these loops' bit for bit (src/kernels/gemm.wat), which stay as the plain twin.
   const kernels = wasmKernelsFor(g.batch * g.outChannels * depth * positions);
-  if (
-    kernels !== null &&
+  const float32 =
     a instanceof Float32Array &&
     w instanceof Float32Array &&
     b instanceof Float32Array &&
-    z instanceof Float32Array &&
-    convForwardWasm(kernels, a, w, b, z, g)
-  )
-    return;
+    z instanceof Float32Array;
+  const accumulation = float32 ? kernelAccumulation() : 'float64';
+  if (kernels !== null && float32 && convForwardWasm(kernels, a, w, b, z, g, accumulation)) return;
   const col = new Float64Array(depth * TILE);
   const packed = new Float64Array(Math.ceil(outs / 4) * depth * 4);
   for (let grp = 0; grp < g.group; grp++) {
@@ -69,8 +70,38 @@ export function convForward(
       for (let p0 = 0; p0 < positions; p0 += TILE) {
         const count = Math.min(TILE, positions - p0);
         fillColumns(a, plane0, col, p0, count, perGroup, depth, g);
-        gemmTile(packed, col, b, z, o0, outs, depth, count, out0 + p0, positions);
+        if (accumulation === 'float32')
+          gemmTileFloat32(w, col, b, z, o0, outs, depth, count, out0 + p0, positions);
+        else gemmTile(packed, col, b, z, o0, outs, depth, count, out0 + p0, positions);
       }
+    }
+  }
+}
+
+/**
+ * z[o0 + o, p] = b[o0 + o] + Σ_k w[o0 + o, k]·col[k, p] for the tile's `count` positions, summed in
+ * float32 in order of k (each product and partial sum rounded, as gemm.wat's gemm32 does).
+ */
+function gemmTileFloat32(
+  w: FloatArray,
+  col: Float64Array,
+  b: FloatArray,
+  z: FloatArray,
+  o0: number,
+  outs: number,
+  depth: number,
+  count: number,
+  out0: number,
+  positions: number,
+): void {
+  const f = Math.fround;
+  for (let o = 0; o < outs; o++) {
+    const row = (o0 + o) * depth;
+    for (let j = 0; j < count; j++) {
+      const cBase = (j >> 2) * depth * 4 + (j & 3);
+      let acc = b[o0 + o]!;
+      for (let k = 0; k < depth; k++) acc = f(acc + f(w[row + k]! * col[cBase + k * 4]!));
+      z[out0 + o * positions + j] = acc;
     }
   }
 }

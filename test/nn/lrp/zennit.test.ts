@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { configureKernels } from '../../../src/kernels/index.js';
 import { forward } from '../../../src/nn/forward.js';
 import { argmaxPerSample, lrp } from '../../../src/nn/lrp/index.js';
 import { importOnnx } from '../../../src/nn/onnx/index.js';
@@ -46,6 +47,17 @@ for (const name of FIXTURE_MODELS)
         expect(R.shape).toEqual(reference.shape);
         const errors = perSampleErrors(R.data, readFloat64(`${name}/${reference.file_f64}`), batch);
         for (const e of errors) expect(e).toBeLessThanOrEqual(inputTolerance(name, composite));
+      });
+
+      it(`${composite}: matches zennit at the input with float32 accumulation`, () => {
+        configureKernels({ accumulation: 'float32' });
+        try {
+          const R = lrp(model, x, { composite, targets: entry.targets });
+          const errors = perSampleErrors(R.data, readFloat64(`${name}/${reference.file_f64}`), batch);
+          for (const e of errors) expect(e).toBeLessThanOrEqual(inputTolerance(name, composite));
+        } finally {
+          configureKernels({ accumulation: 'float64' });
+        }
       });
 
       it(`${composite}: matches zennit at every layer's output`, () => {
