@@ -13,6 +13,11 @@
  *   (queue's − local's) / jobs, over the median job time. That is the share of a job's time spent
  *   on Redis round trips, the submitter's polling and the hand-over (median of the three).
  *
+ * - the machine's own ceiling: the WebAssembly GEMM alone (operands in L1, no memory traffic, no
+ *   allocation) on one thread against two threads at once (`gemmSpeedup`, the median of 5 pairs
+ *   of wall times for the same work per thread, as for the pool). A pool of 2 cannot scale
+ *   better than its cores do on the kernels its jobs spend their time in.
+ *
  * `loadAverage` (1 minute, before and after) says how busy the machine was: with other work on
  * the cores the two threads share them (`threadBusy`, the jobs' time over threads × wall time,
  * says whether the pool kept both threads working).
@@ -24,6 +29,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import {
   type DatasetRun,
   DEFAULT_SHARD_SIZE,
@@ -52,6 +58,57 @@ const median = (xs: number[]): number => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
+
+/**
+ * A thread that instantiates the kernels and times `reps` GEMMs of 64 × 64 × 256 (about 0.25 MiB
+ * of operands and accumulator, resident in the core's caches), posting the milliseconds.
+ */
+const GEMM_THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const bytes = Buffer.from(workerData.wasm, 'base64');
+const x = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports;
+const [M, K] = [64, 256];
+x.memory.grow(Math.ceil((8 * (2 * M * K + M * M)) / 65536));
+new Float64Array(x.memory.buffer).fill(0.5);
+parentPort.on('message', (reps) => {
+  const t = performance.now();
+  for (let i = 0; i < reps; i++) x.gemm(0, 4 * K, 8 * M * K, 4 * K, 4, 16 * M * K, M, M / 4, M / 4, K);
+  parentPort.postMessage(performance.now() - t);
+});
+`;
+
+/** The GEMM on one thread and on two at once (same work per thread): wall times, A B A B. */
+async function gemmCeiling(): Promise<Record<string, number | number[]>> {
+  const { GEMM_WASM_BASE64 } = await import('../src/kernels/gemm-wasm.js');
+  const threads = [0, 1].map(
+    () => new Worker(GEMM_THREAD, { eval: true, workerData: { wasm: GEMM_WASM_BASE64 } }),
+  );
+  const timed = (t: Worker, reps: number) =>
+    new Promise<number>((done) => {
+      t.once('message', done);
+      t.postMessage(reps);
+    });
+  const reps = 1500; // ≈ 0.3 s per thread
+  try {
+    await Promise.all(threads.map((t) => timed(t, 200)));
+    const one: number[] = [];
+    const two: number[] = [];
+    for (let i = 0; i < SCALING_PAIRS; i++) {
+      one.push(await timed(threads[0]!, reps));
+      const started = performance.now();
+      await Promise.all(threads.map((t) => timed(t, reps)));
+      two.push(performance.now() - started);
+    }
+    const ratios = one.map((t, i) => (2 * t) / two[i]!);
+    return {
+      oneThreadMs: one.map((t) => round(t, 1)),
+      twoThreadsMs: two.map((t) => round(t, 1)),
+      gemmSpeedup: round(median(ratios)),
+    };
+  } finally {
+    await Promise.all(threads.map((t) => t.terminate()));
+  }
+}
 
 export async function run(): Promise<Record<string, unknown>> {
   const root = mkdtempSync(join(tmpdir(), 'provlrp-bench-jobs-'));
@@ -84,7 +141,7 @@ export async function run(): Promise<Record<string, unknown>> {
   try {
     const one = new WorkerPool(1);
     const two = new WorkerPool(2);
-    let scaling: Record<string, number | number[]>;
+    let scaling: Record<string, number | number[] | Record<string, number | number[]>>;
     const local: Awaited<ReturnType<typeof timed>>[] = [];
     const queue: Awaited<ReturnType<typeof timed>>[] = [];
     const loadBefore = loadavg()[0]!;
@@ -100,6 +157,7 @@ export async function run(): Promise<Record<string, unknown>> {
         twos.push(await timed('mnist:test', poolExecutor(two)));
       }
       const ratios = ones.map((t, i) => t / twos[i]!.wall);
+      const ceiling = await gemmCeiling();
       scaling = {
         digits: 10_000,
         oneWorkerSeconds: ones.map((t) => round(t)),
@@ -107,6 +165,7 @@ export async function run(): Promise<Record<string, unknown>> {
         speedups: ratios.map((r) => round(r)),
         speedup: round(median(ratios)),
         threadBusy: round(median(twos.map((t) => t.jobs / (2 * t.wall)))),
+        machine: ceiling,
       };
       if (REDIS_SERVER === undefined)
         return { shardSize: DEFAULT_SHARD_SIZE, scaling, queue: 'no redis-server' };

@@ -90,67 +90,99 @@ interface ForwardBuffers {
   readonly out: number;
 }
 
+/** One forward call's constants, for the steps of a tile. */
+interface ForwardCall {
+  readonly at: ForwardBuffers;
+  /** float32 accumulation (gemm32, panels and columns float32), else float64. */
+  readonly single: boolean;
+  readonly o0: number;
+  readonly outs: number;
+  readonly depth: number;
+  readonly positions: number;
+}
+
+/** A tile's columns (im2col) and its accumulator set to the bias, for `count` positions from t0. */
+function prepareTile(
+  x: KernelCalls,
+  f: ForwardCall,
+  columns: number,
+  acc: number,
+  t0: number,
+  count: number,
+): void {
+  const { at, outs } = f;
+  if (f.single) {
+    x.im2col32(at.geometry, at.input, columns, TILE, t0, count);
+    x.zero(acc, 4 * roundUp4(outs) * TILE);
+    x.copy32(at.bias + 4 * f.o0, 1, 0, acc, TILE, 1, outs, count);
+  } else {
+    x.im2col(at.geometry, at.input, columns, TILE, t0, count);
+    x.zero(acc, 8 * roundUp4(outs) * TILE);
+    x.load(at.bias + 4 * f.o0, 1, 0, acc, TILE, outs, count);
+  }
+}
+
+/**
+ * The outputs of panels q0 … q1 − 1 (channels 4·q0 …) of a prepared tile: the GEMM passes over the
+ * depth, then the store into `out`.
+ */
+function finishTile(
+  x: KernelCalls,
+  f: ForwardCall,
+  columns: number,
+  acc: number,
+  t0: number,
+  count: number,
+  q0: number,
+  q1: number,
+): void {
+  const { at, single, depth } = f;
+  const bytes = single ? 4 : 8;
+  const passDepth = single ? DEPTH32 : DEPTH;
+  const rows = acc + 4 * bytes * TILE * q0;
+  for (let k0 = 0; k0 < depth; k0 += passDepth) {
+    const kc = Math.min(passDepth, depth - k0);
+    const panels = at.weightPanels + 4 * bytes * (depth * q0 + k0);
+    if (single)
+      x.gemm32(panels, 4 * depth, columns + 4 * TILE * k0, TILE, rows, TILE, q1 - q0, (count + 7) >> 3, kc);
+    else
+      x.gemm(
+        panels,
+        4 * depth,
+        columns + 8 * TILE * k0,
+        4,
+        TILE,
+        rows,
+        TILE,
+        q1 - q0,
+        roundUp4(count) >> 2,
+        kc,
+      );
+  }
+  const outs = Math.min(f.outs, 4 * q1) - 4 * q0;
+  const out = at.out + 4 * (4 * q0 * f.positions + t0);
+  if (single) x.copy32(rows, TILE, 1, out, f.positions, 1, outs, count);
+  else x.store(rows, TILE, out, f.positions, 1, outs, count);
+}
+
 /**
  * Output positions p0 … p1 − 1 (a multiple of TILE apart, or up to the last) of one sample and
  * group, from its input plane and the group's weight panels into `out`, tile by tile, with the
- * given im2col columns and accumulator: in float64 (gemm, panels and columns float64) or, with
- * `single`, in float32 (gemm32, panels and columns float32).
+ * given im2col columns and accumulator.
  */
 function forwardTiles(
   x: KernelCalls,
-  at: ForwardBuffers,
-  single: boolean,
+  f: ForwardCall,
   columns: number,
   acc: number,
-  o0: number,
-  outs: number,
-  depth: number,
-  positions: number,
   p0: number,
   p1: number,
 ): void {
-  const passDepth = single ? DEPTH32 : DEPTH;
+  const panels = roundUp4(f.outs) >> 2;
   for (let t0 = p0; t0 < p1; t0 += TILE) {
     const count = Math.min(TILE, p1 - t0);
-    if (single) {
-      x.im2col32(at.geometry, at.input, columns, TILE, t0, count);
-      x.zero(acc, 4 * roundUp4(outs) * TILE);
-      x.copy32(at.bias + 4 * o0, 1, 0, acc, TILE, 1, outs, count);
-    } else {
-      x.im2col(at.geometry, at.input, columns, TILE, t0, count);
-      x.zero(acc, 8 * roundUp4(outs) * TILE);
-      x.load(at.bias + 4 * o0, 1, 0, acc, TILE, outs, count);
-    }
-    for (let k0 = 0; k0 < depth; k0 += passDepth) {
-      const kc = Math.min(passDepth, depth - k0);
-      if (single)
-        x.gemm32(
-          at.weightPanels + 16 * k0,
-          4 * depth,
-          columns + 4 * TILE * k0,
-          TILE,
-          acc,
-          TILE,
-          roundUp4(outs) >> 2,
-          (count + 7) >> 3,
-          kc,
-        );
-      else
-        x.gemm(
-          at.weightPanels + 32 * k0,
-          4 * depth,
-          columns + 8 * TILE * k0,
-          4,
-          TILE,
-          acc,
-          TILE,
-          roundUp4(outs) >> 2,
-          roundUp4(count) >> 2,
-          kc,
-        );
-    }
-    if (single) x.copy32(acc, TILE, 1, at.out + 4 * t0, positions, 1, outs, count);
-    else x.store(acc, TILE, at.out + 4 * t0, positions, 1, outs, count);
+    prepareTile(x, f, columns, acc, t0, count);
+    finishTile(x, f, columns, acc, t0, count, 0, panels);
   }
 }
 
@@ -160,7 +192,9 @@ function forwardTiles(
  *
  * NOTE: performance. A large call (threads.ts's `kernelTeamFor`) runs on the kernel threads: for
  * each sample and group the worker computes the second half of the tiles of positions, this thread
- * the first, each with its own columns and accumulator; `kernels` is then not used.
+ * the first, each with its own columns and accumulator; or, where the positions make too few tiles
+ * to halve (a 14 × 14 layer is one tile), this thread builds each tile's columns and the two then
+ * compute half of its output channels each. `kernels` is then not used.
  */
 export function convForwardWasm(
   kernels: WasmKernels,
@@ -180,12 +214,23 @@ export function convForwardWasm(
   const positions = g.oh * g.ow;
   const plane = perGroup * g.height * g.width;
   const tiles = Math.ceil(positions / TILE);
-  // The first `mine` positions of each sample and group stay on this thread.
+  const panels = roundUp4(outs) >> 2;
+  // Two threads take either the tiles of positions (the first `mine` positions of each sample and
+  // group stay on this thread) or, where that halves the work worse (few tiles: VGG-16's 14 × 14
+  // and 28 × 28 layers), the output channels of each tile, its columns built here first.
   const mine = Math.floor(tiles / 2) * TILE;
-  const team = tiles >= 2 ? kernelTeamFor(outs * depth * mine) : null;
+  const byPositions = Math.max(mine, positions - mine) / positions;
+  const byChannels = Math.ceil(panels / 2) / panels;
+  const splitChannels = panels >= 2 && byChannels + 0.02 < byPositions;
+  const half = panels >> 1;
+  const team = splitChannels
+    ? kernelTeamFor(4 * half * depth * positions)
+    : tiles >= 2
+      ? kernelTeamFor(outs * depth * mine)
+      : null;
   const used = team?.kernels ?? kernels;
-  const theirs =
-    team === null ? 0 : (tiles - mine / TILE) * (4 + Math.ceil(depth / (single ? DEPTH32 : DEPTH)));
+  const passes = Math.ceil(depth / (single ? DEPTH32 : DEPTH));
+  const theirs = team === null ? 0 : splitChannels ? 1 + passes : (tiles - mine / TILE) * (4 + passes);
   const at = used.layout({
     geometry: GEOMETRY_BYTES,
     bias: 4 * g.outChannels,
@@ -195,8 +240,8 @@ export function convForwardWasm(
     columns: bytes * TILE * depth,
     acc: bytes * roundUp4(outs) * TILE,
     out: 4 * outs * positions,
-    theirColumns: team === null ? 0 : bytes * TILE * depth,
-    theirAcc: team === null ? 0 : bytes * roundUp4(outs) * TILE,
+    theirColumns: team === null || splitChannels ? 0 : bytes * TILE * depth,
+    theirAcc: team === null || splitChannels ? 0 : bytes * roundUp4(outs) * TILE,
     commands: commandBytes(theirs),
   });
   if (at === null) return false;
@@ -212,15 +257,25 @@ export function convForwardWasm(
     for (let n = 0; n < g.batch; n++) {
       const plane0 = (n * g.channels + grp * perGroup) * g.height * g.width;
       f32.set(a.subarray(plane0, plane0 + plane), at.input >> 2);
-      const tilesOf = (y: KernelCalls, columns: number, acc: number, p0: number, p1: number) =>
-        forwardTiles(y, at, single, columns, acc, o0, outs, depth, positions, p0, p1);
-      if (team === null) tilesOf(direct, at.columns, at.acc, 0, positions);
+      const f: ForwardCall = { at, single, o0, outs, depth, positions };
+      if (team === null) forwardTiles(direct, f, at.columns, at.acc, 0, positions);
+      else if (splitChannels)
+        for (let t0 = 0; t0 < positions; t0 += TILE) {
+          const count = Math.min(TILE, positions - t0);
+          prepareTile(direct, f, at.columns, at.acc, t0, count);
+          team.run(
+            at.commands,
+            commandBytes(theirs),
+            (y) => finishTile(y, f, at.columns, at.acc, t0, count, half, panels),
+            (y) => finishTile(y, f, at.columns, at.acc, t0, count, 0, half),
+          );
+        }
       else
         team.run(
           at.commands,
           commandBytes(theirs),
-          (y) => tilesOf(y, at.theirColumns, at.theirAcc, mine, positions),
-          (y) => tilesOf(y, at.columns, at.acc, 0, mine),
+          (y) => forwardTiles(y, f, at.theirColumns, at.theirAcc, mine, positions),
+          (y) => forwardTiles(y, f, at.columns, at.acc, 0, mine),
         );
       const out0 = (n * g.outChannels + o0) * positions;
       z.set(f32.subarray(at.out >> 2, (at.out >> 2) + outs * positions), out0);

@@ -193,6 +193,36 @@ describe('kernels/conv-gemm', () => {
     expect(fast).toEqual(plain);
   });
 
+  it.each(['float64', 'float32'] as const)(
+    '%s accumulation: two threads, splitting positions or channels, compute what one does bit for bit',
+    (accumulation) => {
+      const cases: ConvCase[] = [
+        // 399 positions in 2 uneven tiles, 4 panels of channels: split by channels
+        { ...TILED, perGroupIn: 12, perGroupOut: 16, batch: 1 },
+        // 1600 positions in 7 tiles, one panel: split by positions
+        { ...TILED, group: 1, perGroupIn: 12, perGroupOut: 4, batch: 1, height: 40, width: 40 },
+      ];
+      for (const c of cases) {
+        const node = convNode(c);
+        const { input, output, geometry } = convShapes(c, node);
+        const x = new Rng(c.seed + 5).uniformArray(c.batch * sizeOf(input), -1, 1);
+        const forwardOn = (threads: 1 | 2) => {
+          configureKernelThreads(threads, 0);
+          const z = new Float32Array(c.batch * sizeOf(output));
+          expect(
+            convForwardWasm(k, x, node.params.weight.data, node.params.bias.data, z, geometry, accumulation),
+          ).toBe(true);
+          return z;
+        };
+        try {
+          expect(forwardOn(2)).toEqual(forwardOn(1));
+        } finally {
+          configureKernelThreads(2);
+        }
+      }
+    },
+  );
+
   it('forward and adjoint of an empty batch change nothing', () => {
     const c: ConvCase = { ...TILED, batch: 1 };
     const node = convNode(c);
