@@ -290,7 +290,8 @@ export function convForwardWasm(
  *
  * NOTE: performance. On the kernel threads (threads.ts's `kernelTeamFor`, for large tiles) the
  * worker computes the second half of each tile's column rows (panels of taps), this thread the
- * first; col2im then adds the whole tile into the image here, in the single-threaded order.
+ * first; then each adds the taps of half the channels into their own planes of the image (col2im,
+ * in the single-threaded order within a plane).
  */
 export function convAdjointWasm(
   kernels: WasmKernels,
@@ -316,8 +317,12 @@ export function convAdjointWasm(
   const used = team?.kernels ?? kernels;
   // The worker's calls per tile: a zero and the gemm passes.
   const theirs = team === null ? 0 : 1 + Math.ceil(outs / passDepth);
+  // col2im on two threads too, each adding the taps of half the channels into their planes.
+  const lowChannels = perGroup >> 1;
   const at = used.layout({
     geometry: GEOMETRY_BYTES,
+    lowGeometry: GEOMETRY_BYTES,
+    highGeometry: GEOMETRY_BYTES,
     weight: 4 * outs * depth,
     weightPanels: bytes * roundUp4(depth) * outs,
     grad: 4 * outs * positions,
@@ -364,6 +369,15 @@ export function convAdjointWasm(
     }
   };
   writeGeometry(used, at.geometry, g);
+  writeGeometry(used, at.lowGeometry, { ...g, channels: lowChannels * g.group });
+  writeGeometry(used, at.highGeometry, { ...g, channels: (perGroup - lowChannels) * g.group });
+  const taps = g.kh * g.kw;
+  const col2im = (y: KernelCalls, geometry: number, c0: number, p0: number, count: number): void => {
+    const src = at.acc + bytes * TILE * taps * c0;
+    const image = at.image + 8 * c0 * g.height * g.width;
+    if (single) y.col2im32(geometry, src, TILE, image, p0, count);
+    else y.col2im(geometry, src, TILE, image, p0, count);
+  };
   for (let grp = 0; grp < g.group; grp++) {
     const o0 = grp * outs;
     f32.set(w.subarray(o0 * depth, (o0 + outs) * depth), at.weight >> 2);
@@ -381,16 +395,25 @@ export function convAdjointWasm(
         f64.fill(0, at.gradColumns >> 3, (at.gradColumns + bytes * TILE * outs) >> 3);
         if (single) x.copy32(at.grad + 4 * p0, positions, 1, at.gradColumns, TILE, 1, outs, count);
         else x.load(at.grad + 4 * p0, positions, 1, at.gradColumns, TILE, outs, count);
-        if (team === null) columnRows(direct, count, 0, panels);
-        else
+        if (team === null) {
+          columnRows(direct, count, 0, panels);
+          col2im(direct, at.geometry, 0, p0, count);
+        } else {
           team.run(
             at.commands,
             commandBytes(theirs),
             (y) => columnRows(y, count, half, panels),
             (y) => columnRows(y, count, 0, half),
           );
-        if (single) x.col2im32(at.geometry, at.acc, TILE, at.image, p0, count);
-        else x.col2im(at.geometry, at.acc, TILE, at.image, p0, count);
+          if (lowChannels === 0) col2im(direct, at.geometry, 0, p0, count);
+          else
+            team.run(
+              at.commands,
+              commandBytes(1),
+              (y) => col2im(y, at.highGeometry, lowChannels, p0, count),
+              (y) => col2im(y, at.lowGeometry, 0, p0, count),
+            );
+        }
       }
       x.store(at.image, plane, at.out, 0, 1, 1, plane);
       c.set(f32.subarray(at.out >> 2, (at.out >> 2) + plane), plane0);

@@ -194,7 +194,7 @@ describe('kernels/conv-gemm', () => {
   });
 
   it.each(['float64', 'float32'] as const)(
-    '%s accumulation: two threads, splitting positions or channels, compute what one does bit for bit',
+    '%s accumulation: two threads (forward by positions or channels, adjoint by taps then channels) compute what one does bit for bit',
     (accumulation) => {
       const cases: ConvCase[] = [
         // 399 positions in 2 uneven tiles, 4 panels of channels: split by channels
@@ -214,8 +214,17 @@ describe('kernels/conv-gemm', () => {
           ).toBe(true);
           return z;
         };
+        const s = new Rng(c.seed + 6).uniformArray(c.batch * sizeOf(output), -1, 1);
+        const c0 = new Rng(c.seed + 7).uniformArray(c.batch * sizeOf(input), -1, 1);
+        const adjointOn = (threads: 1 | 2) => {
+          configureKernelThreads(threads, 0);
+          const sum = c0.slice();
+          expect(convAdjointWasm(k, node.params.weight.data, s, sum, geometry, accumulation)).toBe(true);
+          return sum;
+        };
         try {
           expect(forwardOn(2)).toEqual(forwardOn(1));
+          expect(adjointOn(2)).toEqual(adjointOn(1));
         } finally {
           configureKernelThreads(2);
         }
