@@ -15,7 +15,7 @@ import { DEFAULTS } from '../core/defaults.js';
 import { withDisplay } from '../core/display.js';
 import { InvalidArgumentError, OverflowError } from '../core/errors.js';
 import { firstNonFinite } from '../core/finite.js';
-import { type PropagationVisitor, propagate, startPropagation } from '../core/propagate.js';
+import { Propagation, type PropagationVisitor, propagate, startPropagation } from '../core/propagate.js';
 import type { DType, FloatArray, Tensor } from '../core/tensor.js';
 import { type Activations, forward } from '../nn/forward.js';
 import type { AnyNode, Model } from '../nn/graph.js';
@@ -260,21 +260,24 @@ export class Trace {
             (plan.removedEdges(plan.steps[i]!) ? perEdge : form).visit(i, upper, lower),
           ...(perEdge.complete ? { complete: perEdge.complete } : {}),
         };
-        const seeds = new Map([
-          [this.model.output, outputSeed(this.activations.output, this.dtype, options)],
-        ]);
-        const state = startPropagation(plan.steps, seeds);
+        const propagation = new Propagation(
+          plan.steps,
+          () => new Map([[this.model.output, outputSeed(this.activations.output, this.dtype, options)]]),
+        );
         return {
           results,
-          bytes: () => stateBytes(state.relevance),
+          bytes: () => stateBytes(propagation.relevance),
           relevanceOf: (tensor) => {
-            const R = propagate(plan.steps, state, plan.producer(tensor), tensor, visitor);
+            const R = propagation.relevanceOf(plan.producer(tensor), tensor, visitor);
             return kernelRelevance(K, shapeOf(tensor), new Float64Array(R), (v) => v as T);
           },
         };
       }
       const seed = Float64Array.from(this.seeds(K, options).flat(), (v) => kernel.encode(v));
-      const state = startPropagation<FloatArray>(plan.steps, new Map([[this.model.output, seed]]));
+      const propagation = new Propagation<FloatArray>(
+        plan.steps,
+        () => new Map([[this.model.output, seed.slice()]]),
+      );
       const mode = fast ? kernel.layer?.modeFor(raw) : undefined;
       const batch = this.batch;
       // Dense and conv steps all at once where the layer form holds; knocked-out edges, other
@@ -299,10 +302,10 @@ export class Trace {
             };
       return {
         results,
-        bytes: () => stateBytes(state.relevance),
+        bytes: () => stateBytes(propagation.relevance),
         relevanceOf: (tensor) => {
           // A copy: the state's own array stays as the propagation left it, for later requests.
-          const data = new Float64Array(propagate(plan.steps, state, plan.producer(tensor), tensor, visitor));
+          const data = new Float64Array(propagation.relevanceOf(plan.producer(tensor), tensor, visitor));
           return kernelRelevance(K, shapeOf(tensor), data, (v) => kernel.decode(v) as T);
         },
       };

@@ -307,10 +307,35 @@ describe('the memo', () => {
     expect(trace.relevance({ semiring: 'viterbi', layer })).toBe(atLayer);
   });
 
+  it('answers requests for layers in any order as a fresh trace answers each, holding only its frontier', () => {
+    const layers = [...layerNames(model), undefined];
+    fc.assert(
+      fc.property(
+        fc.constantFrom('real', 'boolean', 'viterbi'),
+        fc.array(fc.constantFrom(...layers), { minLength: 2, maxLength: 6 }),
+        (semiring, order) => {
+          const trace = compile(model).trace(x);
+          for (const layer of order) {
+            const options = { semiring, ...(layer !== undefined ? { layer } : {}) };
+            const R = trace.relevance(options);
+            expect(Array.from(R.data!)).toEqual(Array.from(compile(model).trace(x).relevance(options).data!));
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+    const trace = compile(model).trace(x, 'float32', { memoBytes: 1e9 });
+    trace.relevance({ semiring: 'viterbi' });
+    const entry = [...(trace as unknown as { memo: Map<string, { bytes(): number }> }).memo.values()][0]!;
+    // The state holds the input's relevance (4 × 784 float64) alone, not that of every tensor.
+    expect(entry.bytes()).toBe(4 * 784 * 8);
+  });
+
   it('forgets the least recently used entries beyond its bound', () => {
-    // An entry: 4 samples × (784 + 784 + 300 + 300 + 100 + 100 + 10) float64 values of state
-    // (76 kB) and the input's relevance (4 × 784 as float64 data and values, 75 kB): two fit.
-    const trace = compile(model).trace(x, 'float32', { memoBytes: 350_000 });
+    // An entry: its state, which holds the relevance of the tensors not yet passed on (the input's,
+    // 4 × 784 float64 values, 25 kB), and the input's relevance (4 × 784 as float64 data and
+    // values, 75 kB): two fit, three do not.
+    const trace = compile(model).trace(x, 'float32', { memoBytes: 250_000 });
     const first = trace.relevance({ semiring: 'boolean', target: 0 });
     trace.relevance({ semiring: 'boolean', target: 1 });
     expect(trace.relevance({ semiring: 'boolean', target: 0 })).toBe(first); // still there, now most recent

@@ -44,7 +44,7 @@ export function lrp(model: Model, x: Tensor, options: LrpOptions = {}): Tensor {
   const activations = forward(model, x, { dtype });
   const wanted = options.layer === undefined ? model.input : layerOutput(model, options.layer);
   const seeds = new Map([[model.output, outputSeed(activations.output, dtype, options)]]);
-  const state = startPropagation(model.nodes, seeds);
+  const state = startPropagation(model.nodes, seeds, { release: true });
   const stopAt = model.nodes.findIndex((node) => node.output === wanted);
   const visitor = finiteRelevance(
     model,
