@@ -5,7 +5,8 @@
  *
  *   { "model": "<path.onnx>", "task": "import" }
  *       → { importMs, peakRssMiB }: one `importOnnx` of the file, nothing before it
- *   { "model": "<path.onnx>", "task": "explain", "semiring": "real", "composite": "epsilon" }
+ *   { "model": "<path.onnx>", "task": "explain", "semiring": "real", "composite": "epsilon",
+ *     "accumulation": "float32" (optional, the kernels' accumulation; default float64) }
  *       → { ms, rssAfterImportMiB, peakRssMiB }: one explanation of a seeded 224×224 image
  *         (`compile(model).trace(x).relevance(...)`, forward included) after the import
  *
@@ -13,6 +14,7 @@
  * explanation it includes the model's own memory, which the explanation needs in any case.
  */
 import { compile } from '../src/circuits/index.js';
+import { configureKernels } from '../src/kernels/index.js';
 import { importOnnx } from '../src/nn/onnx/index.js';
 import { seededImage } from './explanations.js';
 
@@ -24,6 +26,7 @@ interface Task {
   readonly task: 'import' | 'explain';
   readonly semiring?: string;
   readonly composite?: string;
+  readonly accumulation?: 'float64' | 'float32';
 }
 
 function main(task: Task): Record<string, number> {
@@ -32,6 +35,7 @@ function main(task: Task): Record<string, number> {
   const importMs = performance.now() - started;
   if (task.task === 'import') return { importMs, peakRssMiB: peakRssMiB() };
   const rssAfterImportMiB = Math.round(process.memoryUsage().rss / MiB);
+  configureKernels({ accumulation: task.accumulation ?? 'float64' });
   const image = seededImage(model);
   const start = performance.now();
   compile(model)

@@ -17,7 +17,9 @@
  * average is recorded before and after.
  *
  * Options (environment variables, since `npm run bench -- vgg16` takes benchmark names only):
- *   PROVLRP_BENCH_SEMIRINGS       comma-separated semirings (default real,boolean,counting,viterbi,tropical)
+ *   PROVLRP_BENCH_SEMIRINGS       comma-separated semirings (default real,real@float32,boolean,counting,
+ *                                 viterbi,tropical); `S@float32` runs S with the kernels' float32
+ *                                 accumulation (configureKernels({ accumulation: 'float32' }))
  *   PROVLRP_BENCH_RUNS            timed rounds (default 5), after one warm-up round
  *   PROVLRP_BENCH_RSS             0 to skip the per-semiring peak-RSS processes
  *   PROVLRP_BENCH_WIDTH_DIVISOR   VGG-16 only: models/external/vgg16-w<d>.onnx (export-vgg16.py
@@ -36,6 +38,7 @@ import { fileURLToPath } from 'node:url';
 import { compile } from '../src/circuits/index.js';
 import { Rng } from '../src/core/rng.js';
 import type { Tensor } from '../src/core/tensor.js';
+import { type Accumulation, configureKernels } from '../src/kernels/index.js';
 import type { Model } from '../src/nn/graph.js';
 import { importOnnx } from '../src/nn/onnx/index.js';
 
@@ -46,7 +49,15 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULT_ZENNIT_PYTHON = fileURLToPath(new URL('../../zennit-venv/bin/python', import.meta.url));
 const ZENNIT_SCRIPT = fileURLToPath(new URL('./zennit_time.py', import.meta.url));
 const CHILD_SCRIPT = fileURLToPath(new URL('./explain-once.ts', import.meta.url));
-const ALL_SEMIRINGS = ['real', 'boolean', 'counting', 'viterbi', 'tropical'];
+const ALL_SEMIRINGS = ['real', 'real@float32', 'boolean', 'counting', 'viterbi', 'tropical'];
+
+/** A benchmark entry `semiring[@accumulation]` as its semiring and the kernels' accumulation. */
+export function entryOf(entry: string): { semiring: string; accumulation: Accumulation } {
+  const [semiring = '', accumulation = 'float64'] = entry.split('@');
+  if (accumulation !== 'float64' && accumulation !== 'float32')
+    throw new Error(`bench: ${entry}: the accumulation after @ must be float64 or float32`);
+  return { semiring, accumulation };
+}
 const MiB = 2 ** 20;
 
 /** What a benchmark of one network needs. */
@@ -176,10 +187,16 @@ export async function benchExplanations(workload: Workload): Promise<Record<stri
   const model = importOnnx(workload.model);
   const circuit = compile(model);
   const image = seededImage(model);
-  const explain = (semiring: string) => () => {
-    const start = performance.now();
-    circuit.trace(image).relevance({ semiring, composite: compositeOf(semiring) });
-    return performance.now() - start;
+  const explain = (entry: string) => () => {
+    const { semiring, accumulation } = entryOf(entry);
+    configureKernels({ accumulation });
+    try {
+      const start = performance.now();
+      circuit.trace(image).relevance({ semiring, composite: compositeOf(semiring) });
+      return performance.now() - start;
+    } finally {
+      configureKernels({ accumulation: 'float64' });
+    }
   };
   const anchor = await ZennitAnchor.start(options.python, workload);
   const times = new Map(options.semirings.map((s) => [s, [] as number[]]));
@@ -196,7 +213,7 @@ export async function benchExplanations(workload: Workload): Promise<Record<stri
   for (const semiring of options.semirings) {
     const timing = summary(times.get(semiring)!);
     provlrp[semiring] = {
-      composite: compositeOf(semiring),
+      composite: compositeOf(entryOf(semiring).semiring),
       ...timing,
       // The ratio of the medians is the figure; that of the fastest runs shows how much load moved it.
       ...(zennitMedian === undefined
@@ -210,8 +227,8 @@ export async function benchExplanations(workload: Workload): Promise<Record<stri
             fresh: once({
               model: workload.model,
               task: 'explain',
-              semiring,
-              composite: compositeOf(semiring),
+              ...entryOf(semiring),
+              composite: compositeOf(entryOf(semiring).semiring),
             }),
           }
         : {}),
