@@ -9,6 +9,7 @@
  */
 import { ShapeError } from '../../core/errors.js';
 import { allocate, type DType, type FloatArray, sizeOf, type Tensor } from '../../core/tensor.js';
+import { accumulate, accumulateProduct } from './accumulate.js';
 import type { LinearLayer } from './linear-layer.js';
 import { negativePart, type ParamModifier, positivePart } from './modifiers.js';
 import type { Bound, LinearRule } from './rule.js';
@@ -119,7 +120,7 @@ export function propagateLinear(stats: LinearStatistics, R: FloatArray): FloatAr
   const rIn = allocate(dtype, batch * sizeOf(layer.inputShape));
   const c = allocate(dtype, rIn.length);
   const s = allocate(dtype, R.length);
-  // NOTE: rIn and c are written, not added to, while they are still all +0 (0 + v is v + 0): a
+  // NOTE: rIn and c are written, not added to, while they are still all +0 (accumulate.ts): a
   // fresh array is neither read nor cleared.
   let freshIn = true;
   let freshC = true;
@@ -141,27 +142,6 @@ export function propagateLinear(stats: LinearStatistics, R: FloatArray): FloatAr
 /** s = f ⊙ R. */
 function scaleInto(s: FloatArray, f: FloatArray, R: FloatArray): void {
   for (let i = 0; i < s.length; i++) s[i] = f[i]! * R[i]!;
-}
-
-/**
- * acc += sign · v; `fresh`: acc is all +0, so acc = sign · v + 0 (the same numbers, −0 made +0,
- * without reading acc).
- */
-function accumulate(acc: FloatArray, sign: number, v: FloatArray, fresh: boolean): void {
-  if (fresh) for (let i = 0; i < acc.length; i++) acc[i] = sign * v[i]! + 0;
-  else for (let i = 0; i < acc.length; i++) acc[i] = acc[i]! + sign * v[i]!;
-}
-
-/** acc += sign · x ⊙ c, as `accumulate`. */
-function accumulateProduct(
-  acc: FloatArray,
-  sign: number,
-  x: FloatArray,
-  c: FloatArray,
-  fresh: boolean,
-): void {
-  if (fresh) for (let i = 0; i < acc.length; i++) acc[i] = sign * x[i]! * c[i]! + 0;
-  else for (let i = 0; i < acc.length; i++) acc[i] = acc[i]! + sign * x[i]! * c[i]!;
 }
 
 type RuleTermInput = LinearRule['groups'][number]['terms'][number]['input'];
