@@ -12,12 +12,12 @@ import { Rng } from '../../core/rng.js';
 import { showShape, sizeOf, type Tensor } from '../../core/tensor.js';
 import { forward } from '../forward.js';
 import type { AnyNode, Model } from '../graph.js';
+import { forgetModifiedParameters } from '../lrp/linear-layer.js';
 import { createModel } from '../model.js';
 import { assertTrainable, backward, GradientBuffers } from './backward.js';
 import { type Evaluation, evaluateModel } from './evaluate.js';
 import { isTrainableParameter } from './gradients.js';
 import { softmaxCrossEntropy } from './loss.js';
-import { forgetModifiedParameters } from '../lrp/linear-layer.js';
 import { adam, type Optimizer } from './optimizers.js';
 
 /** Labelled samples: a batch tensor of inputs and one class per sample. */
