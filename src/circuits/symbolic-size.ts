@@ -152,12 +152,12 @@ function structuralPathCount(request: SymbolicSizeRequest, dtype: DType): number
   const unit = new Map<number, LinearStatistics>();
   const visitor: PropagationVisitor<FloatArray> = {
     ...perEdge,
-    visit(i, upper, lower) {
+    visit(i, upper, lower, fresh) {
       const { node } = plan.steps[i]!;
       const rule = request.rule(node);
       const op = opOf(node);
       if (!(op.lrp === 'linear' && op.hasParams && isLinearNode(node) && rule.kind === 'linear')) {
-        perEdge.visit(i, upper, lower);
+        perEdge.visit(i, upper, lower, fresh);
         return;
       }
       let stats = unit.get(i);

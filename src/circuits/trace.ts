@@ -256,8 +256,8 @@ export class Trace {
         // Steps with knocked-out edges go edge by edge, in the same arrays.
         const visitor: PropagationVisitor<FloatArray> = {
           zero: form.zero,
-          visit: (i, upper, lower) =>
-            (plan.removedEdges(plan.steps[i]!) ? perEdge : form).visit(i, upper, lower),
+          visit: (i, upper, lower, fresh) =>
+            (plan.removedEdges(plan.steps[i]!) ? perEdge : form).visit(i, upper, lower, fresh),
           ...(perEdge.complete ? { complete: perEdge.complete } : {}),
         };
         const propagation = new Propagation(
@@ -287,7 +287,7 @@ export class Trace {
           ? perEdge
           : {
               zero: perEdge.zero,
-              visit: (i, upper, lower) => {
+              visit: (i, upper, lower, fresh) => {
                 const step = plan.steps[i]!;
                 const done =
                   step.tokens === true &&
@@ -296,7 +296,7 @@ export class Trace {
                   linearLayerStep(mode, step, this.coefficientsOf(stats, step.node), batch, upper, lower[0]!);
                 // A step is counted once, by whichever loop runs it.
                 if (done) this.counters.nodeSteps++;
-                else perEdge.visit(i, upper, lower);
+                else perEdge.visit(i, upper, lower, fresh);
               },
               ...(perEdge.complete ? { complete: perEdge.complete } : {}),
             };

@@ -26,8 +26,12 @@ export interface PropagationStep {
 export interface PropagationVisitor<R> {
   /** Relevance 0 for `tensor` (a fresh accumulator). */
   zero(tensor: string): R;
-  /** Passes `upper` (the step's output relevance, complete) into `lower` (its inputs' accumulators). */
-  visit(step: number, upper: R, lower: readonly R[]): void;
+  /**
+   * Passes `upper` (the step's output relevance, complete) into `lower` (its inputs' accumulators).
+   * `fresh[k]`: lower[k] was made by `zero` for this visit, nothing has been passed into it yet
+   * (an input read twice is fresh at its first place only).
+   */
+  visit(step: number, upper: R, lower: readonly R[], fresh: readonly boolean[]): void;
   /**
    * Called when a tensor's relevance is complete, before anything reads it; again when a resumed
    * request reaches it, so it must be idempotent (knock-outs set values to 0).
@@ -82,7 +86,12 @@ export function propagate<R>(
     const upper = relevance.get(step.output);
     if (upper !== undefined) {
       visitor.complete?.(step.output, upper);
-      visitor.visit(i, upper, step.inputs.map(accumulator));
+      const fresh = step.inputs.map(() => false);
+      const lower = step.inputs.map((tensor, k) => {
+        fresh[k] = !relevance.has(tensor);
+        return accumulator(tensor);
+      });
+      visitor.visit(i, upper, lower, fresh);
     } // else nothing reached it (a branch that does not lead to the output)
     state.next = i - 1;
     if (state.released !== undefined && upper !== undefined) {

@@ -9,6 +9,7 @@
  */
 import { ShapeError } from '../../core/errors.js';
 import { allocate, type DType, type FloatArray, sizeOf, type Tensor } from '../../core/tensor.js';
+import { accumulate, accumulateProduct } from './accumulate.js';
 import type { LinearLayer } from './linear-layer.js';
 import { negativePart, type ParamModifier, positivePart } from './modifiers.js';
 import type { Bound, LinearRule } from './rule.js';
@@ -66,9 +67,10 @@ export function linearStatistics(
   };
   const groups = rule.groups.map((group) => {
     const denominator = allocate(dtype, batch * perOut);
+    let fresh = true; // the denominator is still all +0
     const terms = group.terms.map((t) => {
       const input = modified(t.input);
-      const zero = t.input !== 'ones' && input.every((v) => v === 0);
+      const zero = t.input !== 'ones' && allZero(input);
       // NOTE: a term with a zero input and a zero bias has z_t = 0 exactly: skip its forward pass
       // (z⁺, αβ and γ feed a⁻ to half their terms, and a⁻ is 0 after every ReLU).
       if (!(zero && t.bias.name === 'zero')) {
@@ -79,7 +81,8 @@ export function linearStatistics(
           unmodified && z.data.length === denominator.length
             ? z.data
             : layer.forward(input, batch, t.weight, t.bias, dtype);
-        for (let i = 0; i < zt.length; i++) denominator[i] = denominator[i]! + t.sign * zt[i]!;
+        accumulate(denominator, t.sign, zt, fresh);
+        fresh = false;
       }
       return { input, weight: t.weight, sign: t.sign, ones: t.input === 'ones', zero };
     });
@@ -117,18 +120,28 @@ export function propagateLinear(stats: LinearStatistics, R: FloatArray): FloatAr
   const rIn = allocate(dtype, batch * sizeOf(layer.inputShape));
   const c = allocate(dtype, rIn.length);
   const s = allocate(dtype, R.length);
+  // NOTE: rIn and c are written, not added to, while they are still all +0 (accumulate.ts): a
+  // fresh array is neither read nor cleared.
+  let freshIn = true;
+  let freshC = true;
   for (const group of stats.groups) {
-    for (let i = 0; i < s.length; i++) s[i] = group.factor[i]! * R[i]!;
+    scaleInto(s, group.factor, R);
     for (const t of group.terms) {
       if (t.zero) continue; // in_t(a) ⊙ anything is 0
-      c.fill(0);
+      if (!freshC) c.fill(0);
+      freshC = false;
       layer.adjoint(s, t.weight, c);
-      const x = t.input;
-      if (t.ones) for (let i = 0; i < rIn.length; i++) rIn[i] = rIn[i]! + t.sign * c[i]!;
-      else for (let i = 0; i < rIn.length; i++) rIn[i] = rIn[i]! + t.sign * x[i]! * c[i]!;
+      if (t.ones) accumulate(rIn, t.sign, c, freshIn);
+      else accumulateProduct(rIn, t.sign, t.input, c, freshIn);
+      freshIn = false;
     }
   }
   return rIn;
+}
+
+/** s = f ⊙ R. */
+function scaleInto(s: FloatArray, f: FloatArray, R: FloatArray): void {
+  for (let i = 0; i < s.length; i++) s[i] = f[i]! * R[i]!;
 }
 
 type RuleTermInput = LinearRule['groups'][number]['terms'][number]['input'];
@@ -159,7 +172,7 @@ function modifiedInput(
       positivePart.applyAll!(data, out);
       return out;
     case 'negative':
-      negativePart.applyAll!(data, out);
+      negativePartInto(data, out);
       return out;
     case 'ones':
       return out.fill(1);
@@ -177,6 +190,27 @@ function modifiedInput(
 function hasNegative(data: FloatArray): boolean {
   for (let i = 0; i < data.length; i++) if (data[i]! < 0) return true;
   return false;
+}
+
+/** Whether every element is 0 (either sign). */
+function allZero(data: FloatArray): boolean {
+  for (let i = 0; i < data.length; i++) if (data[i] !== 0) return false;
+  return true;
+}
+
+/**
+ * out = a⁻ = min(a, 0), `out` fresh (all +0). NOTE: after a ReLU no element is below 0 (nor NaN)
+ * and a⁻ is ±0: only its −0 are written, in the pass that finds no negative element.
+ */
+function negativePartInto(data: FloatArray, out: FloatArray): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (!(v >= 0)) {
+      negativePart.applyAll!(data, out);
+      return;
+    }
+    if (Object.is(v, -0)) out[i] = -0;
+  }
 }
 
 /**

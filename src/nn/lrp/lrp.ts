@@ -11,6 +11,7 @@ import { allocate, type DType, type FloatArray, sizeOf, type Tensor } from '../.
 import { type Activations, forward } from '../forward.js';
 import type { AnyNode, Model } from '../graph.js';
 import { layerOutput, producerOf } from '../layers.js';
+import { accumulate } from './accumulate.js';
 import type { Composite } from './composite.js';
 import { type CompositeOptions, compositeByName, DEFAULT_COMPOSITE } from './composites.js';
 import type { LinearStatistics } from './linear-relevance.js';
@@ -72,7 +73,7 @@ export function lrpVisitor(
   const batch = activations.batch;
   return {
     zero: (tensor) => allocate(activations.dtype, batch * sizeOf(model.shapes.get(tensor)!)),
-    visit(i, upper, lower) {
+    visit(i, upper, lower, fresh) {
       const node = model.nodes[i]!;
       const passed = nodeRelevance(
         model,
@@ -84,8 +85,7 @@ export function lrpVisitor(
         linear?.(i),
       );
       lower.forEach((sum, k) => {
-        const rIn = passed[k]!;
-        for (let j = 0; j < sum.length; j++) sum[j] = sum[j]! + rIn[j]!;
+        accumulate(sum, 1, passed[k]!, fresh[k]!);
       });
     },
   };

@@ -35,7 +35,10 @@ function activationOp<A extends ActivationOp>(op: A): OpDefinition<A> {
     forward(node, inputs, out) {
       const a = inputs[0]!.data;
       const z = out.data;
-      for (let i = 0; i < a.length; i++) z[i] = fn.f(a[i]!, node.attributes);
+      // NOTE: the function and the attributes read once, not per element.
+      const { f } = fn;
+      const { attributes } = node;
+      for (let i = 0; i < a.length; i++) z[i] = f(a[i]!, attributes);
     },
   };
 }

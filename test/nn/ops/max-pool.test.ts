@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, ShapeError } from '../../../src/core/errors.js';
-import { type DType, tensor } from '../../../src/core/tensor.js';
+import { type DType, type Tensor, tensor } from '../../../src/core/tensor.js';
 import type { Node } from '../../../src/nn/graph.js';
 import { maxPoolWinners } from '../../../src/nn/ops/index.js';
 import { applyOp, expectClose, RTOL, randomTensor, rngOf } from '../support.js';
@@ -50,6 +50,56 @@ describe('nn/ops/max-pool', () => {
           else expectClose(applyOp(node, [x]), expected, RTOL[dtype]);
         }),
         { seed: SEED, numRuns: 400 },
+      );
+    });
+
+  // Few distinct values (±0, a subnormal, ties), so that windows tie often.
+  const tieValues = [0, -0, 1, -1, 2, 5e-324, -5e-324, 1.5];
+  for (const dtype of ['float32', 'float64'] as DType[])
+    it(`gives each window's first maximum and its index, bit for bit, in ${dtype} (taps tested one by one)`, () => {
+      fc.assert(
+        fc.property(poolCase, fc.infiniteStream(fc.constantFrom(...tieValues)), (c, stream) => {
+          const node = maxPoolNode(c);
+          const shape = [c.batch, c.channels, c.height, c.width];
+          const size = shape.reduce((p, d) => p * d, 1);
+          const draws = stream.take(size);
+          const data = dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+          let k = 0;
+          for (const v of draws) data[k++] = v;
+          const x = tensor(shape, data);
+          let out: Tensor;
+          try {
+            out = applyOp(node, [x]);
+          } catch (error) {
+            // A window of padding only is rejected (the test above); nothing to compare.
+            if (error instanceof InvalidArgumentError) return;
+            throw error;
+          }
+          const [, , oh, ow] = out.shape as [number, number, number, number];
+          const winners = maxPoolWinners(node, x, out.shape);
+          let i = 0;
+          for (let plane = 0; plane < c.batch * c.channels; plane++)
+            for (let y = 0; y < oh; y++)
+              for (let xo = 0; xo < ow; xo++) {
+                let best = Number.NEGATIVE_INFINITY;
+                let winner = -1;
+                for (let u = 0; u < c.kernel[0]; u++)
+                  for (let v = 0; v < c.kernel[1]; v++) {
+                    const iy = y * c.strides[0] - c.pads[0] + u * c.dilations[0];
+                    const ix = xo * c.strides[1] - c.pads[1] + v * c.dilations[1];
+                    if (iy < 0 || iy >= c.height || ix < 0 || ix >= c.width) continue;
+                    const at = plane * c.height * c.width + iy * c.width + ix;
+                    if (winner < 0 || data[at]! > best) {
+                      best = data[at]!;
+                      winner = at;
+                    }
+                  }
+                expect(winners[i]).toBe(winner);
+                expect(Object.is(out.data[i], best)).toBe(true);
+                i++;
+              }
+        }),
+        { seed: SEED, numRuns: 300 },
       );
     });
 
