@@ -90,6 +90,26 @@ interface ForwardBuffers {
   readonly out: number;
 }
 
+/**
+ * One GEMM pass over `kc` steps of the depth: C += A·B for `mPanels` panels of A (each `depth` steps
+ * long) and the `count` columns of a row-major B [k][TILE], C row-major [rows][TILE]; in float64
+ * (gemm, operands float64) or, with `single`, in float32 (gemm32, operands float32).
+ */
+function gemmPass(
+  x: KernelCalls,
+  single: boolean,
+  a: number,
+  depth: number,
+  b: number,
+  c: number,
+  mPanels: number,
+  count: number,
+  kc: number,
+): void {
+  if (single) x.gemm32(a, 4 * depth, b, TILE, c, TILE, mPanels, (count + 7) >> 3, kc);
+  else x.gemm(a, 4 * depth, b, 4, TILE, c, TILE, mPanels, roundUp4(count) >> 2, kc);
+}
+
 /** One forward call's constants, for the steps of a tile. */
 interface ForwardCall {
   readonly at: ForwardBuffers;
@@ -141,23 +161,18 @@ function finishTile(
   const passDepth = single ? DEPTH32 : DEPTH;
   const rows = acc + 4 * bytes * TILE * q0;
   for (let k0 = 0; k0 < depth; k0 += passDepth) {
-    const kc = Math.min(passDepth, depth - k0);
-    const panels = at.weightPanels + 4 * bytes * (depth * q0 + k0);
-    if (single)
-      x.gemm32(panels, 4 * depth, columns + 4 * TILE * k0, TILE, rows, TILE, q1 - q0, (count + 7) >> 3, kc);
-    else
-      x.gemm(
-        panels,
-        4 * depth,
-        columns + 8 * TILE * k0,
-        4,
-        TILE,
-        rows,
-        TILE,
-        q1 - q0,
-        roundUp4(count) >> 2,
-        kc,
-      );
+    const a = at.weightPanels + 4 * bytes * (depth * q0 + k0);
+    gemmPass(
+      x,
+      single,
+      a,
+      depth,
+      columns + bytes * TILE * k0,
+      rows,
+      q1 - q0,
+      count,
+      Math.min(passDepth, depth - k0),
+    );
   }
   const outs = Math.min(f.outs, 4 * q1) - 4 * q0;
   const out = at.out + 4 * (4 * q0 * f.positions + t0);
@@ -340,32 +355,18 @@ export function convAdjointWasm(
     const rows = at.acc + 4 * bytes * TILE * q0;
     y.zero(rows, 4 * bytes * TILE * (q1 - q0));
     for (let k0 = 0; k0 < outs; k0 += passDepth) {
-      const kc = Math.min(passDepth, outs - k0);
-      if (single)
-        y.gemm32(
-          at.weightPanels + 16 * (outs * q0 + k0),
-          4 * outs,
-          at.gradColumns + 4 * TILE * k0,
-          TILE,
-          rows,
-          TILE,
-          q1 - q0,
-          (count + 7) >> 3,
-          kc,
-        );
-      else
-        y.gemm(
-          at.weightPanels + 32 * (outs * q0 + k0),
-          4 * outs,
-          at.gradColumns + 8 * TILE * k0,
-          4,
-          TILE,
-          rows,
-          TILE,
-          q1 - q0,
-          roundUp4(count) >> 2,
-          kc,
-        );
+      const a = at.weightPanels + 4 * bytes * (outs * q0 + k0);
+      gemmPass(
+        y,
+        single,
+        a,
+        outs,
+        at.gradColumns + bytes * TILE * k0,
+        rows,
+        q1 - q0,
+        count,
+        Math.min(passDepth, outs - k0),
+      );
     }
   };
   writeGeometry(used, at.geometry, g);
