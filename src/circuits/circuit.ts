@@ -11,7 +11,9 @@
  * with knock-outs. `trace(batch)` runs one forward pass and returns the `Trace` that concretises
  * the circuit in any semiring.
  */
+
 import { MultiDirectedGraph } from 'graphology';
+import { ArrayPool } from '../core/array-pool.js';
 import { type MimeBundle, withDisplay } from '../core/display.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import type { DType, Tensor } from '../core/tensor.js';
@@ -61,11 +63,20 @@ export interface KnockoutSpec {
 }
 
 /** A compiled model. */
+/**
+ * The bytes of dropped relevance a circuit keeps for reuse: every tensor of a batch of 100 MNIST
+ * digits through the shipped models (a data-set job's chunk) several times over; a small part of
+ * a large network's.
+ */
+const RELEVANCE_POOL_BYTES = 64 * 2 ** 20;
+
 export class Circuit {
   /** The circuit as a graph. */
   readonly graph: MultiDirectedGraph<CircuitNodeAttributes, CircuitEdgeAttributes>;
   /** What the evaluators run: derived once from the graph. */
   readonly plan: CircuitPlan;
+  /** Relevance accumulators its traces dropped, for the next ones (see array-pool.ts). */
+  readonly arrays = new ArrayPool(RELEVANCE_POOL_BYTES);
 
   constructor(
     readonly model: Model,

@@ -235,6 +235,14 @@ export class Trace {
     const results = new Map<string, Relevance<unknown>>();
     const kernel = kernelOf(K);
     const raw = liftedFrom(annotation as Annotation<unknown>);
+    const pool = this.circuit.arrays;
+    // A kernel's accumulators (float64, filled with its zero) taken from the circuit's pool and
+    // given back when the propagation drops them.
+    const pooled = (v: PropagationVisitor<FloatArray>): PropagationVisitor<FloatArray> => ({
+      ...v,
+      zero: (tensor) => pool.take('float64', this.batch * plan.size(tensor), kernel!.zero),
+      release: (_, r) => pool.give(r),
+    });
     if (kernel && raw !== undefined && options.evaluator !== 'generic') {
       const perEdge = kernelVisitor({
         plan,
@@ -255,9 +263,10 @@ export class Trace {
         });
         // Steps with knocked-out edges go edge by edge, in the same arrays.
         const visitor: PropagationVisitor<FloatArray> = {
-          zero: form.zero,
+          zero: (tensor) => pool.take(this.dtype, this.batch * plan.size(tensor), 0),
           visit: (i, upper, lower, fresh) =>
             (plan.removedEdges(plan.steps[i]!) ? perEdge : form).visit(i, upper, lower, fresh),
+          release: (_, r) => pool.give(r),
           ...(perEdge.complete ? { complete: perEdge.complete } : {}),
         };
         const propagation = new Propagation(
@@ -284,9 +293,9 @@ export class Trace {
       // steps and other rules edge by edge, in the same arrays.
       const visitor: PropagationVisitor<FloatArray> =
         mode === undefined
-          ? perEdge
+          ? pooled(perEdge)
           : {
-              zero: perEdge.zero,
+              ...pooled(perEdge),
               visit: (i, upper, lower, fresh) => {
                 const step = plan.steps[i]!;
                 const done =

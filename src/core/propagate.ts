@@ -37,6 +37,8 @@ export interface PropagationVisitor<R> {
    * request reaches it, so it must be idempotent (knock-outs set values to 0).
    */
   complete?(tensor: string, relevance: R): void;
+  /** With a releasing state: `relevance` of `tensor` was dropped, and nothing refers to it any more. */
+  release?(tensor: string, relevance: R): void;
 }
 
 /** Relevance computed so far, and the next step to visit (counting down; −1 when all are done). */
@@ -97,6 +99,7 @@ export function propagate<R>(
     if (state.released !== undefined && upper !== undefined) {
       relevance.delete(step.output);
       state.released.add(step.output);
+      visitor.release?.(step.output, upper);
     }
   }
   if (state.released?.has(wanted))
