@@ -30,7 +30,7 @@ export const QUEUE_NAME = 'provlrp';
 const CONNECT_SECONDS = 10;
 
 /** Milliseconds between the submitter's looks at the shard folder (a few files: cheap; a run ends at most this late). */
-const POLL_MS = 20;
+const POLL_MS = 5;
 
 /** Milliseconds between the submitter's checks for failed jobs and re-queueing of missing ones. */
 const RECHECK_MS = 2000;
