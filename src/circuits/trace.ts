@@ -236,14 +236,14 @@ export class Trace {
     const kernel = kernelOf(K);
     const raw = liftedFrom(annotation as Annotation<unknown>);
     const pool = this.circuit.arrays;
-    // A kernel's accumulators (float64, filled with its zero) taken from the circuit's pool and
-    // given back when the propagation drops them.
-    const pooled = (v: PropagationVisitor<FloatArray>): PropagationVisitor<FloatArray> => ({
-      ...v,
-      zero: (tensor) => pool.take('float64', this.batch * plan.size(tensor), kernel!.zero),
-      release: (_, r) => pool.give(r),
-    });
     if (kernel && raw !== undefined && options.evaluator !== 'generic') {
+      // The kernel's accumulators (float64, filled with its zero) taken from the circuit's pool and
+      // given back when the propagation drops them.
+      const pooled = (v: PropagationVisitor<FloatArray>): PropagationVisitor<FloatArray> => ({
+        ...v,
+        zero: (tensor) => pool.take('float64', this.batch * plan.size(tensor), kernel.zero),
+        release: (_, r) => pool.give(r),
+      });
       const perEdge = kernelVisitor({
         plan,
         kernel,

@@ -33,6 +33,21 @@ const TILE = 256;
 const DEPTH = 128;
 /** Depth per GEMM pass with float32 operands: the same bytes of columns per pass. */
 const DEPTH32 = 256;
+
+/** What an accumulation means for the buffers: float32 or float64 operands, and the pass depth. */
+interface Precision {
+  /** float32 operands and accumulator (gemm32 and its packing), else float64. */
+  readonly single: boolean;
+  /** Bytes of an operand or accumulator element. */
+  readonly bytes: 4 | 8;
+  /** Depth per GEMM pass. */
+  readonly passDepth: number;
+}
+
+const precisionOf = (accumulation: Accumulation): Precision =>
+  accumulation === 'float32'
+    ? { single: true, bytes: 4, passDepth: DEPTH32 }
+    : { single: false, bytes: 8, passDepth: DEPTH };
 /** Bytes of the block of tap panels one weight-gradient GEMM call reads. */
 const PANEL_BYTES = 256 * 2 ** 10;
 
@@ -114,7 +129,7 @@ function gemmPass(
 interface ForwardCall {
   readonly at: ForwardBuffers;
   /** float32 accumulation (gemm32, panels and columns float32), else float64. */
-  readonly single: boolean;
+  readonly precision: Precision;
   readonly o0: number;
   readonly outs: number;
   readonly depth: number;
@@ -131,15 +146,12 @@ function prepareTile(
   count: number,
 ): void {
   const { at, outs } = f;
-  if (f.single) {
-    x.im2col32(at.geometry, at.input, columns, TILE, t0, count);
-    x.zero(acc, 4 * roundUp4(outs) * TILE);
-    x.copy32(at.bias + 4 * f.o0, 1, 0, acc, TILE, 1, outs, count);
-  } else {
-    x.im2col(at.geometry, at.input, columns, TILE, t0, count);
-    x.zero(acc, 8 * roundUp4(outs) * TILE);
-    x.load(at.bias + 4 * f.o0, 1, 0, acc, TILE, outs, count);
-  }
+  const { single, bytes } = f.precision;
+  if (single) x.im2col32(at.geometry, at.input, columns, TILE, t0, count);
+  else x.im2col(at.geometry, at.input, columns, TILE, t0, count);
+  x.zero(acc, bytes * roundUp4(outs) * TILE);
+  if (single) x.copy32(at.bias + 4 * f.o0, 1, 0, acc, TILE, 1, outs, count);
+  else x.load(at.bias + 4 * f.o0, 1, 0, acc, TILE, outs, count);
 }
 
 /**
@@ -156,9 +168,8 @@ function finishTile(
   q0: number,
   q1: number,
 ): void {
-  const { at, single, depth } = f;
-  const bytes = single ? 4 : 8;
-  const passDepth = single ? DEPTH32 : DEPTH;
+  const { at, depth } = f;
+  const { single, bytes, passDepth } = f.precision;
   const rows = acc + 4 * bytes * TILE * q0;
   for (let k0 = 0; k0 < depth; k0 += passDepth) {
     const a = at.weightPanels + 4 * bytes * (depth * q0 + k0);
@@ -220,9 +231,8 @@ export function convForwardWasm(
   g: ConvShape,
   accumulation: Accumulation = 'float64',
 ): boolean {
-  const single = accumulation === 'float32';
-  // Bytes of an operand or accumulator element.
-  const bytes = single ? 4 : 8;
+  const precision = precisionOf(accumulation);
+  const { single, bytes, passDepth } = precision;
   const perGroup = g.channels / g.group;
   const outs = g.outChannels / g.group;
   const depth = perGroup * g.kh * g.kw;
@@ -244,7 +254,7 @@ export function convForwardWasm(
       ? kernelTeamFor(outs * depth * mine)
       : null;
   const used = team?.kernels ?? kernels;
-  const passes = Math.ceil(depth / (single ? DEPTH32 : DEPTH));
+  const passes = Math.ceil(depth / passDepth);
   const theirs = team === null ? 0 : splitChannels ? 1 + passes : (tiles - mine / TILE) * (4 + passes);
   const at = used.layout({
     geometry: GEOMETRY_BYTES,
@@ -272,7 +282,7 @@ export function convForwardWasm(
     for (let n = 0; n < g.batch; n++) {
       const plane0 = (n * g.channels + grp * perGroup) * g.height * g.width;
       f32.set(a.subarray(plane0, plane0 + plane), at.input >> 2);
-      const f: ForwardCall = { at, single, o0, outs, depth, positions };
+      const f: ForwardCall = { at, precision, o0, outs, depth, positions };
       if (team === null) forwardTiles(direct, f, at.columns, at.acc, 0, positions);
       else if (splitChannels)
         for (let t0 = 0; t0 < positions; t0 += TILE) {
@@ -316,9 +326,7 @@ export function convAdjointWasm(
   g: ConvShape,
   accumulation: Accumulation = 'float64',
 ): boolean {
-  const single = accumulation === 'float32';
-  const bytes = single ? 4 : 8;
-  const passDepth = single ? DEPTH32 : DEPTH;
+  const { single, bytes, passDepth } = precisionOf(accumulation);
   const perGroup = g.channels / g.group;
   const outs = g.outChannels / g.group;
   const depth = perGroup * g.kh * g.kw;

@@ -57,6 +57,19 @@ export type LinearShape = DenseShape | ConvShape;
 
 type Numbers = Float32Array | Float64Array;
 
+/** What `forEachConvTap` calls per tap (see there): plane bases, output ranges, input offsets, weight. */
+type ConvTap = (
+  xBase: number,
+  oBase: number,
+  y0: number,
+  y1: number,
+  x0: number,
+  x1: number,
+  tapY: number,
+  tapX: number,
+  weight: number,
+) => void;
+
 /** Elements per sample of a layer's input and output. */
 export function linearSizes(shape: LinearShape): [input: number, output: number] {
   if (shape.kind === 'dense') return [shape.rows * shape.nIn, shape.rows * shape.nOut];
@@ -276,17 +289,7 @@ export function thresholdAdjoint(
   // NOTE: (σ·x)·w = x·(σ·w) exactly (σ = ±1): the per-edge coefficient's rounding is kept.
   // One loop per variant (count or OR, signed or absolute): no test in the innermost loop is the
   // same for every edge, and no call.
-  const tap = (
-    xBase: number,
-    oBase: number,
-    y0: number,
-    y1: number,
-    x0: number,
-    x1: number,
-    tapY: number,
-    tapX: number,
-    weight: number,
-  ): void => {
+  const tap: ConvTap = (xBase, oBase, y0, y1, x0, x1, tapY, tapX, weight) => {
     const sw = sign * weight;
     const rs = R;
     const fs = factor;
@@ -336,22 +339,7 @@ const ones = (n: number): Float64Array => new Float64Array(n).fill(1);
  * tap lies inside the input (taps in the padding are not edges), and the tap's input offsets:
  * output (y, x) reads input row y·strideY + tapY, column x·strideX + tapX.
  */
-function forEachConvTap(
-  shape: ConvShape,
-  batch: number,
-  weights: Numbers,
-  tap: (
-    xBase: number,
-    oBase: number,
-    y0: number,
-    y1: number,
-    x0: number,
-    x1: number,
-    tapY: number,
-    tapX: number,
-    weight: number,
-  ) => void,
-): void {
+function forEachConvTap(shape: ConvShape, batch: number, weights: Numbers, tap: ConvTap): void {
   const s = shape;
   const plane = s.height * s.width;
   const outPlane = s.outHeight * s.outWidth;
