@@ -57,25 +57,50 @@ function isScalar(K: Semiring<unknown>): boolean {
  * Symbolic semirings are refused with a message pointing to JSON.
  */
 export function relevanceToArray<T>(r: Relevance<T>): RelevanceArray {
-  const K = r.semiring;
-  if (typeof K.zero === 'boolean') {
-    const bytes = new Uint8Array(r.data?.length ?? r.values.length);
-    if (r.data !== undefined) for (let i = 0; i < bytes.length; i++) bytes[i] = r.data[i] !== 0 ? 1 : 0;
-    else for (let i = 0; i < bytes.length; i++) bytes[i] = r.values[i] ? 1 : 0;
-    return { dtype: 'uint8', shape: [...r.shape], data: bytes };
-  }
+  const length = r.data?.length ?? r.values.length;
+  const data =
+    relevanceArrayDType(r.semiring) === 'uint8' ? new Uint8Array(length) : new Float64Array(length);
+  copyRelevance(r, data, 0, 0, length);
+  return { dtype: relevanceArrayDType(r.semiring), shape: [...r.shape], data } as RelevanceArray;
+}
+
+/** The dtype of relevance in `K` as an array (see `relevanceToArray`). */
+export function relevanceArrayDType(K: Semiring<unknown>): RelevanceArray['dtype'] {
+  if (typeof K.zero === 'boolean') return 'uint8';
   if (!isScalar(K) || !K.toNumber)
     throw new UnsupportedError(
       `relevance in ${K.name} is symbolic and has no array form; write it as JSON (relevanceToJson, or --out R.json)`,
     );
+  return 'float64';
+}
+
+/**
+ * Writes elements `start` … `end` − 1 of the relevance, as `relevanceToArray` has them, into `out`
+ * from index `at` (an array of `relevanceArrayDType`'s dtype): how a data-set pass lays the chunks
+ * of a job into one array without an array per chunk.
+ */
+export function copyRelevance<T>(
+  r: Relevance<T>,
+  out: Uint8Array | Float64Array,
+  at: number,
+  start: number,
+  end: number,
+): void {
+  const K = r.semiring;
+  const dtype = relevanceArrayDType(K);
+  if (dtype === 'uint8') {
+    if (r.data !== undefined) for (let i = start; i < end; i++) out[at + i - start] = r.data[i] !== 0 ? 1 : 0;
+    else for (let i = start; i < end; i++) out[at + i - start] = r.values[i] ? 1 : 0;
+    return;
+  }
   // A kernel's data holds the values as numbers already (the identity for ℝ, counting, Viterbi,
-  // tropical); a copy, so that the array is the caller's.
-  if (r.data !== undefined && typeof K.zero === 'number')
-    return { dtype: 'float64', shape: [...r.shape], data: r.data.slice() };
-  const toNumber = K.toNumber.bind(K);
-  const data = new Float64Array(r.values.length);
-  for (let i = 0; i < data.length; i++) data[i] = toNumber(r.values[i]!);
-  return { dtype: 'float64', shape: [...r.shape], data };
+  // tropical).
+  if (r.data !== undefined && typeof K.zero === 'number') {
+    out.set(r.data.subarray(start, end), at);
+    return;
+  }
+  const toNumber = K.toNumber!.bind(K);
+  for (let i = start; i < end; i++) out[at + i - start] = toNumber(r.values[i]!);
 }
 
 /** The relevance as JSON-ready data: numbers, booleans, or each value's text form. */

@@ -126,12 +126,16 @@ interface MemoEntry {
   readonly results: Map<string, Relevance<unknown>>;
   /** The bytes the entry holds, roughly, for the memo's bound. */
   bytes: () => number;
+  /** The typed arrays its propagation holds now. */
+  arrays: () => Iterable<FloatArray>;
 }
 
 /** One forward pass of a batch through a circuit, and the relevance computed from it. */
 export class Trace {
-  /** Every tensor of the forward pass. */
-  readonly activations: Activations;
+  private readonly forwardPass: Activations;
+  /** The input array the caller gave (its own, never handed to the pool). */
+  private readonly given: FloatArray;
+  private released = false;
   /** The traced model (the circuit's). */
   readonly model: Model;
   /** What has been computed so far. */
@@ -157,8 +161,49 @@ export class Trace {
     readonly memoBytes: number = DEFAULTS.memoBytes,
   ) {
     this.model = circuit.model;
-    this.activations = forward(this.model, batch, { dtype });
+    this.given = batch.data;
+    this.forwardPass = forward(this.model, batch, {
+      dtype,
+      allocate: (d, length) => circuit.arrays.take(d, length, 0),
+    });
     this.counters.forwardPasses++;
+  }
+
+  /** Every tensor of the forward pass. */
+  get activations(): Activations {
+    this.assertLive();
+    return this.forwardPass;
+  }
+
+  /**
+   * Hands the trace's arrays to its circuit's pool for later traces: the tensors of its forward
+   * pass and the relevance its propagations still hold, and with `results: true` the data of the
+   * relevance results it returned too, for a caller that has read them and keeps none (a data-set
+   * pass that has written them out). Results stay valid otherwise: they are the caller's. The
+   * trace cannot be used afterwards; calling `release` again does nothing.
+   */
+  release(options: { readonly results?: boolean } = {}): void {
+    if (this.released) return;
+    this.released = true;
+    const pool = this.circuit.arrays;
+    const kept = new Set<unknown>([this.given]);
+    for (const entry of this.memo.values())
+      for (const r of entry.results.values()) if (r.data !== undefined) kept.add(r.data);
+    for (const entry of this.memo.values())
+      for (const array of entry.arrays()) if (!kept.has(array)) pool.give(array);
+    if (options.results)
+      for (const entry of this.memo.values())
+        for (const r of entry.results.values()) if (r.data instanceof Float64Array) pool.give(r.data);
+    for (const [, tensor] of this.forwardPass) if (!kept.has(tensor.data)) pool.give(tensor.data);
+    this.memo.clear();
+  }
+
+  private assertLive(): void {
+    if (this.released)
+      throw new InvalidArgumentError(
+        'trace',
+        'this trace was released: its arrays now serve later traces of the circuit; trace the batch again',
+      );
   }
 
   /** The batch size. */
@@ -168,6 +213,7 @@ export class Trace {
 
   /** K-LRP relevance in a semiring. */
   relevance<T = number>(options: RelevanceOptions<T> = {}): Relevance<T> {
+    this.assertLive();
     const K = resolveSemiring(options.semiring);
     if (options.checkLaws)
       assertSemiringLaws(K, options.checkLaws === true ? lawValuesOf(K) : options.checkLaws);
@@ -276,9 +322,13 @@ export class Trace {
         return {
           results,
           bytes: () => stateBytes(propagation.relevance),
+          arrays: () => propagation.relevance.values(),
           relevanceOf: (tensor) => {
             const R = propagation.relevanceOf(plan.producer(tensor), tensor, visitor);
-            return kernelRelevance(K, shapeOf(tensor), new Float64Array(R), (v) => v as T);
+            // In float64 from the pool, so that `release({ results: true })` can hand it back.
+            const data = pool.take('float64', R.length, 0) as Float64Array;
+            data.set(R);
+            return kernelRelevance(K, shapeOf(tensor), data, (v) => v as T);
           },
         };
       }
@@ -312,9 +362,14 @@ export class Trace {
       return {
         results,
         bytes: () => stateBytes(propagation.relevance),
+        arrays: () => propagation.relevance.values(),
         relevanceOf: (tensor) => {
-          // A copy: the state's own array stays as the propagation left it, for later requests.
-          const data = new Float64Array(propagation.relevanceOf(plan.producer(tensor), tensor, visitor));
+          const producer = plan.producer(tensor);
+          const R = propagation.relevanceOf(producer, tensor, visitor) as Float64Array;
+          // The input's array is final (no step writes it again) and is the result itself; a
+          // layer's is copied, as the propagation goes on from it and then drops it.
+          const data = producer < 0 ? R : (pool.take('float64', R.length, 0) as Float64Array);
+          if (data !== R) data.set(R);
           return kernelRelevance(K, shapeOf(tensor), data, (v) => kernel.decode(v) as T);
         },
       };
@@ -329,6 +384,7 @@ export class Trace {
     return {
       results,
       bytes: () => states.reduce((sum, state) => sum + stateBytes(state.relevance), 0),
+      arrays: () => [],
       relevanceOf: (tensor) => {
         if (K.fromToken)
           this.limitSymbolicSize(annotation as Annotation<unknown>, K as Semiring<unknown>, options, tensor);

@@ -11,7 +11,7 @@
  */
 import { unzipSync, zipSync } from 'fflate';
 import type { Circuit } from '../circuits/index.js';
-import { relevanceToArray } from '../circuits/index.js';
+import { copyRelevance, type Relevance, relevanceArrayDType } from '../circuits/index.js';
 import { FormatError, InvalidArgumentError } from '../core/errors.js';
 import { type NpyArray, readNpy, writeNpy } from '../core/npy.js';
 import { sizeOf, type Tensor } from '../core/tensor.js';
@@ -64,42 +64,15 @@ function targetsOf(logits: Tensor, samples: Samples, options: ExplainOptions): I
   return Int32Array.from(samples.labels);
 }
 
-/** Lays the per-class arrays [n, …] out as [n, classes, …]. */
-function interleave(perClass: NpyArray[], n: number): NpyArray {
-  const first = perClass[0]!;
-  const per = first.data.length / n;
-  const classes = perClass.length;
-  const data = new (first.data.constructor as Float64ArrayConstructor)(first.data.length * classes);
-  perClass.forEach((array, c) => {
-    for (let i = 0; i < n; i++)
-      data.set((array.data as Float64Array).subarray(i * per, (i + 1) * per), (i * classes + c) * per);
-  });
-  return { dtype: first.dtype, shape: [n, classes, ...first.shape.slice(1)], data } as NpyArray;
-}
-
 /** Samples traced together within a job: their tensors stay in the core's caches (see below). */
 export const CHUNK_SAMPLES = 100;
-
-/** Lays arrays [n_i, …] of one key end to end as [Σ n_i, …]. */
-function concatenate(parts: readonly NpyArray[]): NpyArray {
-  const first = parts[0]!;
-  if (parts.length === 1) return first;
-  const data = new (first.data.constructor as Float64ArrayConstructor)(
-    parts.reduce((n, p) => n + p.data.length, 0),
-  );
-  let at = 0;
-  for (const p of parts) {
-    data.set(p.data as Float64Array, at);
-    at += p.data.length;
-  }
-  const n = parts.reduce((count, p) => count + p.shape[0]!, 0);
-  return { dtype: first.dtype, shape: [n, ...first.shape.slice(1)], data } as NpyArray;
-}
 
 /**
  * Computes one job, `CHUNK_SAMPLES` at a time (a whole job's activations and relevance in one
  * trace outgrow the caches, and the pool's threads then wait on memory instead of computing;
  * each sample's relevance does not depend on the others traced with it), as the arrays of a shard.
+ * Each chunk's results are written into the job's arrays and its trace released, so that the next
+ * chunk computes in the same arrays (see core/array-pool.ts).
  */
 export function computeShard(
   circuit: Circuit,
@@ -109,59 +82,87 @@ export function computeShard(
 ): ShardArrays {
   const per = sizeOf(sampleShape);
   const n = samples.images.length / per;
-  const chunks: ShardArrays[] = [];
+  const arrays = new Map<string, NpyArray>();
   for (let from = 0; from < n; from += CHUNK_SAMPLES) {
     const to = Math.min(n, from + CHUNK_SAMPLES);
-    chunks.push(
-      computeChunk(
-        circuit,
-        {
-          images: samples.images.subarray(from * per, to * per),
-          ...(samples.labels !== undefined ? { labels: samples.labels.subarray(from, to) } : {}),
-        },
-        sampleShape,
-        options,
-      ),
-    );
+    const chunk: Samples = {
+      images: samples.images.subarray(from * per, to * per),
+      ...(samples.labels !== undefined ? { labels: samples.labels.subarray(from, to) } : {}),
+    };
+    computeChunk(circuit, chunk, sampleShape, options, (key, make) => {
+      let array = arrays.get(key);
+      if (array === undefined) {
+        array = make(n);
+        arrays.set(key, array);
+      }
+      return { data: array.data as Float64Array | Uint8Array | Int32Array, at: from };
+    });
   }
-  return new Map([...chunks[0]!.keys()].map((key) => [key, concatenate(chunks.map((c) => c.get(key)!))]));
+  return arrays;
 }
 
-/** One trace of some samples, then the relevance in each semiring with its settings. */
+/**
+ * Where a chunk writes its part of an entry: the job's array of `key` (made by `make` for the
+ * job's n samples at the first chunk) and the chunk's first sample in it.
+ */
+type ChunkTarget = (
+  key: string,
+  make: (n: number) => NpyArray,
+) => { readonly data: Float64Array | Uint8Array | Int32Array; readonly at: number };
+
+/** One trace of some samples, then the relevance in each semiring with its settings, into `into`. */
 function computeChunk(
   circuit: Circuit,
   samples: Samples,
   sampleShape: readonly number[],
   options: ExplainOptions,
-): ShardArrays {
+  into: ChunkTarget,
+): void {
   const per = sizeOf(sampleShape);
   const n = samples.images.length / per;
   const trace = circuit.trace({ shape: [n, ...sampleShape], data: samples.images });
-  const logits = trace.activations.get(circuit.model.output);
-  const targets = targetsOf(logits, samples, options);
-  const arrays = new Map<string, NpyArray>();
-  if (targets !== undefined) arrays.set('targets', { dtype: 'int32', shape: [n], data: targets });
-  const classes = logits.data.length / n;
-  for (const semiring of options.semirings) {
-    const relevance = (t: ArrayLike<number>): NpyArray =>
-      relevanceToArray(
+  try {
+    const logits = trace.activations.get(circuit.model.output);
+    const targets = targetsOf(logits, samples, options);
+    if (targets !== undefined) {
+      const out = into('targets', (total) => ({
+        dtype: 'int32',
+        shape: [total],
+        data: new Int32Array(total),
+      }));
+      out.data.set(targets, out.at);
+    }
+    const classes = logits.data.length / n;
+    for (const semiring of options.semirings) {
+      const relevance = (t: ArrayLike<number>) =>
         trace.relevance({
           semiring,
           targets: t,
           ...(options.composite !== undefined ? { composite: options.composite } : {}),
           ...(options.annotate !== undefined ? { annotate: options.annotate } : {}),
           ...(options.layer !== undefined ? { layer: options.layer } : {}),
-        }),
-      ) as NpyArray;
-    arrays.set(
-      semiring,
-      targets !== undefined
-        ? relevance(targets)
-        : interleave(
-            Array.from({ length: classes }, (_, c) => relevance(new Int32Array(n).fill(c))),
-            n,
-          ),
-    );
+        });
+      // Each target's relevance [n, …] goes to [total, …], or to class c of [total, classes, …].
+      const write = (r: Relevance<unknown>, c: number, of: number) => {
+        const size = (r.data?.length ?? r.values.length) / n;
+        const dtype = relevanceArrayDType(r.semiring);
+        const shape = (total: number) => (of === 1 ? [total] : [total, of]).concat(r.shape.slice(1));
+        const out = into(semiring, (total) => {
+          const length = total * of * size;
+          const data = dtype === 'uint8' ? new Uint8Array(length) : new Float64Array(length);
+          return { dtype, shape: shape(total), data } as NpyArray;
+        });
+        const data = out.data as Float64Array | Uint8Array;
+        if (of === 1) copyRelevance(r, data, out.at * size, 0, n * size);
+        else
+          for (let i = 0; i < n; i++)
+            copyRelevance(r, data, ((out.at + i) * of + c) * size, i * size, (i + 1) * size);
+      };
+      if (targets !== undefined) write(relevance(targets), 0, 1);
+      else for (let c = 0; c < classes; c++) write(relevance(new Int32Array(n).fill(c)), c, classes);
+    }
+  } finally {
+    // The results are written out: their arrays, with the trace's, serve the next chunk.
+    trace.release({ results: true });
   }
-  return arrays;
 }

@@ -6,7 +6,16 @@
  */
 import { InvalidArgumentError, NotFoundError, OverflowError, ShapeError } from '../core/errors.js';
 import { firstNonFinite } from '../core/finite.js';
-import { allocate, type DType, dtypeOf, showShape, sizeOf, type Tensor, toDType } from '../core/tensor.js';
+import {
+  allocate,
+  type DType,
+  dtypeOf,
+  type FloatArray,
+  showShape,
+  sizeOf,
+  type Tensor,
+  toDType,
+} from '../core/tensor.js';
 import type { AnyNode, Model } from './graph.js';
 import { opOf } from './ops/index.js';
 
@@ -14,6 +23,11 @@ import { opOf } from './ops/index.js';
 export interface ForwardOptions {
   /** The dtype to compute in; default: the input's. */
   readonly dtype?: DType;
+  /**
+   * Where the layers' output arrays come from (each all zeros): default new arrays; a trace takes
+   * them from its circuit's pool (see array-pool.ts).
+   */
+  readonly allocate?: (dtype: DType, length: number) => FloatArray;
 }
 
 /** Every tensor of one forward pass, by name, each with the batch axis first. */
@@ -91,10 +105,11 @@ export function forward(model: Model, x: Tensor, options: ForwardOptions = {}): 
   const input = toDType(checkInput(model, x), dtype);
   assertFinite(input.data, dtype, () => `the input "${model.input}"`, undefined);
   const batch = input.shape[0]!;
+  const newArray = options.allocate ?? allocate;
   const tensors = new Map<string, Tensor>([[model.input, input]]);
   for (const node of model.nodes) {
     const shape = [batch, ...model.shapes.get(node.output)!];
-    const out: Tensor = { shape, data: allocate(dtype, sizeOf(shape)) };
+    const out: Tensor = { shape, data: newArray(dtype, sizeOf(shape)) };
     const inputs = node.inputs.map((name) => tensors.get(name)!);
     opOf(node).forward(node, inputs, out);
     // NOTE: one pass over each output, far cheaper than the layer itself; a ±∞ here would become

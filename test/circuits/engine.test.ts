@@ -10,8 +10,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Annotation, compile, resolveAnnotation } from '../../src/circuits/index.js';
 import { main } from '../../src/cli/main.js';
+import { InvalidArgumentError } from '../../src/core/errors.js';
 import { writeNpyFile } from '../../src/core/npy.js';
-import type { Tensor } from '../../src/core/tensor.js';
+import type { FloatArray, Tensor } from '../../src/core/tensor.js';
 import {
   add,
   conv2d,
@@ -350,5 +351,57 @@ describe('the memo', () => {
     expect(again.values).toEqual(
       compile(model).trace(x).relevance({ semiring: 'boolean', target: 1 }).values,
     );
+  });
+});
+
+describe('release', () => {
+  const { images } = loadMnist('test', { limit: 8 });
+  const batch = (start: number, n: number): Tensor => ({
+    shape: [n, 1, 28, 28],
+    data: images.data.slice(start * 784, (start + n) * 784),
+  });
+
+  it('hands a trace’s arrays to its circuit, and the traces after it compute as on a fresh circuit', () => {
+    for (const name of ['mlp', 'cnn'] as const) {
+      const model = loadShippedModel(name);
+      const layers = [...layerNames(model), undefined];
+      // One circuit for every run: each trace computes in arrays the ones before it released.
+      const circuit = compile(model);
+      fc.assert(
+        fc.property(
+          fc.array(
+            fc.record({
+              start: fc.integer({ min: 0, max: 6 }),
+              n: fc.integer({ min: 1, max: 2 }),
+              semiring: fc.constantFrom('real', 'boolean', 'counting', 'tropical'),
+              layer: fc.constantFrom(...layers),
+              results: fc.boolean(),
+            }),
+            { minLength: 2, maxLength: 5 },
+          ),
+          (runs) => {
+            const kept: { data: FloatArray; copy: number[] }[] = [];
+            for (const { start, n, semiring, layer, results } of runs) {
+              const x = batch(start, n);
+              kept.push({ data: x.data, copy: Array.from(x.data) });
+              const options = { semiring, ...(layer !== undefined ? { layer } : {}) };
+              const trace = circuit.trace(x);
+              const R = trace.relevance(options);
+              const fresh = compile(model).trace(x).relevance(options);
+              expect(Array.from(R.data!)).toEqual(Array.from(fresh.data!));
+              trace.release({ results });
+              if (!results) kept.push({ data: R.data!, copy: Array.from(R.data!) });
+              expect(() => trace.relevance(options)).toThrow(InvalidArgumentError);
+              expect(() => trace.activations).toThrow(/released/);
+            }
+            // The callers' inputs, and the results of a trace released without `results`, stay as
+            // they were: they are the caller's, never handed out again.
+            for (const { data, copy } of kept) expect(Array.from(data)).toEqual(copy);
+          },
+        ),
+        { numRuns: 15 },
+      );
+      expect(circuit.arrays.heldBytes).toBeGreaterThan(0);
+    }
   });
 });
