@@ -40,10 +40,11 @@ export class ArrayPool {
     // A view into a larger buffer is not the pool's to keep, nor an array larger than the pool.
     if (array.byteOffset !== 0 || array.buffer.byteLength !== array.byteLength) return;
     if (array.byteLength > this.maxBytes || this.given.has(array)) return;
-    for (const oldest of this.given) {
-      if (this.bytes + array.byteLength <= this.maxBytes) break;
-      this.drop(oldest);
-    }
+    if (this.bytes + array.byteLength > this.maxBytes)
+      for (const oldest of this.given) {
+        if (this.bytes + array.byteLength <= this.maxBytes) break;
+        this.drop(oldest);
+      }
     const key = keyOf(dtypeOf(array), array.length);
     let arrays = this.free.get(key);
     if (arrays === undefined) {

@@ -31,6 +31,27 @@ const BLOCK_BYTES = 4 * 2 ** 20;
 const PANEL_BYTES = 256 * 2 ** 10;
 
 /**
+ * C += A·Bᵀ for `mPanels` panels of A and the `n` rows of B's panels (B packed, `bStride` elements
+ * from one panel to the next): `gemv` for a single row, where the 4 × 4 tile would multiply three
+ * rows of padding; the same bits either way.
+ */
+function multiply(
+  y: KernelCalls,
+  a: number,
+  aStride: number,
+  b: number,
+  bStride: number,
+  c: number,
+  ldc: number,
+  mPanels: number,
+  n: number,
+  kc: number,
+): void {
+  if (n === 1) y.gemv(a, aStride, b, 4, c, ldc, mPanels, kc);
+  else y.gemm(a, aStride, b, bStride, 4, c, ldc, mPanels, roundUp4(n) >> 2, kc);
+}
+
+/**
  * z = a·Wᵀ + b for float32 `a` ([rows, nIn]), W ([nOut, nIn]), b and z (see the file header).
  * Returns false, writing nothing, when the kernels' memory cannot hold the call's buffers.
  *
@@ -78,16 +99,16 @@ export function denseForwardWasm(
     y.zero(acc, 32 * ldc * (q1 - q0));
     y.load(at.bias + 4 * (m0 + r0), 1, 0, acc, ldc, count, n);
     for (let k0 = 0; k0 < nIn; k0 += DEPTH)
-      y.gemm(
+      multiply(
+        y,
         at.weightPanels + 32 * nIn * q0 + 32 * k0,
         4 * nIn,
         at.inputPanels + 32 * k0,
         4 * nIn,
-        4,
         acc,
         ldc,
         q1 - q0,
-        roundUp4(n) >> 2,
+        n,
         Math.min(DEPTH, nIn - k0),
       );
     y.store(acc, ldc, at.out + 4 * (m0 + r0), 1, nOut, count, n);
@@ -143,6 +164,7 @@ export function denseAdjointWasm(
   });
   if (at === null) return false;
   const { f32, f64, exports: x } = kernels;
+  const direct = directCalls(kernels);
   for (let r0 = 0; r0 < rows; r0 += rowBlock) {
     const n = Math.min(rowBlock, rows - r0);
     f32.set(s.subarray(r0 * nOut, (r0 + n) * nOut), at.grad >> 2);
@@ -156,16 +178,16 @@ export function denseAdjointWasm(
       for (let j0 = 0; j0 < nIn; j0 += inBlock) {
         const m = Math.min(inBlock, nIn - j0);
         x.pack_t(at.weight + 4 * j0, kc, m, nIn, at.weightPanels);
-        x.gemm(
+        multiply(
+          direct,
           at.weightPanels,
           4 * kc,
           at.gradPanels,
           4 * kc,
-          4,
           at.acc + 8 * j0 * ldc,
           ldc,
           roundUp4(m) >> 2,
-          roundUp4(n) >> 2,
+          n,
           kc,
         );
       }

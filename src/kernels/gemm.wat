@@ -119,6 +119,71 @@
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br_if $rows (i32.lt_u (local.get $p) (local.get $mPanels))))))
 
+  ;; C[4p + i, 0] += Σ_{k < kc} A_p[k·4 + i]·B[k·bStep] for p < mPanels: `gemm` for one column of
+  ;; B (a batch of one), where the 4 × 4 tile would compute three columns of padding. Panels go two
+  ;; at a time, so that four accumulators hide the additions' latency; each output is still one
+  ;; accumulator that starts at C's value and adds its products in order of k: the same bits as
+  ;; `gemm`'s column 0.
+  (func (export "gemv") (param $a i32) (param $aStride i32) (param $b i32) (param $bStep i32)
+    (param $c i32) (param $ldc i32) (param $mPanels i32) (param $kc i32)
+    (local $p i32) (local $k i32) (local $a1 i32) (local $bp i32) (local $bv v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local.set $aStride (i32.shl (local.get $aStride) (i32.const 3)))
+    (local.set $bStep (i32.shl (local.get $bStep) (i32.const 3)))
+    (local.set $ldc (i32.shl (local.get $ldc) (i32.const 3)))
+    (block $done
+      (br_if $done (i32.ge_u (local.get $p) (local.get $mPanels)))
+      (loop $panels
+        ;; panel p, and p + 1 where there is one (else p again, its results discarded)
+        (local.set $a1 (select (i32.add (local.get $a) (local.get $aStride)) (local.get $a)
+          (i32.lt_u (i32.add (local.get $p) (i32.const 1)) (local.get $mPanels))))
+        (local.set $c00 (call $column (local.get $c) (local.get $ldc) (i32.shl (local.get $p) (i32.const 2))))
+        (local.set $c01 (call $column (local.get $c) (local.get $ldc) (i32.add (i32.shl (local.get $p) (i32.const 2)) (i32.const 2))))
+        (local.set $c10 (local.get $c00))
+        (local.set $c11 (local.get $c01))
+        (if (i32.lt_u (i32.add (local.get $p) (i32.const 1)) (local.get $mPanels))
+          (then
+            (local.set $c10 (call $column (local.get $c) (local.get $ldc) (i32.shl (i32.add (local.get $p) (i32.const 1)) (i32.const 2))))
+            (local.set $c11 (call $column (local.get $c) (local.get $ldc) (i32.add (i32.shl (i32.add (local.get $p) (i32.const 1)) (i32.const 2)) (i32.const 2))))))
+        (local.set $bp (local.get $b))
+        (local.set $k (i32.const 0))
+        (block $steps
+          (br_if $steps (i32.eqz (local.get $kc)))
+          (loop $step
+            (local.set $bv (v128.load64_splat (local.get $bp)))
+            (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (v128.load (local.get $a)) (local.get $bv))))
+            (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (v128.load offset=16 (local.get $a)) (local.get $bv))))
+            (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (v128.load (local.get $a1)) (local.get $bv))))
+            (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (v128.load offset=16 (local.get $a1)) (local.get $bv))))
+            (local.set $a (i32.add (local.get $a) (i32.const 32)))
+            (local.set $a1 (i32.add (local.get $a1) (i32.const 32)))
+            (local.set $bp (i32.add (local.get $bp) (local.get $bStep)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br_if $step (i32.lt_u (local.get $k) (local.get $kc)))))
+        (call $put (local.get $c) (local.get $ldc) (i32.shl (local.get $p) (i32.const 2)) (local.get $c00))
+        (call $put (local.get $c) (local.get $ldc) (i32.add (i32.shl (local.get $p) (i32.const 2)) (i32.const 2)) (local.get $c01))
+        (if (i32.lt_u (i32.add (local.get $p) (i32.const 1)) (local.get $mPanels))
+          (then
+            (call $put (local.get $c) (local.get $ldc) (i32.shl (i32.add (local.get $p) (i32.const 1)) (i32.const 2)) (local.get $c10))
+            (call $put (local.get $c) (local.get $ldc) (i32.add (i32.shl (i32.add (local.get $p) (i32.const 1)) (i32.const 2)) (i32.const 2)) (local.get $c11))))
+        ;; on to the panel after the pair: A's pointer has moved kc steps through panel p
+        (local.set $a (i32.add (i32.sub (local.get $a) (i32.shl (local.get $kc) (i32.const 5)))
+          (i32.shl (local.get $aStride) (i32.const 1))))
+        (local.set $p (i32.add (local.get $p) (i32.const 2)))
+        (br_if $panels (i32.lt_u (local.get $p) (local.get $mPanels))))))
+
+  ;; C[r, 0] and C[r + 1, 0] (row stride ldc bytes) as one f64x2, and back.
+  (func $column (param $c i32) (param $ldc i32) (param $r i32) (result v128)
+    (local $at i32)
+    (local.set $at (i32.add (local.get $c) (i32.mul (local.get $r) (local.get $ldc))))
+    (f64x2.replace_lane 1 (f64x2.splat (f64.load (local.get $at)))
+      (f64.load (i32.add (local.get $at) (local.get $ldc)))))
+  (func $put (param $c i32) (param $ldc i32) (param $r i32) (param $v v128)
+    (local $at i32)
+    (local.set $at (i32.add (local.get $c) (i32.mul (local.get $r) (local.get $ldc))))
+    (f64.store (local.get $at) (f64x2.extract_lane 0 (local.get $v)))
+    (f64.store (i32.add (local.get $at) (local.get $ldc)) (f64x2.extract_lane 1 (local.get $v))))
+
   ;; Packs `rows` float32 rows of length `depth` (row stride ld) into panels at dst:
   ;; dst[(⌊r/4⌋·depth + k)·4 + r mod 4] = src[r·ld + k], rows up to a multiple of 4 zero.
   (func (export "pack") (param $src i32) (param $rows i32) (param $depth i32) (param $ld i32) (param $dst i32)

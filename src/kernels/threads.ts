@@ -47,6 +47,7 @@ const OPS = [
   ['copy32', 8],
   ['pack_t32', 5],
   ['col2im32', 6],
+  ['gemv', 8],
 ] as const satisfies readonly (readonly [keyof KernelCalls, number])[];
 
 /** Bytes of a command list of at most `calls` kernel calls (an op code and ≤ 10 arguments each). */
@@ -135,6 +136,7 @@ export function directCalls(kernels: WasmKernels): KernelCalls {
     copy32: x.copy32,
     pack_t32: x.pack_t32,
     col2im32: x.col2im32,
+    gemv: x.gemv,
     zero: (at, bytes) => kernels.f64.fill(0, at >> 3, (at + bytes) >> 3),
   };
 }

@@ -32,6 +32,17 @@ export interface KernelExports {
     nPanels: number,
     kc: number,
   ): void;
+  /** `gemm` for one column of B (a batch of one): C[4p + i, 0] += Σ_k A_p[k·4 + i]·B[k·bStep]. */
+  gemv(
+    a: number,
+    aStride: number,
+    b: number,
+    bStep: number,
+    c: number,
+    ldc: number,
+    mPanels: number,
+    kc: number,
+  ): void;
   /** Packs `rows` float32 rows of length `depth` (row stride `ld`) into float64 panels. */
   pack(src: number, rows: number, depth: number, ld: number, dst: number): void;
   /** Packs `cols` columns of a float32 [depth × ld] matrix into float64 panels. */

@@ -81,6 +81,55 @@ describe('kernels/gemm.wat', () => {
     );
   });
 
+  it('gemv equals column 0 of the JavaScript gemm bit for bit, and writes nothing else', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          mPanels: fc.integer({ min: 0, max: 7 }),
+          depth: fc.integer({ min: 0, max: 40 }),
+          skip: fc.integer({ min: 0, max: 3 }),
+          ldc: fc.integer({ min: 1, max: 6 }),
+          bStep: fc.integer({ min: 1, max: 5 }),
+          seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        }),
+        ({ mPanels, depth, skip, ldc, bStep, seed }) => {
+          const rng = new Rng(seed);
+          const kc = Math.max(0, depth - skip);
+          const k0 = Math.min(skip, depth);
+          const a = uniform(rng, 4 * mPanels * depth);
+          const b = uniform(rng, Math.max(1, depth * bStep));
+          const c = uniform(rng, 4 * mPanels * ldc);
+          // The twin: gemm over one block of four columns, B row-major with its column 0 = b.
+          const wide = new Float64Array(4 * Math.max(1, depth));
+          for (let k = 0; k < depth; k++) wide[4 * k] = b[k * bStep]!;
+          const padded = new Float64Array(4 * mPanels * 4);
+          for (let r = 0; r < 4 * mPanels; r++) padded[4 * r] = c[r * ldc]!;
+          gemmPanels(a, wide, padded, {
+            aOffset: 4 * k0,
+            aStride: 4 * depth,
+            bOffset: 4 * k0,
+            bStride: 4,
+            bStep: 4,
+            cOffset: 0,
+            ldc: 4,
+            mPanels,
+            nPanels: 1,
+            kc,
+          });
+          const expected = c.slice();
+          for (let r = 0; r < 4 * mPanels; r++) expected[r * ldc] = padded[4 * r]!;
+          const at = layoutOf(k, { a: 8 * a.length, b: 8 * b.length, c: 8 * c.length });
+          k.f64.set(a, at.a >> 3);
+          k.f64.set(b, at.b >> 3);
+          k.f64.set(c, at.c >> 3);
+          k.exports.gemv(at.a + 32 * k0, 4 * depth, at.b + 8 * bStep * k0, bStep, at.c, ldc, mPanels, kc);
+          expect(Array.from(k.f64.subarray(at.c >> 3, (at.c >> 3) + c.length))).toEqual(Array.from(expected));
+        },
+      ),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
   it('pack and pack_t promote float32 rows and columns into zero-padded panels, as their twins do', () => {
     fc.assert(
       fc.property(
