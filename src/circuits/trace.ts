@@ -16,7 +16,7 @@ import { withDisplay } from '../core/display.js';
 import { InvalidArgumentError, OverflowError } from '../core/errors.js';
 import { firstNonFinite } from '../core/finite.js';
 import { Propagation, type PropagationVisitor, propagate, startPropagation } from '../core/propagate.js';
-import type { DType, FloatArray, Tensor } from '../core/tensor.js';
+import { type DType, dtypeOf, type FloatArray, type Tensor } from '../core/tensor.js';
 import { type Activations, forward } from '../nn/forward.js';
 import type { AnyNode, Model } from '../nn/graph.js';
 import { layerOutput } from '../nn/layers.js';
@@ -282,6 +282,13 @@ export class Trace {
     const kernel = kernelOf(K);
     const raw = liftedFrom(annotation as Annotation<unknown>);
     const pool = this.circuit.arrays;
+    // A seed in an array of the pool: the propagation hands it back there once the output's
+    // producer has passed it on, and arrays the pool never gave out would pile up in it.
+    const pooledCopy = (seed: FloatArray): FloatArray => {
+      const copy = pool.take(dtypeOf(seed), seed.length, 0);
+      copy.set(seed);
+      return copy;
+    };
     if (kernel && raw !== undefined && options.evaluator !== 'generic') {
       // The kernel's accumulators (float64, filled with its zero) taken from the circuit's pool and
       // given back when the propagation drops them.
@@ -317,7 +324,10 @@ export class Trace {
         };
         const propagation = new Propagation(
           plan.steps,
-          () => new Map([[this.model.output, outputSeed(this.activations.output, this.dtype, options)]]),
+          () =>
+            new Map([
+              [this.model.output, pooledCopy(outputSeed(this.activations.output, this.dtype, options))],
+            ]),
         );
         return {
           results,
@@ -335,7 +345,7 @@ export class Trace {
       const seed = Float64Array.from(this.seeds(K, options).flat(), (v) => kernel.encode(v));
       const propagation = new Propagation<FloatArray>(
         plan.steps,
-        () => new Map([[this.model.output, seed.slice()]]),
+        () => new Map([[this.model.output, pooledCopy(seed)]]),
       );
       const mode = fast ? kernel.layer?.modeFor(raw) : undefined;
       const batch = this.batch;

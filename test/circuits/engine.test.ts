@@ -404,4 +404,18 @@ describe('release', () => {
       expect(circuit.arrays.heldBytes).toBeGreaterThan(0);
     }
   });
+
+  it('leaves the pool as it was after each trace once warm: every array it gets back it gave out', () => {
+    const { images } = loadMnist('test', { limit: 2 });
+    for (const name of ['mlp', 'cnn'] as const)
+      for (const semiring of ['real', 'boolean', 'counting', 'viterbi', 'tropical']) {
+        const circuit = compile(loadShippedModel(name));
+        const explain = () => circuit.trace(images).relevance({ semiring });
+        explain();
+        explain();
+        const warm = circuit.arrays.heldBytes;
+        for (let i = 0; i < 20; i++) explain();
+        expect(circuit.arrays.heldBytes, `${name} ${semiring}`).toBe(warm);
+      }
+  });
 });
