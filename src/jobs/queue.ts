@@ -5,7 +5,8 @@
  * `provlrp` under the BullMQ job id `shard-<key>` (so a job already queued is not queued twice),
  * then waits until every shard is present in the shared folder, showing progress. Workers
  * (`provlrp worker --queue …`, on any number of machines) take jobs and compute them on their
- * own pool of threads, which leaves the process's event loop free to renew the jobs' locks.
+ * own pool of threads, which leaves the process's event loop free to renew the jobs' locks; each
+ * thread has a second job taken and waiting, so that it never waits for Redis between jobs.
  *
  * Faults: a worker that dies stops renewing its job's lock; after `lockSeconds` another worker's
  * stalled-job check puts the job back and it is taken again. A Redis server that restarts with its
@@ -156,7 +157,9 @@ export async function startQueueWorker(url: string, options: QueueWorkerOptions)
   const pool = new WorkerPool(options.workers);
   const worker = new Worker<JobTask>(QUEUE_NAME, async (job) => pool.run(job.data), {
     connection,
-    concurrency: options.workers,
+    // Each thread's next job is taken while it computes one, and waits in the pool: a thread that
+    // finishes starts the next at once instead of after BullMQ's round trips to fetch it.
+    concurrency: 2 * options.workers,
     lockDuration: lockSeconds * 1000,
     stalledInterval: lockSeconds * 1000,
     // A job is put back each time its worker dies; only a job that kills every worker fails.
