@@ -9,6 +9,10 @@
  * every addition. The weight gradient is, bit for bit, ∂W plus the float64 sum of its rows'
  * products in order of r, rounded once (test/kernels/weight-gradient-gemm.test.ts).
  *
+ * A single sample (a batch of one, as an explanation usually is) is not packed: gemm.wat's
+ * `gemv_rows` and `gemv_t_rows` read W's float32 rows as they are and add each output's products
+ * in the same order, so a sample's results are the same bits alone as in a batch.
+ *
  * NOTE: performance. Rows are taken `ROWS` at a time and W in blocks of at most `BLOCK_BYTES`
  * (float32 copy and float64 panels), so that scratch memory stays small even for VGG-16's
  * 25088 × 4096 layer; the depth is split into passes of `DEPTH` so that a panel of A (DEPTH × 4
@@ -69,6 +73,7 @@ export function denseForwardWasm(
   nOut: number,
 ): boolean {
   const rows = a.length / nIn;
+  if (rows === 1) return sampleForward(kernels, a, w, b, z, nIn, nOut);
   const rowBlock = Math.min(rows, ROWS);
   const outBlock = Math.max(4, Math.min(roundUp4(nOut), Math.floor(BLOCK_BYTES / (12 * nIn)) & ~3));
   const ldc = roundUp4(rowBlock);
@@ -149,6 +154,7 @@ export function denseAdjointWasm(
   nOut: number,
 ): boolean {
   const rows = s.length / nOut;
+  if (rows === 1) return sampleAdjoint(kernels, w, s, c, nIn, nOut);
   const rowBlock = Math.min(rows, ROWS);
   const ldc = roundUp4(rowBlock);
   // A pass over `depth` outputs copies depth rows of W and packs them in column blocks.
@@ -195,6 +201,80 @@ export function denseAdjointWasm(
     x.store(at.acc, ldc, at.out, 1, nIn, nIn, n);
     c.set(f32.subarray(at.out >> 2, (at.out >> 2) + n * nIn), r0 * nIn);
   }
+  return true;
+}
+
+/**
+ * `denseForwardWasm` of a single sample: W's rows as they are (gemm.wat's `gemv_rows`), in blocks of
+ * at most `BLOCK_BYTES`. The same bits as the packed GEMM.
+ */
+function sampleForward(
+  kernels: WasmKernels,
+  a: Float32Array,
+  w: Float32Array,
+  b: Float32Array,
+  z: Float32Array,
+  nIn: number,
+  nOut: number,
+): boolean {
+  const block = Math.max(1, Math.min(nOut, Math.floor(BLOCK_BYTES / (4 * nIn))));
+  const at = kernels.layout({
+    bias: 4 * nOut,
+    input: 4 * nIn,
+    x: 8 * nIn,
+    weight: 4 * block * nIn,
+    acc: 8 * nOut,
+    out: 4 * nOut,
+  });
+  if (at === null) return false;
+  const { f32, exports: x } = kernels;
+  f32.set(b, at.bias >> 2);
+  f32.set(a, at.input >> 2);
+  x.load(at.input, 1, 0, at.x, 1, nIn, 1);
+  x.load(at.bias, 1, 0, at.acc, 1, nOut, 1);
+  for (let m0 = 0; m0 < nOut; m0 += block) {
+    const m = Math.min(block, nOut - m0);
+    f32.set(w.subarray(m0 * nIn, (m0 + m) * nIn), at.weight >> 2);
+    x.gemv_rows(at.weight, nIn, at.x, at.acc + 8 * m0, m, nIn);
+  }
+  x.store(at.acc, 1, at.out, 1, 0, nOut, 1);
+  z.set(f32.subarray(at.out >> 2, (at.out >> 2) + nOut));
+  return true;
+}
+
+/**
+ * `denseAdjointWasm` of a single sample: W's rows as they are (gemm.wat's `gemv_t_rows`), in blocks
+ * of at most `BLOCK_BYTES`. The same bits as the packed GEMM.
+ */
+function sampleAdjoint(
+  kernels: WasmKernels,
+  w: Float32Array,
+  s: Float32Array,
+  c: Float32Array,
+  nIn: number,
+  nOut: number,
+): boolean {
+  const block = Math.max(1, Math.min(nOut, Math.floor(BLOCK_BYTES / (4 * nIn))));
+  const at = kernels.layout({
+    grad: 4 * nOut,
+    s: 8 * nOut,
+    weight: 4 * block * nIn,
+    acc: 8 * nIn,
+    out: 4 * nIn,
+  });
+  if (at === null) return false;
+  const { f32, exports: x } = kernels;
+  f32.set(s, at.grad >> 2);
+  f32.set(c, at.out >> 2);
+  x.load(at.grad, 1, 0, at.s, 1, nOut, 1);
+  x.load(at.out, 1, 0, at.acc, 1, nIn, 1);
+  for (let k0 = 0; k0 < nOut; k0 += block) {
+    const kc = Math.min(block, nOut - k0);
+    f32.set(w.subarray(k0 * nIn, (k0 + kc) * nIn), at.weight >> 2);
+    x.gemv_t_rows(at.weight, nIn, at.s + 8 * k0, at.acc, kc, nIn);
+  }
+  x.store(at.acc, 1, at.out, 1, 0, nIn, 1);
+  c.set(f32.subarray(at.out >> 2, (at.out >> 2) + nIn));
   return true;
 }
 

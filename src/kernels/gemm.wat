@@ -184,7 +184,193 @@
     (f64.store (local.get $at) (f64x2.extract_lane 0 (local.get $v)))
     (f64.store (i32.add (local.get $at) (local.get $ldc)) (f64x2.extract_lane 1 (local.get $v))))
 
-  ;; Packs `rows` float32 rows of length `depth` (row stride ld) into panels at dst:
+;; z[k] += Σ_{j < n} W[k·ld + j]·x[j] for k < m: the dense forward of a single sample, on W's
+  ;; float32 rows as they are, without packing them (at a batch of one the packing costs more
+  ;; than the products). Four rows at a time: each 4 × 4 block of W is transposed in registers,
+  ;; so that each output keeps one float64 accumulator and adds its products in order of j, as
+  ;; the packed GEMM does: the same bits. z and x are float64.
+  (func (export "gemv_rows") (param $w i32) (param $ld i32) (param $x i32) (param $z i32) (param $m i32) (param $n i32)
+    (local $k i32) (local $j i32) (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
+    (local $xp i32) (local $n4 i32) (local $acc01 v128) (local $acc23 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128) (local $xv v128)
+    (local $sum f64)
+    (local.set $ld (i32.shl (local.get $ld) (i32.const 2)))
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (block $fours
+      (loop $rows
+        (br_if $fours (i32.gt_u (i32.add (local.get $k) (i32.const 4)) (local.get $m)))
+        (local.set $r0 (i32.add (local.get $w) (i32.mul (local.get $k) (local.get $ld))))
+        (local.set $r1 (i32.add (local.get $r0) (local.get $ld)))
+        (local.set $r2 (i32.add (local.get $r1) (local.get $ld)))
+        (local.set $r3 (i32.add (local.get $r2) (local.get $ld)))
+        (local.set $acc01 (v128.load (i32.add (local.get $z) (i32.shl (local.get $k) (i32.const 3)))))
+        (local.set $acc23 (v128.load offset=16 (i32.add (local.get $z) (i32.shl (local.get $k) (i32.const 3)))))
+        (local.set $xp (local.get $x))
+        (local.set $j (i32.const 0))
+        (block $blocks
+          (loop $block
+            (br_if $blocks (i32.ge_u (local.get $j) (local.get $n4)))
+            ;; t0 = (W[k, j], W[k+1, j], W[k, j+1], W[k+1, j+1]), t1 the same for rows k+2 and k+3;
+            ;; t2, t3 columns j+2 and j+3
+            (local.set $t0 (v128.load (local.get $r0)))
+            (local.set $t1 (v128.load (local.get $r1)))
+            (local.set $t2 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $t0) (local.get $t1)))
+            (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $t0) (local.get $t1)))
+            (local.set $t1 (v128.load (local.get $r2)))
+            (local.set $xv (v128.load (local.get $r3)))
+            (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $t1) (local.get $xv)))
+            (local.set $t1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $t1) (local.get $xv)))
+            ;; column j
+            (local.set $xv (v128.load64_splat (local.get $xp)))
+            (local.set $acc01 (f64x2.add (local.get $acc01) (f64x2.mul (f64x2.promote_low_f32x4 (local.get $t0)) (local.get $xv))))
+            (local.set $acc23 (f64x2.add (local.get $acc23) (f64x2.mul (f64x2.promote_low_f32x4 (local.get $t1)) (local.get $xv))))
+            ;; column j + 1
+            (local.set $xv (v128.load64_splat offset=8 (local.get $xp)))
+            (local.set $acc01 (f64x2.add (local.get $acc01) (f64x2.mul (f64x2.promote_low_f32x4
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $t0) (local.get $t0))) (local.get $xv))))
+            (local.set $acc23 (f64x2.add (local.get $acc23) (f64x2.mul (f64x2.promote_low_f32x4
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $t1) (local.get $t1))) (local.get $xv))))
+            ;; column j + 2
+            (local.set $xv (v128.load64_splat offset=16 (local.get $xp)))
+            (local.set $acc01 (f64x2.add (local.get $acc01) (f64x2.mul (f64x2.promote_low_f32x4 (local.get $t2)) (local.get $xv))))
+            (local.set $acc23 (f64x2.add (local.get $acc23) (f64x2.mul (f64x2.promote_low_f32x4 (local.get $t3)) (local.get $xv))))
+            ;; column j + 3
+            (local.set $xv (v128.load64_splat offset=24 (local.get $xp)))
+            (local.set $acc01 (f64x2.add (local.get $acc01) (f64x2.mul (f64x2.promote_low_f32x4
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $t2) (local.get $t2))) (local.get $xv))))
+            (local.set $acc23 (f64x2.add (local.get $acc23) (f64x2.mul (f64x2.promote_low_f32x4
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $t3) (local.get $t3))) (local.get $xv))))
+            (local.set $r0 (i32.add (local.get $r0) (i32.const 16)))
+            (local.set $r1 (i32.add (local.get $r1) (i32.const 16)))
+            (local.set $r2 (i32.add (local.get $r2) (i32.const 16)))
+            (local.set $r3 (i32.add (local.get $r3) (i32.const 16)))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 32)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $block)))
+        ;; the last n mod 4 columns, one at a time
+        (block $tail
+          (loop $column
+            (br_if $tail (i32.ge_u (local.get $j) (local.get $n)))
+            (local.set $xv (v128.load64_splat (local.get $xp)))
+            (local.set $acc01 (f64x2.add (local.get $acc01) (f64x2.mul (local.get $xv)
+              (f64x2.replace_lane 1 (f64x2.splat (f64.promote_f32 (f32.load (local.get $r0))))
+                (f64.promote_f32 (f32.load (local.get $r1)))))))
+            (local.set $acc23 (f64x2.add (local.get $acc23) (f64x2.mul (local.get $xv)
+              (f64x2.replace_lane 1 (f64x2.splat (f64.promote_f32 (f32.load (local.get $r2))))
+                (f64.promote_f32 (f32.load (local.get $r3)))))))
+            (local.set $r0 (i32.add (local.get $r0) (i32.const 4)))
+            (local.set $r1 (i32.add (local.get $r1) (i32.const 4)))
+            (local.set $r2 (i32.add (local.get $r2) (i32.const 4)))
+            (local.set $r3 (i32.add (local.get $r3) (i32.const 4)))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 8)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $column)))
+        (v128.store (i32.add (local.get $z) (i32.shl (local.get $k) (i32.const 3))) (local.get $acc01))
+        (v128.store offset=16 (i32.add (local.get $z) (i32.shl (local.get $k) (i32.const 3))) (local.get $acc23))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br $rows)))
+    ;; the last m mod 4 rows, one at a time
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $k) (local.get $m)))
+        (local.set $r0 (i32.add (local.get $w) (i32.mul (local.get $k) (local.get $ld))))
+        (local.set $sum (f64.load (i32.add (local.get $z) (i32.shl (local.get $k) (i32.const 3)))))
+        (local.set $xp (local.get $x))
+        (local.set $j (i32.const 0))
+        (block $end
+          (loop $each
+            (br_if $end (i32.ge_u (local.get $j) (local.get $n)))
+            (local.set $sum (f64.add (local.get $sum)
+              (f64.mul (f64.promote_f32 (f32.load (local.get $r0))) (f64.load (local.get $xp)))))
+            (local.set $r0 (i32.add (local.get $r0) (i32.const 4)))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 8)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $each)))
+        (f64.store (i32.add (local.get $z) (i32.shl (local.get $k) (i32.const 3))) (local.get $sum))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $row))))
+
+  ;; c[j] += Σ_{k < kc} W[k·ld + j]·s[k] for j < n: the dense adjoint of a single sample, on W's
+  ;; float32 rows as they are (no transposed panels). Four rows of W at a time, two inputs j per
+  ;; f64x2: each input keeps one accumulator over the four and adds in order of k, as the packed
+  ;; GEMM does: the same bits. c and s are float64.
+  (func (export "gemv_t_rows") (param $w i32) (param $ld i32) (param $s i32) (param $c i32) (param $kc i32) (param $n i32)
+    (local $k i32) (local $j i32) (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $cp i32)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $acc v128) (local $at i32)
+    (local $sum f64) (local $count i32)
+    (local.set $ld (i32.shl (local.get $ld) (i32.const 2)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $k) (local.get $kc)))
+        ;; four rows, or the one to three left (the others then weigh 0 and are skipped below)
+        (local.set $count (select (i32.const 4) (i32.sub (local.get $kc) (local.get $k))
+          (i32.le_u (i32.add (local.get $k) (i32.const 4)) (local.get $kc))))
+        (local.set $r0 (i32.add (local.get $w) (i32.mul (local.get $k) (local.get $ld))))
+        (local.set $at (i32.add (local.get $s) (i32.shl (local.get $k) (i32.const 3))))
+        (if (i32.eq (local.get $count) (i32.const 4))
+          (then
+            (local.set $r1 (i32.add (local.get $r0) (local.get $ld)))
+            (local.set $r2 (i32.add (local.get $r1) (local.get $ld)))
+            (local.set $r3 (i32.add (local.get $r2) (local.get $ld)))
+            (local.set $s0 (v128.load64_splat (local.get $at)))
+            (local.set $s1 (v128.load64_splat offset=8 (local.get $at)))
+            (local.set $s2 (v128.load64_splat offset=16 (local.get $at)))
+            (local.set $s3 (v128.load64_splat offset=24 (local.get $at)))
+            (local.set $cp (local.get $c))
+            (local.set $j (i32.const 0))
+            (block $pairs
+              (loop $pair
+                (br_if $pairs (i32.gt_u (i32.add (local.get $j) (i32.const 2)) (local.get $n)))
+                (local.set $acc (v128.load (local.get $cp)))
+                (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $r0))) (local.get $s0))))
+                (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $r1))) (local.get $s1))))
+                (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $r2))) (local.get $s2))))
+                (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $r3))) (local.get $s3))))
+                (v128.store (local.get $cp) (local.get $acc))
+                (local.set $r0 (i32.add (local.get $r0) (i32.const 8)))
+                (local.set $r1 (i32.add (local.get $r1) (i32.const 8)))
+                (local.set $r2 (i32.add (local.get $r2) (i32.const 8)))
+                (local.set $r3 (i32.add (local.get $r3) (i32.const 8)))
+                (local.set $cp (i32.add (local.get $cp) (i32.const 16)))
+                (local.set $j (i32.add (local.get $j) (i32.const 2)))
+                (br $pair)))
+            (if (i32.lt_u (local.get $j) (local.get $n))
+              (then
+                (local.set $sum (f64.load (local.get $cp)))
+                (local.set $sum (f64.add (local.get $sum) (f64.mul (f64.promote_f32 (f32.load (local.get $r0))) (f64.load (local.get $at)))))
+                (local.set $sum (f64.add (local.get $sum) (f64.mul (f64.promote_f32 (f32.load (local.get $r1))) (f64.load offset=8 (local.get $at)))))
+                (local.set $sum (f64.add (local.get $sum) (f64.mul (f64.promote_f32 (f32.load (local.get $r2))) (f64.load offset=16 (local.get $at)))))
+                (local.set $sum (f64.add (local.get $sum) (f64.mul (f64.promote_f32 (f32.load (local.get $r3))) (f64.load offset=24 (local.get $at)))))
+                (f64.store (local.get $cp) (local.get $sum)))))
+          (else
+            ;; fewer than four rows left: one row at a time
+            (loop $one
+              (local.set $s0 (v128.load64_splat (local.get $at)))
+              (local.set $cp (local.get $c))
+              (local.set $j (i32.const 0))
+              (block $pairs1
+                (loop $pair1
+                  (br_if $pairs1 (i32.gt_u (i32.add (local.get $j) (i32.const 2)) (local.get $n)))
+                  (v128.store (local.get $cp) (f64x2.add (v128.load (local.get $cp))
+                    (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $r0))) (local.get $s0))))
+                  (local.set $r0 (i32.add (local.get $r0) (i32.const 8)))
+                  (local.set $cp (i32.add (local.get $cp) (i32.const 16)))
+                  (local.set $j (i32.add (local.get $j) (i32.const 2)))
+                  (br $pair1)))
+              (if (i32.lt_u (local.get $j) (local.get $n))
+                (then
+                  (f64.store (local.get $cp) (f64.add (f64.load (local.get $cp))
+                    (f64.mul (f64.promote_f32 (f32.load (local.get $r0))) (f64.load (local.get $at)))))
+                  (local.set $r0 (i32.add (local.get $r0) (i32.const 4)))))
+              ;; the next row: r0 has moved n elements along this one
+              (local.set $r0 (i32.add (local.get $r0) (i32.sub (local.get $ld) (i32.shl (local.get $n) (i32.const 2)))))
+              (local.set $at (i32.add (local.get $at) (i32.const 8)))
+              (local.set $count (i32.sub (local.get $count) (i32.const 1)))
+              (br_if $one (local.get $count)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br $rows))))
+
+    ;; Packs `rows` float32 rows of length `depth` (row stride ld) into panels at dst:
   ;; dst[(⌊r/4⌋·depth + k)·4 + r mod 4] = src[r·ld + k], rows up to a multiple of 4 zero.
   (func (export "pack") (param $src i32) (param $rows i32) (param $depth i32) (param $ld i32) (param $dst i32)
     (local $r i32) (local $padded i32) (local $s i32) (local $d i32) (local $end i32)

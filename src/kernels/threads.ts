@@ -23,8 +23,11 @@ import { InvalidArgumentError, LimitError, UnsupportedError } from '../core/erro
 import { nodeBuiltin, requireNodeBuiltin } from '../core/node-builtin.js';
 import { type KernelExports, loadSharedWasmKernels, type WasmKernels } from './wasm-kernels.js';
 
-/** The kernel calls a block of work is written with: gemm.wat's exports and a byte fill with 0. */
-export type KernelCalls = Omit<KernelExports, 'memory'> & {
+/**
+ * The kernel calls a block of work is written with: gemm.wat's exports (but the single-sample dense
+ * passes, which run on the calling thread) and a byte fill with 0.
+ */
+export type KernelCalls = Omit<KernelExports, 'memory' | 'gemv_rows' | 'gemv_t_rows'> & {
   /** Sets `bytes` bytes from byte offset `at` to 0. */
   zero(at: number, bytes: number): void;
 };

@@ -43,6 +43,10 @@ export interface KernelExports {
     mPanels: number,
     kc: number,
   ): void;
+  /** z[k] += Σ_{j < n} W[k·ld + j]·x[j] for k < m, W float32 rows, x and z float64 (one sample). */
+  gemv_rows(w: number, ld: number, x: number, z: number, m: number, n: number): void;
+  /** c[j] += Σ_{k < kc} W[k·ld + j]·s[k] for j < n, W float32 rows, s and c float64 (one sample). */
+  gemv_t_rows(w: number, ld: number, s: number, c: number, kc: number, n: number): void;
   /** Packs `rows` float32 rows of length `depth` (row stride `ld`) into float64 panels. */
   pack(src: number, rows: number, depth: number, ld: number, dst: number): void;
   /** Packs `cols` columns of a float32 [depth × ld] matrix into float64 panels. */

@@ -60,6 +60,38 @@ describe('kernels/dense-gemm', () => {
     expect(fast).toEqual(plain);
   });
 
+  it('a sample’s forward and adjoint are the same bits alone as in a batch (its own passes and the packed GEMM)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 6 }),
+        fc.integer({ min: 1, max: 70 }),
+        fc.integer({ min: 1, max: 23 }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        (rows, nIn, nOut, seed) => {
+          const rng = new Rng(seed);
+          const node = denseNode(rng, nIn, nOut);
+          const { weight, bias } = node.params;
+          const x = rng.uniformArray(rows * nIn, -1, 1);
+          const s = rng.uniformArray(rows * nOut, -1, 1);
+          const c = rng.uniformArray(rows * nIn, -1, 1);
+          const batchZ = new Float32Array(rows * nOut);
+          denseForwardWasm(k, x, weight.data, bias.data, batchZ, nIn, nOut);
+          const batchC = c.slice();
+          denseAdjointWasm(k, weight.data, s, batchC, nIn, nOut);
+          for (let r = 0; r < rows; r++) {
+            const z = new Float32Array(nOut);
+            denseForwardWasm(k, x.subarray(r * nIn, (r + 1) * nIn), weight.data, bias.data, z, nIn, nOut);
+            expect(z).toEqual(batchZ.subarray(r * nOut, (r + 1) * nOut));
+            const one = c.slice(r * nIn, (r + 1) * nIn);
+            denseAdjointWasm(k, weight.data, s.subarray(r * nOut, (r + 1) * nOut), one, nIn, nOut);
+            expect(one).toEqual(batchC.subarray(r * nIn, (r + 1) * nIn));
+          }
+        },
+      ),
+      { seed: SEED, numRuns: 150 },
+    );
+  });
+
   it('forward of an empty batch writes nothing', () => {
     const node = denseNode(new Rng(1), 5, 3);
     const z = new Float32Array(0);
