@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../../src/circuits/index.js';
 import { Rng } from '../../../src/core/rng.js';
+import { denseAdjoint } from '../../../src/nn/adjoints/index.js';
 import type { AnyNode, Model } from '../../../src/nn/graph.js';
 import {
   customComposite,
@@ -11,10 +12,13 @@ import {
   type LinearRule,
   linearLayerOf,
   lrp,
+  oneParam,
   zBox,
+  zeroParam,
   zPlus,
 } from '../../../src/nn/lrp/index.js';
 import { createModel } from '../../../src/nn/model.js';
+import { opOf } from '../../../src/nn/ops/index.js';
 
 /** A two-layer dense network with weights drawn from `seed`. */
 function twoLayers(seed: number): Model {
@@ -114,4 +118,60 @@ describe('modified parameters are computed once per layer', () => {
       );
     },
   );
+
+  it('sums where every weight is 1 (flat): the same bits as the product with a matrix of ones', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 90 }),
+        fc.integer({ min: 1, max: 70 }),
+        fc.constantFrom('float32' as const, 'float64' as const),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        (rows, nIn, nOut, dtype, used, seed) => {
+          const rng = new Rng(seed);
+          const of = (n: number) =>
+            dtype === 'float32' ? rng.uniformArray(n, -1, 1) : Float64Array.from(rng.uniformArray(n, -1, 1));
+          const node = {
+            op: 'dense',
+            name: 'fc',
+            layer: 'fc',
+            inputs: ['x'],
+            output: 'z',
+            attributes: {},
+            params: {
+              weight: { shape: [nOut, nIn], data: rng.uniformArray(nOut * nIn, -1, 1) },
+              bias: { shape: [nOut], data: rng.uniformArray(nOut, -1, 1) },
+            },
+          } as LinearNode;
+          const layer = linearLayerOf(node, [nIn], [nOut]);
+          const ones = {
+            ...node,
+            params: {
+              weight: { shape: [nOut, nIn], data: new Float32Array(nOut * nIn).fill(1) },
+              bias: { shape: [nOut], data: new Float32Array(nOut) },
+            },
+          } as LinearNode & { op: 'dense' };
+          // Forward: Σ_j in_j, as the dense forward of the ones matrix (bias 0) computes it.
+          const x = of(rows * nIn);
+          const expected =
+            dtype === 'float32' ? new Float32Array(rows * nOut) : new Float64Array(rows * nOut);
+          opOf(ones).forward(ones, [{ shape: [rows, nIn], data: x }], {
+            shape: [rows, nOut],
+            data: expected,
+          });
+          expect(layer.forward(x, rows, oneParam, zeroParam, dtype)).toEqual(expected);
+          // Adjoint into a fresh c (LRP's case: sums) and into a used one (the product).
+          const s = of(rows * nOut);
+          const c0 = used ? of(rows * nIn) : of(rows * nIn).fill(0);
+          const c = c0.slice();
+          layer.adjoint(s, oneParam, c);
+          const product = c0.slice();
+          denseAdjoint(ones, s, product, layer.param('weight', oneParam, dtype));
+          expect(c).toEqual(product);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
 });
