@@ -23,7 +23,7 @@
  */
 import { roundUp4 } from './gemm.js';
 import { commandBytes, directCalls, type KernelCalls, kernelTeamFor } from './threads.js';
-import { gemmColumnBlocks, type WasmKernels } from './wasm-kernels.js';
+import { gemmColumnBlocks, type KernelExports, type Layout, type WasmKernels } from './wasm-kernels.js';
 
 /** Rows (samples) per block. */
 const ROWS = 64;
@@ -205,8 +205,8 @@ export function denseAdjointWasm(
 }
 
 /**
- * `denseForwardWasm` of a single sample: W's rows as they are (gemm.wat's `gemv_rows`), in blocks of
- * at most `BLOCK_BYTES`. The same bits as the packed GEMM.
+ * `denseForwardWasm` of a single sample: z = b + W·a on W's rows as they are (gemm.wat's
+ * `gemv_rows`). The same bits as the packed GEMM.
  */
 function sampleForward(
   kernels: WasmKernels,
@@ -217,34 +217,14 @@ function sampleForward(
   nIn: number,
   nOut: number,
 ): boolean {
-  const block = Math.max(1, Math.min(nOut, Math.floor(BLOCK_BYTES / (4 * nIn))));
-  const at = kernels.layout({
-    bias: 4 * nOut,
-    input: 4 * nIn,
-    x: 8 * nIn,
-    weight: 4 * block * nIn,
-    acc: 8 * nOut,
-    out: 4 * nOut,
-  });
-  if (at === null) return false;
-  const { f32, exports: x } = kernels;
-  f32.set(b, at.bias >> 2);
-  f32.set(a, at.input >> 2);
-  x.load(at.input, 1, 0, at.x, 1, nIn, 1);
-  x.load(at.bias, 1, 0, at.acc, 1, nOut, 1);
-  for (let m0 = 0; m0 < nOut; m0 += block) {
-    const m = Math.min(block, nOut - m0);
-    f32.set(w.subarray(m0 * nIn, (m0 + m) * nIn), at.weight >> 2);
-    x.gemv_rows(at.weight, nIn, at.x, at.acc + 8 * m0, m, nIn);
-  }
-  x.store(at.acc, 1, at.out, 1, 0, nOut, 1);
-  z.set(f32.subarray(at.out >> 2, (at.out >> 2) + nOut));
-  return true;
+  return throughRows(kernels, w, nIn, nOut, a, b, z, (x, at, k0, kc) =>
+    x.gemv_rows(at.weight, nIn, at.vector, at.acc + 8 * k0, kc, nIn),
+  );
 }
 
 /**
- * `denseAdjointWasm` of a single sample: W's rows as they are (gemm.wat's `gemv_t_rows`), in blocks
- * of at most `BLOCK_BYTES`. The same bits as the packed GEMM.
+ * `denseAdjointWasm` of a single sample: c += Wᵀ·s on W's rows as they are (gemm.wat's
+ * `gemv_t_rows`). The same bits as the packed GEMM.
  */
 function sampleAdjoint(
   kernels: WasmKernels,
@@ -254,27 +234,47 @@ function sampleAdjoint(
   nIn: number,
   nOut: number,
 ): boolean {
+  return throughRows(kernels, w, nIn, nOut, s, c, c, (x, at, k0, kc) =>
+    x.gemv_t_rows(at.weight, nIn, at.vector + 8 * k0, at.acc, kc, nIn),
+  );
+}
+
+/**
+ * One sample's pass over W ([nOut, nIn]) in blocks of its rows (at most `BLOCK_BYTES`): `vector`
+ * and the accumulator (starting at `start`) in memory as float64, each block of rows k0 … k0 + kc − 1
+ * copied in and handed to `pass`, then the accumulator rounded once into `out`.
+ */
+function throughRows(
+  kernels: WasmKernels,
+  w: Float32Array,
+  nIn: number,
+  nOut: number,
+  vector: Float32Array,
+  start: Float32Array,
+  out: Float32Array,
+  pass: (x: KernelExports, at: Layout<'weight' | 'vector' | 'acc'>, k0: number, kc: number) => void,
+): boolean {
   const block = Math.max(1, Math.min(nOut, Math.floor(BLOCK_BYTES / (4 * nIn))));
   const at = kernels.layout({
-    grad: 4 * nOut,
-    s: 8 * nOut,
+    given: 4 * vector.length,
+    vector: 8 * vector.length,
     weight: 4 * block * nIn,
-    acc: 8 * nIn,
-    out: 4 * nIn,
+    acc: 8 * start.length,
+    result: 4 * start.length,
   });
   if (at === null) return false;
   const { f32, exports: x } = kernels;
-  f32.set(s, at.grad >> 2);
-  f32.set(c, at.out >> 2);
-  x.load(at.grad, 1, 0, at.s, 1, nOut, 1);
-  x.load(at.out, 1, 0, at.acc, 1, nIn, 1);
+  f32.set(vector, at.given >> 2);
+  f32.set(start, at.result >> 2);
+  x.load(at.given, 1, 0, at.vector, 1, vector.length, 1);
+  x.load(at.result, 1, 0, at.acc, 1, start.length, 1);
   for (let k0 = 0; k0 < nOut; k0 += block) {
     const kc = Math.min(block, nOut - k0);
     f32.set(w.subarray(k0 * nIn, (k0 + kc) * nIn), at.weight >> 2);
-    x.gemv_t_rows(at.weight, nIn, at.s + 8 * k0, at.acc, kc, nIn);
+    pass(x, at, k0, kc);
   }
-  x.store(at.acc, 1, at.out, 1, 0, nIn, 1);
-  c.set(f32.subarray(at.out >> 2, (at.out >> 2) + nIn));
+  x.store(at.acc, 1, at.result, 1, 0, start.length, 1);
+  out.set(f32.subarray(at.result >> 2, (at.result >> 2) + start.length));
   return true;
 }
 
