@@ -57,11 +57,17 @@ function isScalar(K: Semiring<unknown>): boolean {
  * Symbolic semirings are refused with a message pointing to JSON.
  */
 export function relevanceToArray<T>(r: Relevance<T>): RelevanceArray {
-  const length = r.data?.length ?? r.values.length;
-  const data =
-    relevanceArrayDType(r.semiring) === 'uint8' ? new Uint8Array(length) : new Float64Array(length);
-  copyRelevance(r, data, 0, 0, length);
-  return { dtype: relevanceArrayDType(r.semiring), shape: [...r.shape], data } as RelevanceArray;
+  const array = emptyRelevanceArray(r.semiring, r.shape);
+  copyRelevance(r, array.data, 0, 0, array.data.length);
+  return array;
+}
+
+/** An array of relevance in `K` of this shape, every element 0 (see `relevanceToArray`). */
+export function emptyRelevanceArray(K: Semiring<unknown>, shape: readonly number[]): RelevanceArray {
+  const length = shape.reduce((n, d) => n * d, 1);
+  return relevanceArrayDType(K) === 'uint8'
+    ? { dtype: 'uint8', shape: [...shape], data: new Uint8Array(length) }
+    : { dtype: 'float64', shape: [...shape], data: new Float64Array(length) };
 }
 
 /** The dtype of relevance in `K` as an array (see `relevanceToArray`). */

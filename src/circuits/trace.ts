@@ -185,16 +185,16 @@ export class Trace {
   release(options: { readonly results?: boolean } = {}): void {
     if (this.released) return;
     this.released = true;
-    const pool = this.circuit.arrays;
-    const kept = new Set<unknown>([this.given]);
-    for (const entry of this.memo.values())
-      for (const r of entry.results.values()) if (r.data !== undefined) kept.add(r.data);
-    for (const entry of this.memo.values())
-      for (const array of entry.arrays()) if (!kept.has(array)) pool.give(array);
-    if (options.results)
-      for (const entry of this.memo.values())
-        for (const r of entry.results.values()) if (r.data instanceof Float64Array) pool.give(r.data);
-    for (const [, tensor] of this.forwardPass) if (!kept.has(tensor.data)) pool.give(tensor.data);
+    const entries = [...this.memo.values()];
+    const results = entries.flatMap((e) => [...e.results.values()].flatMap((r) => r.data ?? []));
+    // The caller's input stays the caller's, and so do the results unless they are given back.
+    const kept = new Set<FloatArray>(options.results ? [this.given] : [this.given, ...results]);
+    const give = (array: FloatArray) => {
+      if (!kept.has(array)) this.circuit.arrays.give(array);
+    };
+    for (const entry of entries) for (const array of entry.arrays()) give(array);
+    if (options.results) for (const array of results) give(array);
+    for (const [, tensor] of this.forwardPass) give(tensor.data);
     this.memo.clear();
   }
 

@@ -11,7 +11,7 @@
  */
 import { unzipSync, zipSync } from 'fflate';
 import type { Circuit } from '../circuits/index.js';
-import { copyRelevance, type Relevance, relevanceArrayDType } from '../circuits/index.js';
+import { copyRelevance, emptyRelevanceArray, type Relevance } from '../circuits/index.js';
 import { FormatError, InvalidArgumentError } from '../core/errors.js';
 import { type NpyArray, readNpy, writeNpy } from '../core/npy.js';
 import { sizeOf, type Tensor } from '../core/tensor.js';
@@ -145,13 +145,14 @@ function computeChunk(
       // Each target's relevance [n, …] goes to [total, …], or to class c of [total, classes, …].
       const write = (r: Relevance<unknown>, c: number, of: number) => {
         const size = (r.data?.length ?? r.values.length) / n;
-        const dtype = relevanceArrayDType(r.semiring);
-        const shape = (total: number) => (of === 1 ? [total] : [total, of]).concat(r.shape.slice(1));
-        const out = into(semiring, (total) => {
-          const length = total * of * size;
-          const data = dtype === 'uint8' ? new Uint8Array(length) : new Float64Array(length);
-          return { dtype, shape: shape(total), data } as NpyArray;
-        });
+        const out = into(
+          semiring,
+          (total) =>
+            emptyRelevanceArray(
+              r.semiring,
+              (of === 1 ? [total] : [total, of]).concat(r.shape.slice(1)),
+            ) as NpyArray,
+        );
         const data = out.data as Float64Array | Uint8Array;
         if (of === 1) copyRelevance(r, data, out.at * size, 0, n * size);
         else

@@ -3,26 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { denseAdjointWasm, denseForwardWasm } from '../../src/kernels/index.js';
 import { denseAdjoint } from '../../src/nn/adjoints/index.js';
-import type { Node } from '../../src/nn/graph.js';
-import { applyOp } from '../nn/support.js';
+import { applyOp, denseNode } from '../nn/support.js';
 import { F32_UNIT, f64, wasmKernels, withJsKernels } from './support.js';
 
 const SEED = 0xde25e;
-
-function denseNode(rng: Rng, nIn: number, nOut: number): Node<'dense'> {
-  return {
-    op: 'dense',
-    name: 'fc',
-    layer: 'classifier.0',
-    inputs: ['x'],
-    output: 'y',
-    attributes: {},
-    params: {
-      weight: { shape: [nOut, nIn], data: rng.uniformArray(nOut * nIn, -1, 1) },
-      bias: { shape: [nOut], data: rng.uniformArray(nOut, -1, 1) },
-    },
-  };
-}
 
 describe('kernels/dense-gemm', () => {
   const k = wasmKernels();

@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { allocate, type DType, dtypeOf, sizeOf, type Tensor } from '../../src/core/tensor.js';
-import type { AnyNode } from '../../src/nn/graph.js';
+import type { AnyNode, Node } from '../../src/nn/graph.js';
 import { opOf } from '../../src/nn/ops/index.js';
 
 /** A plain float64 result of a reference implementation. */
@@ -77,3 +77,19 @@ export const RTOL: Record<DType, number> = { float32: 1e-5, float64: 1e-12 };
 
 /** A generator for a property run, from the run's seed. */
 export const rngOf = (seed: number): Rng => new Rng(seed);
+
+/** A dense layer nIn → nOut with weights and bias uniform in [−1, 1) from `rng`. */
+export function denseNode(rng: Rng, nIn: number, nOut: number): Node<'dense'> {
+  return {
+    op: 'dense',
+    name: 'fc',
+    layer: 'classifier.0',
+    inputs: ['x'],
+    output: 'y',
+    attributes: {},
+    params: {
+      weight: { shape: [nOut, nIn], data: rng.uniformArray(nOut * nIn, -1, 1) },
+      bias: { shape: [nOut], data: rng.uniformArray(nOut, -1, 1) },
+    },
+  };
+}

@@ -19,6 +19,7 @@ import {
 } from '../../../src/nn/lrp/index.js';
 import { createModel } from '../../../src/nn/model.js';
 import { opOf } from '../../../src/nn/ops/index.js';
+import { denseNode } from '../support.js';
 
 /** A two-layer dense network with weights drawn from `seed`. */
 function twoLayers(seed: number): Model {
@@ -132,18 +133,7 @@ describe('modified parameters are computed once per layer', () => {
           const rng = new Rng(seed);
           const of = (n: number) =>
             dtype === 'float32' ? rng.uniformArray(n, -1, 1) : Float64Array.from(rng.uniformArray(n, -1, 1));
-          const node = {
-            op: 'dense',
-            name: 'fc',
-            layer: 'fc',
-            inputs: ['x'],
-            output: 'z',
-            attributes: {},
-            params: {
-              weight: { shape: [nOut, nIn], data: rng.uniformArray(nOut * nIn, -1, 1) },
-              bias: { shape: [nOut], data: rng.uniformArray(nOut, -1, 1) },
-            },
-          } as LinearNode;
+          const node = denseNode(rng, nIn, nOut);
           const layer = linearLayerOf(node, [nIn], [nOut]);
           const ones = {
             ...node,
@@ -151,7 +141,7 @@ describe('modified parameters are computed once per layer', () => {
               weight: { shape: [nOut, nIn], data: new Float32Array(nOut * nIn).fill(1) },
               bias: { shape: [nOut], data: new Float32Array(nOut) },
             },
-          } as LinearNode & { op: 'dense' };
+          };
           // Forward: Σ_j in_j, as the dense forward of the ones matrix (bias 0) computes it.
           const x = of(rows * nIn);
           const expected =
